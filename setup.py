@@ -1,0 +1,64 @@
+from setuptools import find_packages, setup
+
+with open("README.rst", encoding="utf-8") as f:
+    long_description = f.read()
+
+EXTRAS = {
+    "zeo": ["ZEO >= 6"],
+    "postgresql": ["RelStorage[postgresql] >= 4", "psycopg2-binary"],
+    "web": [
+        "pyramid >= 2",
+        "pyramid_chameleon",
+        "pyramid_tm",
+        "waitress",
+    ],
+    "bench": ["APScheduler >= 3.10, < 4", "SQLAlchemy", "psutil"],
+}
+EXTRAS["test"] = sorted(set(
+    EXTRAS["zeo"] + EXTRAS["web"] + [
+        "pytest >= 8",
+        "pytest-cov",
+        "pytest-timeout",
+        "playwright",
+        "zc.buildout",
+        "psutil",
+    ]
+))
+
+setup(
+    name="zcron",
+    version="0.1.0.dev0",
+    description="A cron framework for Zope Component Architecture applications, on ZODB",
+    long_description=long_description,
+    long_description_content_type="text/x-rst",
+    license="ZPL-2.1",
+    package_dir={"": "src"},
+    packages=find_packages("src"),
+    include_package_data=True,
+    package_data={"zcron": ["*.zcml", "web/templates/*.pt", "web/static/*"]},
+    zip_safe=False,
+    python_requires=">=3.10",
+    install_requires=[
+        "zope.interface",
+        "zope.component",
+        "zope.configuration",
+        "zope.event",
+        "transaction",
+        "ZODB >= 5.8",
+        "BTrees",
+        "persistent",
+        "zodburi",
+        "croniter >= 2",
+        "click >= 8",
+    ],
+    extras_require=EXTRAS,
+    entry_points={
+        "console_scripts": ["zcron = zcron.cli:main"],
+        "zc.buildout": ["instance = zcron.recipe:Instance"],
+    },
+    classifiers=[
+        "Framework :: ZODB",
+        "Framework :: Zope",
+        "Programming Language :: Python :: 3",
+    ],
+)

@@ -1,0 +1,45 @@
+"""Where each swappable component is looked up, in one place.
+
+Components are found by the ZCA under a name, so a host replaces one by
+registering its own (in ZCML or with ``zcron.config`` helpers).
+"""
+from zope.component import getAdapter, getMultiAdapter, queryMultiAdapter
+
+from zcron.interfaces import (ICronManager, ICrontabManager, IJobRunner,
+                              IQueueManager, IQueueMarker, IRegistryManager)
+
+QUEUE_NAME = "zodb"
+MARKER_NAME = "zodb"
+
+
+def root_of(site):
+    """zcron's root container holding a site."""
+    return site.__parent__
+
+
+def registry_for(site):
+    return getAdapter(site, IRegistryManager, name=site.registry or "zodb")
+
+
+def load_crontab(site):
+    return registry_for(site).load()
+
+
+def queue_for(root):
+    return getAdapter(root, IQueueManager, name=QUEUE_NAME)
+
+
+def marker_for(root):
+    return getAdapter(root, IQueueMarker, name=MARKER_NAME)
+
+
+def crontab_manager(site, crontab):
+    return getMultiAdapter((site, crontab), ICrontabManager)
+
+
+def cron_manager(site, cron):
+    return getMultiAdapter((site, cron), ICronManager)
+
+
+def query_runner(site, cron):
+    return queryMultiAdapter((site, cron), IJobRunner, name=cron.name)

@@ -1,0 +1,63 @@
+"""Configuration helpers, so hosts need not call the ZCA registry directly.
+
+ZCML hosts write ``<include package="zcron" />`` and ``<adapter .../>``;
+Python hosts call ``configure()``, ``add_runner()`` and ``add_subscriber()``.
+"""
+import os
+
+import zope.component.event  # noqa: F401  (routes zope.event to subscribers)
+from zope.component import getGlobalSiteManager
+from zope.configuration import xmlconfig
+from zope.configuration.config import ConfigurationExecutionError
+from zope.configuration.exceptions import ConfigurationError
+from zope.interface import Interface
+
+import zcron
+from zcron.exceptions import InvalidInput
+from zcron.interfaces import ICron, IJobRunner
+
+_configured = []
+
+
+def configure(*zcml_files):
+    """Load zcron's default components, then each host ZCML file (a path).
+    Safe to call again with other files: each file is loaded once."""
+    try:
+        if not _configured:
+            context = xmlconfig.file("configure.zcml", zcron)
+            _configured.append(("zcron", context))
+        context = _configured[0][1]
+        for path in zcml_files:
+            path = os.path.abspath(path)
+            if path in [name for name, _ in _configured]:
+                continue
+            if not os.path.isfile(path):
+                raise InvalidInput("zcml", path, "no such file")
+            xmlconfig.file(path, context=context)
+            _configured.append((path, context))
+    except (ConfigurationError, ConfigurationExecutionError) as e:
+        raise InvalidInput("zcml", " ".join(zcml_files) or "zcron",
+                           " ".join(str(e).split())) from None
+
+
+def reset():
+    """Forget what ``configure`` loaded (tests)."""
+    del _configured[:]
+
+
+def add_runner(name, factory, site_interface=Interface):
+    """Register ``factory(site, cron)`` as the job runner called ``name``."""
+    getGlobalSiteManager().registerAdapter(
+        factory, (site_interface, ICron), IJobRunner, name=name)
+
+
+def add_subscriber(handler, event_interface):
+    """Call ``handler(event)`` for every event providing ``event_interface``."""
+    getGlobalSiteManager().registerHandler(handler, (event_interface,))
+
+
+def runner_names():
+    """Names of the registered job runners, sorted."""
+    registry = getGlobalSiteManager()
+    return sorted({reg.name for reg in registry.registeredAdapters()
+                   if reg.provided.isOrExtends(IJobRunner) and reg.name})

@@ -1,0 +1,97 @@
+"""Open a ZODB database from a URI and find zcron's root container in it."""
+import os
+
+import transaction
+import zodburi
+import ZODB
+
+from zcron.exceptions import DatabaseLocked, InvalidURI
+from zcron.model.site import ROOT_KEY, ZcronRoot
+
+DEFAULT_URI = "file://var/Data.fs"
+
+
+def normalize_uri(uri):
+    """Accept a bare path to a Data.fs; make file:// paths absolute."""
+    if not uri:
+        uri = DEFAULT_URI
+    if "://" not in uri:
+        uri = "file://" + uri
+    if uri.startswith("file://"):
+        path, sep, query = uri[len("file://"):].partition("?")
+        if not path:
+            raise InvalidURI(uri, "no file path after file://")
+        uri = "file://" + os.path.abspath(path) + sep + query
+    return uri
+
+
+def open_db(uri=None, create_dirs=True, **db_options):
+    """A ZODB.DB for a zodburi URI: file://..., memory://, zeo://host:port,
+    postgres://... (with the 'postgresql' extra)."""
+    uri = normalize_uri(uri)
+    try:
+        storage_factory, dbkw = zodburi.resolve_uri(uri)
+    except zodburi.NoResolverForScheme:
+        scheme = uri.split("://", 1)[0]
+        raise InvalidURI(uri, f"unknown scheme {scheme!r} (file, memory, zeo, "
+                              "postgres)") from None
+    except Exception as e:
+        raise InvalidURI(uri, str(e) or type(e).__name__) from None
+    if uri.startswith("file://") and create_dirs:
+        directory = os.path.dirname(uri[len("file://"):].partition("?")[0])
+        os.makedirs(directory, exist_ok=True)
+    try:
+        storage = storage_factory()
+    except Exception as e:
+        raise _storage_error(uri, e) from None
+    dbkw.update(db_options)
+    db = ZODB.DB(storage, **dbkw)
+    ensure_root(db)
+    return db
+
+
+def _storage_error(uri, error):
+    name = type(error).__name__
+    if name == "LockError":
+        return DatabaseLocked(
+            f"{uri} is in use by another process: a FileStorage opens in one "
+            "process only; stop the other one, or use zeo:// or postgres:// "
+            "to run several workers")
+    if isinstance(error, (OSError, ValueError)) or name in ("ClientDisconnected",):
+        return InvalidURI(uri, f"cannot open it ({error})")
+    return InvalidURI(uri, f"cannot open it ({name}: {error})")
+
+
+def ensure_root(db):
+    """Create zcron's root container on first open."""
+    with db.transaction("zcron: create root") as conn:
+        if ROOT_KEY not in conn.root():
+            conn.root()[ROOT_KEY] = ZcronRoot()
+
+
+def get_root(conn):
+    """zcron's root container in an open connection."""
+    return conn.root()[ROOT_KEY]
+
+
+class Session:
+    """A connection with its own transaction manager, for one thread."""
+
+    def __init__(self, db):
+        self.db = db
+        self.tm = transaction.TransactionManager(explicit=False)
+        self.conn = db.open(self.tm)
+
+    @property
+    def root(self):
+        return get_root(self.conn)
+
+    def close(self):
+        self.tm.abort()
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

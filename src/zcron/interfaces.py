@@ -1,0 +1,389 @@
+"""The contracts of zcron: read this module as its API reference.
+
+Data flows one way: a crontab is saved -> ``IModifiedCrontabEvent`` ->
+``ICrontabSynchronisationEvent`` -> the crontab manager puts jobs in the
+queue -> a worker claims a due job -> the job runner runs -> a log entry and
+the next job are committed together -> ``IFinishedCronJobEvent``.
+
+Every component below is looked up by the ZCA, so a host swaps one by
+registering its own under the same name (see ``configure.zcml``).
+"""
+from zope.interface import Attribute, Interface
+from zope.interface.interfaces import IObjectEvent
+
+# -- statuses ---------------------------------------------------------------
+
+OK = "OK"
+WARN = "WARN"
+FAILURE = "FAILURE"
+NOTRUN = "NOTRUN"
+STATUSES = (OK, WARN, FAILURE, NOTRUN)
+
+# -- policies ----------------------------------------------------------------
+
+MISSED_POLICIES = ("skip", "once", "all")
+OVERLAP_POLICIES = ("skip", "queue-one", "allow")
+
+
+# -- the model ---------------------------------------------------------------
+
+class ICronSite(Interface):
+    """A tenant: it owns exactly one crontab.
+
+    A host may make any object of its own provide this (a Plone site, a
+    Pyramid root); zcron ships ``zcron.model.CronSite`` stored in the ZODB
+    root for hosts that have nothing of the kind.
+    """
+
+    name = Attribute("Unique name of the site, used in the queue and CLI.")
+    registry = Attribute(
+        "Name of the IRegistryManager adapter keeping this site's crontab "
+        "('zodb' by default, 'json' for a read-only JSON file).")
+    registry_options = Attribute(
+        "Dict of options for the registry manager (e.g. {'path': ...}).")
+    crontab = Attribute(
+        "The ICrontab of the site as stored by the 'zodb' registry "
+        "(None before the first save). Use the registry manager to read it.")
+
+
+class IPeriodicity(Interface):
+    """When a cron fires: stateless, handed ``after`` instead of a clock."""
+
+    kind = Attribute("Short name of the kind of periodicity, e.g. 'cron'.")
+    expression = Attribute("The expression as given by the user.")
+    timezone = Attribute("IANA time zone name in which it is evaluated.")
+
+    def next_fire_time(after):
+        """First fire time strictly after the aware datetime ``after``.
+
+        Returned timezone-aware in the periodicity's zone; None if it never
+        fires again.
+        """
+
+    def fire_times(after, n=None, until=None):
+        """Iterate fire times after ``after``: at most ``n``, up to ``until``."""
+
+    def describe():
+        """The periodicity in plain words: 'every 5 minutes'."""
+
+
+class ILog(Interface):
+    """One entry of a cron's log: a run, or a fire time that did not run."""
+
+    date = Attribute("When the entry was written: aware datetime in UTC.")
+    status = Attribute("One of OK, WARN, FAILURE, NOTRUN.")
+    messages = Attribute("List of strings.")
+    fire_time = Attribute("The scheduled fire time (aware, UTC) or None.")
+    duration = Attribute("Seconds the run took (float) or None.")
+    execution_id = Attribute("Unique id of the run: an idempotency key.")
+    traceback = Attribute("For FAILURE: the traceback text, bounded in size.")
+
+    def dump():
+        """A JSON-serialisable dict."""
+
+
+class ICron(Interface):
+    """A job definition: which runner, when, with which arguments."""
+
+    uid = Attribute("32 hex characters, unique in its crontab.")
+    name = Attribute("Name of the IJobRunner adapter to run.")
+    user = Attribute("Kept for collective.cron compatibility; may be ''.")
+    activated = Attribute("False: the cron has no runs.")
+    periodicity = Attribute("The cron expression (str).")
+    timezone = Attribute("IANA time zone of the expression, default 'UTC'.")
+    environ = Attribute("JSON-serialisable dict handed to the runner.")
+    logs_limit = Attribute("How many log entries are kept.")
+    logs = Attribute("The log entries, newest first (a sequence of ILog).")
+    missed = Attribute("Missed-run policy: 'skip', 'once' (default) or 'all'.")
+    catchup_window = Attribute(
+        "With missed='all': seconds back from now within which missed fire "
+        "times are still run; older ones are logged NOTRUN.")
+    overlap = Attribute(
+        "Overlap policy: 'skip' (default), 'queue-one' or 'allow'.")
+    timeout = Attribute("Seconds after which a run is failed, or None.")
+    warn_after = Attribute("Seconds after which a run logs WARN, or None.")
+    retries = Attribute("How many times a FAILURE is retried (default 0).")
+    retry_backoff = Attribute("Seconds before the first retry; doubles.")
+    jitter = Attribute(
+        "Up to this many seconds added to each fire time, the same offset "
+        "for a cron every time (derived from its uid).")
+    retry_interrupted = Attribute(
+        "True when the runner is safe to run again after a lost worker.")
+    paused_until = Attribute(
+        "None, or an aware datetime before which the cron has no runs; "
+        "zcron.model.FOREVER pauses until resumed.")
+    pause_note = Attribute("Why the cron is paused ('' if not).")
+
+    def get_periodicity():
+        """The IPeriodicity for ``periodicity`` in ``timezone``."""
+
+    def next_fire_time(after):
+        """Next fire time strictly after ``after`` (jitter not applied)."""
+
+    def jitter_offset():
+        """Seconds (float) added to every fire time of this cron."""
+
+    def last_log():
+        """The newest ILog, or None."""
+
+    def add_log(log):
+        """Record a log entry, applying retention (``logs_limit``; the
+        newest FAILURE is kept even when pushed out of the window)."""
+
+    def clear_logs():
+        """Forget every log entry."""
+
+    def dump(with_logs=True):
+        """A JSON-serialisable dict (collective.cron's keys plus ours)."""
+
+
+class ICrontab(Interface):
+    """The crons of one site, in insertion order, with a global switch."""
+
+    activated = Attribute("Global switch: False and no cron runs.")
+    read_only = Attribute("True: save() does nothing and fires nothing.")
+    site = Attribute("Name of the site owning this crontab.")
+
+    def add_cron(cron):
+        """Add an ICron; DuplicateUid if its uid is taken. Returns it."""
+
+    def remove_cron(uid):
+        """Remove the cron ``uid``; UnknownCron if missing."""
+
+    def get(uid):
+        """The cron ``uid``; UnknownCron (a LookupError) if missing."""
+
+    def find(name=None, activated=None, periodicity=None):
+        """Crons matching every filter given (no filter: all), in order."""
+
+    def resolve(ref):
+        """The cron whose uid, or unique name, is ``ref``."""
+
+    def __iter__():
+        """Crons in insertion order."""
+
+    def __len__():
+        """Number of crons."""
+
+    def __contains__(uid):
+        """True if a cron has this uid."""
+
+    def save():
+        """Write the crontab through its registry manager and fire
+        IModifiedCrontabEvent (nothing when read-only)."""
+
+    def save_cron(cron):
+        """Like save(), for one cron only: the synchroniser touches only
+        that cron's job."""
+
+    def dump(with_logs=True):
+        """{'site': ..., 'activated': ..., 'crons': [cron dumps]}."""
+
+
+# -- components ----------------------------------------------------------------
+
+class IRegistryManager(Interface):
+    """Keeps a site's crontab. Named adapter of ICronSite."""
+
+    read_only = Attribute("True if this registry cannot write.")
+
+    def load():
+        """The site's ICrontab (an empty one if it has none yet)."""
+
+    def save(crontab, crons=None):
+        """Persist the crontab (or only ``crons`` of it, when given)."""
+
+
+class IQueueManager(Interface):
+    """Where jobs wait for their due time, and are claimed by workers.
+
+    A job is a reference -- (site, cron uid, fire time, kind) -- never a
+    pickled cron. Named adapter of zcron's root container. Every method works
+    inside the caller's transaction; workers commit, and two workers
+    claiming one job conflict at commit so that exactly one wins.
+    """
+
+    def put(job):
+        """Queue an IJob (a job already queued stays as it is)."""
+
+    def remove(job):
+        """Remove a pending job; False if it was not pending."""
+
+    def pending(site, uid):
+        """The pending jobs of one cron, soonest first."""
+
+    def site_pending(site):
+        """Every pending job of a site."""
+
+    def clear_site(site):
+        """Remove every pending job of a site; returns how many."""
+
+    def due(now, limit=None, worker=None):
+        """Pending jobs due at ``now``, soonest first, the share of worker
+        id ``worker`` first so that workers spread out."""
+
+    def next_due():
+        """Due time (aware UTC) of the soonest pending job, or None."""
+
+    def __len__():
+        """Number of pending jobs."""
+
+    def sites():
+        """Names of sites having pending or claimed jobs."""
+
+    def claim(job, worker, now):
+        """Take ``job`` out of the pending jobs and return its new claim
+        (see ``Claim``) for worker id ``worker``."""
+
+    def get_claim(job):
+        """The claim of ``job``, or None."""
+
+    def complete(job):
+        """Forget a claim once its outcome is recorded."""
+
+    def claimed(site=None, uid=None):
+        """Claims, optionally of one site or one cron."""
+
+    def running(site, uid):
+        """Claims of one cron whose run has not ended."""
+
+    def hold(job):
+        """Keep ``job`` until its cron's running job ends (overlap policy
+        'queue-one'); False if a job is already held for that cron."""
+
+    def release_held(site, uid):
+        """Take the held job of a cron out (None if there is none)."""
+
+    def held():
+        """Every held job."""
+
+    def register_worker(worker):
+        """Record a live worker (an IWorkerInfo) with its lease."""
+
+    def renew_worker(worker_id, now, lease):
+        """Extend a worker's lease to now + lease seconds; None if unknown."""
+
+    def unregister_worker(worker_id):
+        """Forget a worker."""
+
+    def workers():
+        """Registered workers (IWorkerInfo), live or lost."""
+
+    def changed_since(serial):
+        """True if jobs were put since ``serial`` (the ``serial`` attribute
+        read earlier): lets idle workers wake up."""
+
+
+class IJob(Interface):
+    """A reference to one due run of one cron."""
+
+    site = Attribute("Site name.")
+    uid = Attribute("Cron uid.")
+    fire_time = Attribute("Scheduled fire time, aware UTC (no jitter).")
+    due = Attribute("When it may run: fire_time plus jitter or backoff.")
+    kind = Attribute("'schedule', 'manual' (run now) or 'retry'.")
+    attempt = Attribute("0 for a first run, n for the n-th retry.")
+    signature = Attribute(
+        "The (periodicity, timezone, jitter) it was computed from; a change "
+        "of the cron's makes the synchroniser move it.")
+
+
+class IWorkerInfo(Interface):
+    """A worker as the queue sees it."""
+
+    id = Attribute("Unique id: host:pid:random.")
+    host = Attribute("Host name.")
+    pid = Attribute("Process id.")
+    started = Attribute("Aware UTC datetime.")
+    lease_until = Attribute("Aware UTC datetime; past it the worker is lost.")
+
+
+class IQueueMarker(Interface):
+    """Remembers which sites have crontabs, so that a restarting worker can
+    re-register every site's jobs (collective.cron's 'queue marker')."""
+
+    def mark(site):
+        """Remember that ``site`` (a name) has a crontab."""
+
+    def unmark(site):
+        """Forget a site."""
+
+    def sites():
+        """Names of marked sites, sorted."""
+
+
+class ICrontabManager(Interface):
+    """Makes the queue match one crontab. Adapter of (ICronSite, ICrontab)."""
+
+    def synchronize(crons=None, now=None):
+        """One pending job per active cron at its next fire time; none for
+        inactive or removed crons, nor for any cron of an inactive crontab.
+        With ``crons`` (uids), only those crons are looked at. Returns the
+        number of queue changes."""
+
+
+class ICronManager(Interface):
+    """Manages the jobs of one cron. Adapter of (ICronSite, ICron)."""
+
+    def register_job(now=None):
+        """Ensure exactly one pending scheduled job at the next fire time;
+        keep an existing one whose signature still matches."""
+
+    def remove_jobs():
+        """Remove every pending job of the cron."""
+
+    def run_now(now=None):
+        """Queue a manual run due now (subject to the overlap policy)."""
+
+
+class IJobRunner(Interface):
+    """Runs a cron. Named adapter of (ICronSite, ICron); the name is the
+    cron's ``name``. Subclass ``zcron.Runner`` and register it in ZCML."""
+
+    site = Attribute("The ICronSite.")
+    cron = Attribute("The ICron (read it; it is not yours to change).")
+    environ = Attribute("The cron's environ (dict), as keyword arguments.")
+    fire_time = Attribute("Scheduled fire time of this run (aware UTC).")
+    window = Attribute(
+        "(start, end): from the previous fire time to this one, so a runner "
+        "can process exactly the data of its period.")
+    execution_id = Attribute("Unique id of this run: an idempotency key.")
+
+    def run():
+        """Do the work. Return None: OK; return text: WARN with that
+        message; raise: FAILURE with the traceback."""
+
+
+# -- events ----------------------------------------------------------------
+
+class IModifiedCrontabEvent(IObjectEvent):
+    """A crontab was saved. ``object`` is the crontab; ``site`` its site;
+    ``crons`` the uids saved (None: the whole crontab)."""
+
+
+class ICrontabSynchronisationEvent(IObjectEvent):
+    """The queue must be made to match ``object`` (a crontab) now."""
+
+
+class IServerRestartEvent(Interface):
+    """A worker starts: every marked site's jobs are re-registered.
+    ``db`` is the ZODB database."""
+
+
+class IStartedCronJobEvent(IObjectEvent):
+    """A run starts. ``object`` is the cron, ``site``, ``job``."""
+
+
+class IFinishedCronJobEvent(IObjectEvent):
+    """A run ended, whatever its outcome. ``object`` is the cron;
+    ``site``, ``job`` and ``log`` (the ILog written) are given."""
+
+
+class IClock(Interface):
+    """The one source of 'now'. Tests register a fake one as a utility."""
+
+    def now():
+        """The current time, aware, in UTC."""
+
+    def sleep(seconds):
+        """Wait; a fake clock may advance itself instead."""

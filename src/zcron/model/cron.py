@@ -1,0 +1,269 @@
+"""A cron: which runner, when, with which arguments, and under which policies."""
+import hashlib
+import json
+import re
+import uuid
+from datetime import datetime
+
+from persistent import Persistent
+from zope.interface import implementer
+
+from zcron.exceptions import InvalidDump, InvalidEnviron, InvalidInput
+from zcron.interfaces import ICron, MISSED_POLICIES, OVERLAP_POLICIES
+from zcron.model.jsonio import parse_json
+from zcron.model.log import Log
+from zcron.model.logs import CronLogs
+from zcron.model.timeutil import FOREVER, dump_time, load_time
+from zcron.periodicity import get_periodicity
+
+UID_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+def new_uid():
+    return uuid.uuid4().hex
+
+
+# -- validators: each returns the clean value or raises InvalidInput --------
+
+def _uid(value):
+    if not isinstance(value, str) or not UID_RE.match(value.lower()):
+        raise InvalidInput("uid", value, "expected 32 hexadecimal characters")
+    return value.lower()
+
+
+def _name(value):
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput("name", value, "expected a runner name")
+    return value.strip()
+
+
+def _text(field):
+    def check(value):
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise InvalidInput(field, value, "expected text")
+        return value
+    return check
+
+
+def _bool(field):
+    def check(value):
+        if not isinstance(value, bool):
+            raise InvalidInput(field, value, "expected true or false")
+        return value
+    return check
+
+
+def _number(field, optional=False, integer=False, minimum=0):
+    def check(value):
+        if value is None and optional:
+            return None
+        kinds = int if integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds) or value < minimum:
+            what = "a whole number" if integer else "a number of seconds"
+            raise InvalidInput(field, value, f"expected {what} >= {minimum}"
+                               + (" or null" if optional else ""))
+        return value
+    return check
+
+
+def _choice(field, choices):
+    def check(value):
+        if value not in choices:
+            raise InvalidInput(field, value, "expected one of " + ", ".join(choices))
+        return value
+    return check
+
+
+def _environ(value):
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InvalidEnviron(value)
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as e:
+        raise InvalidEnviron(value, f"must be JSON-serialisable ({e})") from None
+    # a private copy, so a caller mutating its dict changes nothing here
+    return json.loads(json.dumps(value))
+
+
+def _paused_until(value):
+    if value is None or isinstance(value, datetime):
+        if value is not None and value.tzinfo is None:
+            raise InvalidInput("paused_until", value, "must be timezone-aware")
+        return value
+    return load_time(value, "paused_until")
+
+
+# name -> (validator, default). Order is the dump order.
+FIELDS = {
+    "uid": (_uid, None),
+    "name": (_name, None),
+    "user": (_text("user"), ""),
+    "activated": (_bool("activated"), True),
+    "periodicity": (str, None),          # checked with timezone, below
+    "timezone": (str, "UTC"),
+    "logs_limit": (_number("logs_limit", integer=True, minimum=1), 10),
+    "environ": (_environ, None),
+    "missed": (_choice("missed", MISSED_POLICIES), "once"),
+    "catchup_window": (_number("catchup_window"), 3600),
+    "overlap": (_choice("overlap", OVERLAP_POLICIES), "skip"),
+    "timeout": (_number("timeout", optional=True, minimum=0.001), None),
+    "warn_after": (_number("warn_after", optional=True, minimum=0.001), None),
+    "retries": (_number("retries", integer=True), 0),
+    "retry_backoff": (_number("retry_backoff"), 60),
+    "jitter": (_number("jitter"), 0),
+    "retry_interrupted": (_bool("retry_interrupted"), False),
+    "paused_until": (_paused_until, None),
+    "pause_note": (_text("pause_note"), ""),
+}
+EDITABLE = tuple(f for f in FIELDS if f != "uid")
+
+
+def validate(values):
+    """Clean a dict of field values; raise InvalidInput on the first bad one."""
+    clean = {}
+    for field, value in values.items():
+        if field not in FIELDS:
+            raise InvalidInput("field", field, "not a cron field")
+        validator = FIELDS[field][0]
+        if field in ("periodicity", "timezone"):
+            if not isinstance(value, str):
+                raise InvalidInput(field, value, "expected text")
+            clean[field] = value
+        else:
+            clean[field] = validator(value)
+    return clean
+
+
+@implementer(ICron)
+class Cron(Persistent):
+    """Configuration of one job. Its logs live in a separate record."""
+
+    __parent__ = None    # the Crontab, set when added
+
+    def __init__(self, name, periodicity, **fields):
+        values = {f: d for f, (v, d) in FIELDS.items()}
+        values.update(fields, name=name, periodicity=periodicity)
+        values["uid"] = values.get("uid") or new_uid()
+        self._logs = None
+        self._apply(values)
+
+    # -- editing ------------------------------------------------------------
+
+    def edit(self, **changes):
+        """Change fields at once: all are checked before any is set."""
+        if "uid" in changes:
+            raise InvalidInput("uid", changes["uid"], "a cron's uid cannot change")
+        self._apply(changes)
+
+    def _apply(self, changes):
+        clean = validate(changes)
+        expression = clean.get("periodicity", getattr(self, "periodicity", None))
+        zone = clean.get("timezone", getattr(self, "timezone", "UTC"))
+        if "periodicity" in clean or "timezone" in clean:
+            periodicity = get_periodicity(expression, zone)   # raises if bad
+            clean["periodicity"] = periodicity.expression
+        old_name = getattr(self, "name", None)
+        for field, value in clean.items():
+            setattr(self, field, value)
+        if self.__parent__ is not None and old_name != self.name:
+            self.__parent__._renamed(self, old_name)
+
+    # -- time -----------------------------------------------------------------
+
+    def get_periodicity(self):
+        return get_periodicity(self.periodicity, self.timezone)
+
+    def next_fire_time(self, after):
+        return self.get_periodicity().next_fire_time(after)
+
+    def jitter_offset(self):
+        """Same offset for this cron on every worker and after restarts."""
+        if not self.jitter:
+            return 0.0
+        digest = hashlib.sha256(self.uid.encode()).digest()
+        fraction = int.from_bytes(digest[:8], "big") / 2.0 ** 64
+        return round(fraction * self.jitter, 3)
+
+    @property
+    def paused(self):
+        return self.paused_until is not None
+
+    def pause(self, until=None, note=""):
+        self.edit(paused_until=until or FOREVER, pause_note=note)
+
+    def resume(self):
+        self.edit(paused_until=None, pause_note="")
+
+    # -- logs -----------------------------------------------------------------
+
+    @property
+    def logs(self):
+        return () if self._logs is None else self._logs.entries
+
+    @property
+    def log_counts(self):
+        return {} if self._logs is None else dict(self._logs.counts)
+
+    def add_log(self, log):
+        if self._logs is None:
+            self._logs = CronLogs()
+        self._logs.add(log, self.logs_limit)
+        return log
+
+    def clear_logs(self):
+        if self._logs is not None:
+            self._logs.clear()
+
+    def last_log(self):
+        logs = self.logs
+        return logs[0] if logs else None
+
+    @property
+    def last_run(self):
+        last = self.last_log()
+        return None if last is None else last.date
+
+    @property
+    def last_status(self):
+        last = self.last_log()
+        return None if last is None else last.status
+
+    # -- JSON -----------------------------------------------------------------
+
+    def dump(self, with_logs=True):
+        data = {}
+        for field in FIELDS:
+            value = getattr(self, field)
+            data[field] = dump_time(value) if field == "paused_until" else value
+        data["environ"] = json.loads(json.dumps(self.environ))
+        data["logs"] = [log.dump() for log in self.logs] if with_logs else []
+        return data
+
+    @classmethod
+    def load(cls, data):
+        """From a dump of ours or of collective.cron (a dict, or its JSON)."""
+        data = parse_json(data)
+        if not isinstance(data, dict):
+            raise InvalidDump(data, "a cron must be a JSON object")
+        for key in ("name", "periodicity"):
+            if not data.get(key):
+                raise InvalidDump(data.get("uid") or data, f"a cron needs a {key!r}")
+        fields = {k: v for k, v in data.items() if k in FIELDS}
+        logs = data.get("logs") or []
+        if not isinstance(logs, list):
+            raise InvalidDump(logs, "a cron's logs must be a list")
+        loaded = [Log.load(item) for item in logs]
+        if fields.get("user") is None:
+            fields.pop("user", None)
+        cron = cls(**fields)
+        if loaded:
+            cron._logs = CronLogs()
+            cron._logs.entries = tuple(loaded)
+        return cron
+
+    def __repr__(self):
+        return f"<Cron {self.name} {self.uid} {self.periodicity!r} {self.timezone}>"

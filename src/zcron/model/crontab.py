@@ -1,0 +1,160 @@
+"""The crontab of a site: crons in insertion order, indexed by uid and name."""
+from BTrees.LOBTree import LOBTree
+from BTrees.OOBTree import OOBTree, OOTreeSet
+from persistent import Persistent
+from zope.event import notify
+from zope.interface import implementer
+
+from zcron.events import ModifiedCrontabEvent
+from zcron.exceptions import (AmbiguousCron, DuplicateUid, InvalidDump,
+                              InvalidInput, UnknownCron)
+from zcron.interfaces import ICrontab
+from zcron.model.cron import Cron
+
+
+@implementer(ICrontab)
+class Crontab(Persistent):
+    """Each cron is its own record, so saving one cron writes O(1) records
+    whatever the size of the crontab."""
+
+    __parent__ = None     # the ICronSite
+    read_only = False
+
+    def __init__(self, site="default", activated=True):
+        self.site = site
+        self.activated = activated
+        self._crons = OOBTree()      # uid -> Cron
+        self._order = LOBTree()      # insertion number -> uid
+        self._number = OOBTree()     # uid -> insertion number
+        self._names = OOBTree()      # name -> OOTreeSet of uids
+        self._next = 0
+
+    # -- content --------------------------------------------------------------
+
+    def add_cron(self, cron):
+        if cron.uid in self._crons:
+            raise DuplicateUid(cron.uid)
+        cron.__parent__ = self
+        self._crons[cron.uid] = cron
+        self._order[self._next] = cron.uid
+        self._number[cron.uid] = self._next
+        self._next += 1
+        self._index(cron.name, cron.uid)
+        return cron
+
+    def remove_cron(self, uid):
+        cron = self.get(uid)
+        del self._crons[uid]
+        del self._order[self._number.pop(uid)]
+        self._unindex(cron.name, uid)
+        cron.__parent__ = None
+        return cron
+
+    def _index(self, name, uid):
+        uids = self._names.get(name)
+        if uids is None:
+            uids = self._names[name] = OOTreeSet()
+        uids.add(uid)
+
+    def _unindex(self, name, uid):
+        uids = self._names.get(name)
+        if uids is not None:
+            uids.remove(uid)
+            if not uids:
+                del self._names[name]
+
+    def _renamed(self, cron, old_name):
+        if old_name is not None:
+            self._unindex(old_name, cron.uid)
+        self._index(cron.name, cron.uid)
+
+    # -- lookups --------------------------------------------------------------
+
+    def get(self, uid):
+        cron = self._crons.get(uid)
+        if cron is None:
+            raise UnknownCron(uid)
+        return cron
+
+    def __contains__(self, uid):
+        return uid in self._crons
+
+    def __len__(self):
+        return len(self._number)
+
+    def __iter__(self):
+        crons = self._crons
+        return (crons[uid] for uid in self._order.values())
+
+    def find(self, name=None, activated=None, periodicity=None):
+        if name is not None:
+            candidates = (self._crons[uid] for uid in self._names.get(name, ()))
+            candidates = sorted(candidates, key=lambda c: self._number[c.uid])
+        else:
+            candidates = iter(self)
+        return [c for c in candidates
+                if (activated is None or c.activated == activated)
+                and (periodicity is None or c.periodicity == periodicity)]
+
+    def resolve(self, ref):
+        """A uid, or a name given to exactly one cron."""
+        if not isinstance(ref, str) or not ref:
+            raise UnknownCron(ref)
+        cron = self._crons.get(ref.lower())
+        if cron is not None:
+            return cron
+        uids = self._names.get(ref, ())
+        if len(uids) == 1:
+            return self._crons[uids.minKey()]
+        if len(uids) > 1:
+            raise AmbiguousCron(ref, len(uids))
+        raise UnknownCron(ref)
+
+    # -- saving ---------------------------------------------------------------
+
+    def save(self):
+        self._save(None)
+
+    def save_cron(self, cron):
+        """``cron`` may be a removed cron or its uid: its jobs then go."""
+        self._save([getattr(cron, "uid", cron)])
+
+    def _save(self, uids):
+        if self.read_only:
+            return
+        from zcron.components import registry_for
+        site = self.__parent__
+        registry_for(site).save(self, crons=uids)
+        notify(ModifiedCrontabEvent(self, site, crons=uids))
+
+    # -- JSON -----------------------------------------------------------------
+
+    def dump(self, with_logs=True):
+        return {
+            "site": self.site,
+            "activated": self.activated,
+            "crons": [cron.dump(with_logs) for cron in self],
+        }
+
+    @classmethod
+    def load(cls, data, site=None):
+        """From a crontab dump, or a plain list of cron dumps
+        (collective.cron kept its crontab as such a list)."""
+        from zcron.model.jsonio import parse_json
+        data = parse_json(data)
+        if isinstance(data, list):
+            data = {"crons": data}
+        if not isinstance(data, dict) or not isinstance(data.get("crons", []), list):
+            raise InvalidDump(str(data)[:80], "a crontab must be an object with a 'crons' list")
+        activated = data.get("activated", True)
+        if not isinstance(activated, bool):
+            raise InvalidInput("activated", activated, "expected true or false")
+        crontab = cls(site=site or data.get("site") or "default", activated=activated)
+        for item in data.get("crons", []):
+            if isinstance(item, str):
+                item = parse_json(item)   # collective.cron: a list of JSON strings
+            crontab.add_cron(Cron.load(item))
+        return crontab
+
+    def __repr__(self):
+        return f"<Crontab {self.site} {len(self)} crons {'on' if self.activated else 'off'}>"

@@ -1,0 +1,106 @@
+"""A log entry: one run of a cron, or one account of fire times not run."""
+import uuid
+
+from zope.interface import implementer
+
+from zcron.exceptions import InvalidDump, InvalidInput, UnknownStatus
+from zcron.interfaces import FAILURE, ILog, NOTRUN, OK, STATUSES, WARN
+from zcron.model.timeutil import dump_time, load_time, to_utc
+
+# collective.cron 2.x stored statuses as integers.
+LEGACY_STATUSES = {0: FAILURE, 1: OK, 2: WARN, 3: NOTRUN}
+# Tracebacks are kept bounded: the end says most.
+TRACEBACK_LIMIT = 8000
+
+
+def check_status(value):
+    if isinstance(value, bool):
+        raise UnknownStatus(value)
+    if isinstance(value, int) and value in LEGACY_STATUSES:
+        return LEGACY_STATUSES[value]
+    if isinstance(value, str) and value.upper() in STATUSES:
+        return value.upper()
+    raise UnknownStatus(value)
+
+
+def bound_traceback(text, limit=TRACEBACK_LIMIT):
+    if text is None or len(text) <= limit:
+        return text
+    return "[... traceback cut ...]\n" + text[-limit:]
+
+
+def new_execution_id():
+    return uuid.uuid4().hex
+
+
+@implementer(ILog)
+class Log:
+    """Plain object pickled inside its cron's log record (not persistent
+    on its own: one record per cron keeps writes small and separate)."""
+
+    __slots__ = ("date", "status", "messages", "fire_time", "duration",
+                 "execution_id", "traceback")
+
+    def __init__(self, date, status, messages=(), fire_time=None,
+                 duration=None, execution_id=None, traceback=None):
+        self.date = to_utc(date)
+        self.status = check_status(status)
+        if isinstance(messages, str):
+            messages = [messages]
+        self.messages = [str(m) for m in messages]
+        self.fire_time = None if fire_time is None else to_utc(fire_time)
+        self.duration = None if duration is None else float(duration)
+        self.execution_id = execution_id or new_execution_id()
+        self.traceback = bound_traceback(traceback)
+
+    def __getstate__(self):
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def __setstate__(self, state):
+        for k in self.__slots__:
+            setattr(self, k, state.get(k))
+
+    def __eq__(self, other):
+        return isinstance(other, Log) and self.dump() == other.dump()
+
+    def __repr__(self):
+        return f"<Log {self.status} {self.date.isoformat()} {self.messages!r}>"
+
+    def dump(self):
+        return {
+            "date": dump_time(self.date),
+            "status": self.status,
+            "messages": list(self.messages),
+            "fire_time": dump_time(self.fire_time),
+            "duration": self.duration,
+            "execution_id": self.execution_id,
+            "traceback": self.traceback,
+        }
+
+    @classmethod
+    def load(cls, data):
+        """From a dump of ours or of collective.cron (integer statuses,
+        naive '%Y-%m-%d %H:%M:%S' dates read as UTC)."""
+        if not isinstance(data, dict):
+            raise InvalidDump(data, "a log entry must be a JSON object")
+        if "date" not in data or "status" not in data:
+            raise InvalidDump(data, "a log entry needs 'date' and 'status'")
+        duration = data.get("duration")
+        if duration is not None and (isinstance(duration, bool) or
+                                     not isinstance(duration, (int, float))):
+            raise InvalidInput("duration", duration, "expected seconds")
+        messages = data.get("messages") or []
+        if not isinstance(messages, (list, str)):
+            raise InvalidDump(messages, "log messages must be a list")
+        date = load_time(data["date"], "date")
+        if date is None:
+            raise InvalidDump(data, "a log entry needs a date")
+        return cls(
+            date=date,
+            status=data["status"],
+            messages=messages,
+            fire_time=load_time(data.get("fire_time"), "fire_time"),
+            duration=duration,
+            execution_id=data.get("execution_id"),
+            traceback=data.get("traceback"),
+        )

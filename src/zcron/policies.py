@@ -1,0 +1,127 @@
+"""What to do with a due job: the missed-run and overlap policies, decided
+without I/O so that every case can be tested with a fake clock.
+
+The worker asks ``plan(cron, job, now, running)`` and carries out the
+answer in its claim transaction: NOTRUN entries to log, the fire time to
+run (if any), the next job to queue, or to wait.
+"""
+from datetime import timedelta
+
+from zcron.queue.base import QUEUED, RETRY, SCHEDULE
+from zcron.sync import schedule_after
+
+# A fire time whose due time passed by more than this is "missed" for the
+# 'skip' policy; 'once' and 'all' run it anyway.
+MISFIRE_GRACE = timedelta(seconds=30)
+# Counting missed fire times stops here (a per-second cron down for days).
+COUNT_LIMIT = 100_000
+
+
+class Plan:
+    """The decision for one due job."""
+
+    def __init__(self):
+        self.wait = False            # leave the job pending for now
+        self.run_fire = None         # fire time (aware UTC) to run, or None
+        self.hold = False            # overlap 'queue-one': run after the current run
+        self.notes = []              # messages for the run's log
+        self.notrun = []             # (fire_time, [messages]) to log NOTRUN
+        self.next_job = None         # the cron's next scheduled job
+
+
+def _fmt(dt):
+    return dt.isoformat()
+
+
+def _missed_message(count, first, last, why):
+    if count == 1:
+        return f"missed: fire time {_fmt(first)} {why}"
+    more = "at least " if count >= COUNT_LIMIT else ""
+    return f"missed: {more}{count} fire times from {_fmt(first)} to {_fmt(last)} {why}"
+
+
+def due_fire_times(cron, first, now):
+    """Fire times from ``first`` whose due time (with jitter) is <= now."""
+    jitter = timedelta(seconds=cron.jitter_offset())
+    times, fire = [], first
+    while fire is not None and fire + jitter <= now and len(times) < COUNT_LIMIT:
+        times.append(fire)
+        fire = cron.next_fire_time(fire)
+    return times
+
+
+def plan(cron, job, now, running):
+    """Decide for ``job`` of ``cron`` at ``now``; ``running`` are the
+    cron's claims still running (on any worker)."""
+    result = Plan()
+    if job.kind != SCHEDULE:
+        if running and job.kind in (RETRY, QUEUED):
+            result.wait = True           # retries and queued runs wait their turn
+            return result
+        result.run_fire = job.fire_time
+        return _overlap(cron, result, running)
+
+    times = due_fire_times(cron, job.fire_time, now) or [job.fire_time]
+    late = len(times) > 1 or now - times[-1] > MISFIRE_GRACE
+    if late and cron.missed == "all" and running:
+        result.wait = True               # catch-up runs wait for the previous one
+        return result
+    result.next_job = schedule_after(cron, times[0] if cron.missed == "all" else times[-1])
+    if not late:
+        result.run_fire = times[0]
+        return _overlap(cron, result, running)
+
+    if cron.missed == "all":
+        horizon = now - timedelta(seconds=cron.catchup_window)
+        old = []
+        fire = times[0]
+        while fire is not None and fire < horizon and len(old) < COUNT_LIMIT:
+            old.append(fire)
+            fire = cron.next_fire_time(fire)
+        if old:
+            result.notrun.append((old[-1], [_missed_message(
+                len(old), old[0], old[-1], "(older than the catch-up window)")]))
+            result.next_job = schedule_after(cron, old[-1])
+            if fire is None or fire > now:
+                return result
+            # run the first fire time inside the window now
+            result.next_job = schedule_after(cron, fire)
+        result.run_fire = fire if old else times[0]
+        return _overlap(cron, result, running)
+
+    last = times[-1]
+    if cron.missed == "skip" and now - last > MISFIRE_GRACE:
+        skipped, result.run_fire = times, None
+    else:
+        skipped, result.run_fire = times[:-1], last
+    if skipped:
+        why = "(workers were down or busy; policy '%s')" % cron.missed
+        result.notrun.append((skipped[-1], [_missed_message(
+            len(skipped), skipped[0], skipped[-1], why)]))
+        if result.run_fire is not None:
+            result.notes.append(f"{len(skipped)} missed fire time(s) before this run")
+    if result.run_fire is None:
+        return result
+    return _overlap(cron, result, running)
+
+
+def _overlap(cron, result, running):
+    if not running or cron.overlap == "allow":
+        return result
+    fire = result.run_fire
+    previous = ", ".join(_fmt(c.job.fire_time) for c in running)
+    if cron.overlap == "queue-one":
+        result.hold = True
+        return result
+    result.run_fire = None
+    result.notrun.append((fire, [f"overlap: previous run ({previous}) still running"]))
+    return result
+
+
+def window_start(cron, fire_time):
+    """The previous run's fire time: the runner's data window starts there."""
+    for log in cron.logs:
+        if log.fire_time is not None and log.fire_time < fire_time and log.duration is not None:
+            return log.fire_time
+    return None
+

@@ -1,0 +1,128 @@
+"""Jobs and claims: the values every queue manager passes around."""
+from datetime import datetime, timezone
+from zlib import crc32
+
+from persistent import Persistent
+from zope.interface import implementer
+
+from zcron.interfaces import IJob, IWorkerInfo
+
+UTC = timezone.utc
+# Kinds of job: a scheduled fire time, a "run now", a retry after FAILURE,
+# and a run queued behind a still-running one (overlap policy 'queue-one').
+SCHEDULE, MANUAL, RETRY, QUEUED = "schedule", "manual", "retry", "queued"
+
+
+def to_us(dt):
+    """Aware datetime -> integer microseconds since the epoch (BTree keys)."""
+    delta = dt.astimezone(UTC) - EPOCH
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_us(us):
+    return datetime.fromtimestamp(us / 1_000_000, UTC)
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def shard_of(site, uid, shards):
+    return crc32(f"{site}\x00{uid}".encode()) % shards
+
+
+@implementer(IJob)
+class Job:
+    """A reference to one run of one cron; immutable, cheap, picklable."""
+
+    __slots__ = ("site", "uid", "fire_us", "due_us", "kind", "attempt", "signature")
+
+    def __init__(self, site, uid, fire_us, due_us=None, kind=SCHEDULE,
+                 attempt=0, signature=None):
+        self.site = site
+        self.uid = uid
+        self.fire_us = fire_us
+        self.due_us = fire_us if due_us is None else due_us
+        self.kind = kind
+        self.attempt = attempt
+        self.signature = signature
+
+    @property
+    def fire_time(self):
+        return from_us(self.fire_us)
+
+    @property
+    def due(self):
+        return from_us(self.due_us)
+
+    @property
+    def key(self):
+        """Pending-queue key: ordered by due time."""
+        return (self.due_us, self.site, self.uid, self.fire_us, self.kind, self.attempt)
+
+    @property
+    def cron_key(self):
+        return (self.site, self.uid)
+
+    @property
+    def claim_key(self):
+        """Claims are keyed by cron first, to find a cron's running jobs."""
+        return (self.site, self.uid, self.fire_us, self.kind, self.attempt)
+
+    @classmethod
+    def from_key(cls, key, signature=None):
+        due_us, site, uid, fire_us, kind, attempt = key
+        return cls(site, uid, fire_us, due_us, kind, attempt, signature)
+
+    def replace(self, **changes):
+        values = {k: getattr(self, k) for k in self.__slots__}
+        values.update(changes)
+        return Job(**values)
+
+    def __eq__(self, other):
+        return isinstance(other, Job) and self.key == other.key
+
+    def __hash__(self):
+        return hash(self.key)
+
+    def __repr__(self):
+        return (f"<Job {self.site}/{self.uid} {self.kind} "
+                f"fire={self.fire_time.isoformat()} attempt={self.attempt}>")
+
+
+class Claim(Persistent):
+    """A running job. The worker running it writes only this record (never
+    shared BTrees), so a run's commit does not conflict with other runs;
+    the claiming worker's dispatcher later clears finished claims."""
+
+    def __init__(self, job, worker_id, claimed_at):
+        self.job = job
+        self.worker_id = worker_id
+        self.claimed_at = claimed_at
+        self.started_at = None
+        self.done = False
+        self.retry_at = None          # aware datetime: queue a retry then
+        self.execution_id = None
+        self.notes = []               # messages for the run's log (missed runs)
+
+    def __repr__(self):
+        return f"<Claim {self.job!r} by {self.worker_id} done={self.done}>"
+
+
+@implementer(IWorkerInfo)
+class WorkerInfo(Persistent):
+    """A worker's entry: its lease is renewed by writing this record only."""
+
+    def __init__(self, id, host, pid, started, lease_until, concurrency=1):
+        self.id = id
+        self.host = host
+        self.pid = pid
+        self.started = started
+        self.lease_until = lease_until
+        self.concurrency = concurrency
+        self.stopping = False
+
+    def alive(self, now):
+        return self.lease_until >= now
+
+    def __repr__(self):
+        return f"<WorkerInfo {self.id} lease_until={self.lease_until.isoformat()}>"

@@ -1,0 +1,162 @@
+"""Deciding what is queued: the crontab manager and the cron manager.
+
+They run nothing; they make the queue hold one pending scheduled job per
+active cron, and are driven by events:
+
+ModifiedCrontabEvent -> CrontabSynchronisationEvent -> CrontabManager;
+ServerRestartEvent -> every marked site's CrontabManager.
+"""
+from zope.component import adapter
+from zope.event import notify
+from zope.interface import Interface, implementer
+
+from zcron import clock
+from zcron.components import (cron_manager, crontab_manager, load_crontab,
+                              marker_for, queue_for, root_of)
+from zcron.events import CrontabSynchronisationEvent
+from zcron.interfaces import (ICron, ICronManager, ICrontab, ICrontabManager,
+                              IModifiedCrontabEvent, ICrontabSynchronisationEvent,
+                              IServerRestartEvent)
+from zcron.model.timeutil import FOREVER
+from zcron.queue.base import MANUAL, SCHEDULE, Job, to_us
+
+
+def signature(cron):
+    """What a scheduled job's fire time was computed from."""
+    paused = cron.paused_until.isoformat() if cron.paused_until else None
+    return (cron.periodicity, cron.timezone, cron.jitter, paused)
+
+
+def schedule_after(cron, after):
+    """The scheduled job of ``cron`` for the first fire time after
+    ``after`` (or after its pause), or None when it never fires."""
+    if cron.paused_until is not None:
+        if cron.paused_until >= FOREVER:
+            return None
+        after = max(after, cron.paused_until)
+    fire = cron.next_fire_time(after)
+    if fire is None:
+        return None
+    fire_us = to_us(fire)
+    due_us = fire_us + int(cron.jitter_offset() * 1_000_000)
+    return Job(cron.__parent__.site, cron.uid, fire_us, due_us, SCHEDULE,
+               signature=signature(cron))
+
+
+def wanted(cron):
+    crontab = cron.__parent__
+    return bool(cron.activated and crontab is not None and crontab.activated)
+
+
+@adapter(Interface, ICron)
+@implementer(ICronManager)
+class CronManager:
+    def __init__(self, site, cron):
+        self.site = site
+        self.cron = cron
+        self.queue = queue_for(root_of(site))
+
+    def _pending(self):
+        return self.queue.pending(self.site.name, self.cron.uid)
+
+    def register_job(self, now=None):
+        """Returns the number of queue changes (0 when already right)."""
+        cron = self.cron
+        scheduled = [j for j in self._pending() if j.kind == SCHEDULE]
+        if not wanted(cron):
+            return self.remove_jobs()
+        sig = signature(cron)
+        if len(scheduled) == 1 and scheduled[0].signature == sig:
+            return 0
+        changes = sum(self.queue.remove(job) for job in scheduled)
+        job = schedule_after(cron, now or clock.now())
+        if job is not None:
+            self.queue.put(job)
+            changes += 1
+        return changes
+
+    def remove_jobs(self):
+        changes = sum(self.queue.remove(job) for job in self._pending())
+        if self.queue.release_held(self.site.name, self.cron.uid) is not None:
+            changes += 1
+        return changes
+
+    def run_now(self, now=None):
+        fire_us = to_us(now or clock.now())
+        job = Job(self.site.name, self.cron.uid, fire_us, fire_us, MANUAL)
+        self.queue.put(job)
+        return job
+
+
+@adapter(Interface, ICrontab)
+@implementer(ICrontabManager)
+class CrontabManager:
+    def __init__(self, site, crontab):
+        self.site = site
+        self.crontab = crontab
+        self.root = root_of(site)
+
+    def synchronize(self, crons=None, now=None):
+        now = now or clock.now()
+        crontab, site = self.crontab, self.site
+        marker_for(self.root).mark(site.name)
+        changes = 0
+        if crons is not None:
+            for uid in crons:
+                if uid in crontab:
+                    changes += cron_manager(site, crontab.get(uid)).register_job(now)
+                else:
+                    changes += self._forget(uid)
+            return changes
+        for cron in crontab:
+            changes += cron_manager(site, cron).register_job(now)
+        gone = {job.uid for job in queue_for(self.root).site_pending(site.name)
+                if job.uid not in crontab}
+        for uid in gone:
+            changes += self._forget(uid)
+        return changes
+
+    def _forget(self, uid):
+        queue = queue_for(self.root)
+        changes = sum(queue.remove(job) for job in queue.pending(self.site.name, uid))
+        if queue.release_held(self.site.name, uid) is not None:
+            changes += 1
+        return changes
+
+
+@adapter(IModifiedCrontabEvent)
+def on_modified_crontab(event):
+    notify(CrontabSynchronisationEvent(event.object, event.site, event.crons))
+
+
+@adapter(ICrontabSynchronisationEvent)
+def on_crontab_synchronisation(event):
+    crontab_manager(event.site, event.object).synchronize(event.crons)
+
+
+@adapter(IServerRestartEvent)
+def on_server_restart(event):
+    """Re-register every site's jobs: idempotent, so several workers may
+    fire it at once (ZODB conflicts make one of them retry)."""
+    root = event.root
+    marker = marker_for(root)
+    names = set(marker.sites()) | set(root.sites.keys())
+    for name in sorted(names):
+        site = root.sites.get(name)
+        if site is None:
+            queue_for(root).clear_site(name)
+            marker.unmark(name)
+            continue
+        crontab_manager(site, load_crontab(site)).synchronize()
+
+
+def next_runs(cron, after, n):
+    """Preview: the next ``n`` due times with jitter applied (pauses too)."""
+    result = []
+    while len(result) < n:
+        job = schedule_after(cron, after)
+        if job is None:
+            break
+        result.append(job.due)
+        after = job.fire_time
+    return result

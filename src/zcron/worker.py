@@ -1,0 +1,556 @@
+"""Workers: claim due jobs, run them, log them. Owns the transactions.
+
+One dispatcher thread claims jobs (one transaction per batch) and a pool
+of threads runs them, each thread with its own ZODB connection. A run's
+transaction holds the runner's own writes, the log entry and the claim's
+"done" mark: one outcome. The dispatcher then clears finished claims,
+queues retries and released overlap runs, renews the worker's lease and
+reaps the claims of workers whose lease ran out.
+"""
+import logging
+import os
+import queue as stdqueue
+import random
+import socket
+import threading
+import time
+import traceback
+import uuid
+from datetime import timedelta
+
+from ZODB.POSException import ConflictError
+from zope.event import notify
+
+from zcron import clock
+from zcron.components import load_crontab, query_runner, queue_for
+from zcron.db import Session
+from zcron.events import (FinishedCronJobEvent, ServerRestartEvent,
+                          StartedCronJobEvent)
+from zcron.exceptions import NotFound
+from zcron.interfaces import FAILURE, NOTRUN, OK, WARN
+from zcron.model.log import Log, new_execution_id
+from zcron.policies import plan, window_start
+from zcron.queue.base import QUEUED, RETRY, Job, WorkerInfo, to_us
+from zcron.sync import wanted
+
+logger = logging.getLogger("zcron.worker")
+
+CONFLICT_RETRIES = 3
+
+
+def retry_time(cron, job, status):
+    """When a FAILURE is retried (backoff doubling each attempt), or None."""
+    if status != FAILURE or job.attempt >= cron.retries:
+        return None
+    return clock.now() + timedelta(seconds=cron.retry_backoff * 2 ** job.attempt)
+
+
+def new_worker_id():
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.by_status = {}
+        self.claim_conflicts = 0
+
+    def count(self, status):
+        with self.lock:
+            self.by_status[status] = self.by_status.get(status, 0) + 1
+
+    @property
+    def runs(self):
+        return sum(self.by_status.values())
+
+
+class Worker:
+    """``Worker(db).run()`` until ``stop()``, SIGTERM (via the CLI),
+    ``max_seconds`` or, with ``until_idle``, an empty due queue."""
+
+    def __init__(self, db, concurrency=4, lease=30.0, poll=0.25, batch=64,
+                 worker_id=None, shutdown_grace=30.0, reap_interval=None):
+        self.db = db
+        self.concurrency = max(1, int(concurrency))
+        self.lease = float(lease)
+        self.poll = poll
+        self.batch = batch
+        self.id = worker_id or new_worker_id()
+        self.shutdown_grace = shutdown_grace
+        self.reap_interval = reap_interval or max(0.5, self.lease / 3)
+        self.stats = Stats()
+        self._stopping = threading.Event()
+        self._wake = threading.Event()
+        self._todo = stdqueue.Queue()
+        self._finished = stdqueue.Queue()        # claim keys done by the pool
+        self._to_clear = set()                   # ... being completed
+        self._on_commit = []
+        self._inflight = {}                      # claim key -> Job
+        self._started = set()                    # claim keys a thread picked up
+        self._lock = threading.Lock()
+        self._threads = []
+        self._local = threading.local()
+        self._session = None
+        self._last_renew = self._last_reap = 0.0
+
+    # -- lifecycle ----------------------------------------------------------------
+
+    def stop(self):
+        self._stopping.set()
+        self._wake.set()
+
+    @property
+    def stopping(self):
+        return self._stopping.is_set()
+
+    def run(self, max_seconds=None, until_idle=False):
+        deadline = None if max_seconds is None else time.monotonic() + max_seconds
+        self._session = Session(self.db)
+        try:
+            self._start()
+            while not self.stopping:
+                if deadline is not None and time.monotonic() >= deadline:
+                    break
+                claimed, next_due, waiting = self._cycle()
+                for job in claimed:
+                    self._todo.put(job)
+                if until_idle and not claimed and not self._inflight and not waiting \
+                        and (next_due is None or next_due > clock.now()):
+                    self._clear_finished()
+                    if not self._inflight:
+                        break
+                self._sleep(next_due, deadline, bool(claimed), waiting)
+        finally:
+            self._shutdown()
+        return self.stats
+
+    def _start(self):
+        now = clock.now()
+        info = WorkerInfo(self.id, socket.gethostname(), os.getpid(), now,
+                          now + timedelta(seconds=self.lease), self.concurrency)
+        self._transact(lambda root: queue_for(root).register_worker(info))
+        self._transact(lambda root: notify(ServerRestartEvent(self.db, root)))
+        self._last_renew = time.monotonic()
+        for n in range(self.concurrency):
+            thread = threading.Thread(target=self._pool_loop, name=f"zcron-run-{n}",
+                                      daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        logger.info("worker %s started (%d threads)", self.id, self.concurrency)
+
+    def _shutdown(self):
+        self._stopping.set()
+        # release what was claimed but not started
+        released = []
+        while True:
+            try:
+                released.append(self._todo.get_nowait())
+            except stdqueue.Empty:
+                break
+        for _ in self._threads:
+            self._todo.put(None)
+        end = time.monotonic() + self.shutdown_grace
+        for thread in self._threads:
+            thread.join(max(0.0, end - time.monotonic()))
+
+        def finish(root):
+            q = queue_for(root)
+            for job in released:
+                q.complete(job)
+                q.put(job)
+            self._clear_finished_in(root)
+            if set(self._inflight) <= {job.claim_key for job in released} | self._to_clear:
+                q.unregister_worker(self.id)
+        try:
+            self._transact(finish)
+        finally:
+            self._session.close()
+        logger.info("worker %s stopped", self.id)
+
+    def _transact(self, func, attempts=20):
+        """Run ``func(root)`` in the dispatcher's transaction and commit,
+        retrying on conflicts (another worker touched the same record).
+        Callables added to ``self._on_commit`` run only once committed."""
+        tm = self._session.tm
+        for attempt in range(attempts):
+            tm.begin()
+            self._on_commit = []
+            try:
+                result = func(self._session.root)
+                tm.commit()
+            except ConflictError:
+                tm.abort()
+                self.stats.claim_conflicts += 1
+                if attempt + 1 == attempts:
+                    raise
+                time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
+                continue
+            for callback in self._on_commit:
+                callback()
+            return result
+
+    def _sleep(self, next_due, deadline, busy, waiting):
+        if busy:
+            return
+        timeout = self.poll
+        if next_due is not None and not waiting:
+            timeout = min(timeout, max(0.0, (next_due - clock.now()).total_seconds()))
+        if deadline is not None:
+            timeout = min(timeout, max(0.0, deadline - time.monotonic()))
+        if timeout > 0:
+            self._wake.wait(timeout)
+        self._wake.clear()
+
+    # -- the dispatcher's cycle ------------------------------------------------------
+
+    def _cycle(self):
+        """One claim transaction: returns (claimed jobs, next due, waiting)."""
+        events, claimed = [], []
+
+        def work(root):
+            del events[:], claimed[:]
+            now = clock.now()
+            self._maintain(root, now)
+            free = 2 * self.concurrency - len(self._inflight)   # keep the pool fed
+            jobs, waiting = self._claim(root, now, free, events)
+            claimed.extend(jobs)
+            return queue_for(root).next_due(), waiting
+        try:
+            next_due, waiting = self._transact(work, attempts=1)
+        except ConflictError:
+            time.sleep(random.uniform(0.001, 0.02))
+            return [], None, False
+        with self._lock:
+            for job in claimed:
+                self._inflight[job.claim_key] = job
+        for event in events:
+            notify(event)
+        if events:
+            self._transact(lambda root: None)
+        return claimed, next_due, waiting
+
+    def _maintain(self, root, now):
+        tick = time.monotonic()
+        q = queue_for(root)
+        if tick - self._last_renew >= self.lease / 3:
+            if q.renew_worker(self.id, now, self.lease) is None:
+                q.register_worker(WorkerInfo(self.id, socket.gethostname(), os.getpid(),
+                                             now, now + timedelta(seconds=self.lease),
+                                             self.concurrency))
+            self._last_renew = tick
+        self._clear_finished_in(root)
+        if tick - self._last_reap >= self.reap_interval:
+            self._reap(root, now)
+            self._last_reap = tick
+
+    def _clear_finished(self):
+        if self._to_clear or not self._finished.empty():
+            self._transact(self._clear_finished_in)
+
+    def _clear_finished_in(self, root):
+        """Complete the claims the pool finished; they leave ``_inflight``
+        only once this transaction commits."""
+        q = queue_for(root)
+        while True:
+            try:
+                self._to_clear.add(self._finished.get_nowait())
+            except stdqueue.Empty:
+                break
+        keys = set(self._to_clear)
+        for key in keys:
+            job = self._inflight.get(key)
+            if job is not None:
+                self._complete(q, job)
+
+        def forget():
+            with self._lock:
+                for key in keys:
+                    self._inflight.pop(key, None)
+                    self._started.discard(key)
+            self._to_clear.difference_update(keys)
+        self._on_commit.append(forget)
+
+    def _complete(self, q, job):
+        """Forget a finished claim; queue its retry and any held run."""
+        claim = q.get_claim(job)
+        q.complete(job)
+        if claim is not None and claim.retry_at is not None:
+            q.put(Job(job.site, job.uid, job.fire_us, to_us(claim.retry_at), RETRY,
+                      job.attempt + 1))
+        if not q.running(job.site, job.uid):
+            held = q.release_held(job.site, job.uid)
+            if held is not None:
+                now_us = to_us(clock.now())
+                q.put(held.replace(due_us=now_us))
+
+    def _claim(self, root, now, free, events):
+        q = queue_for(root)
+        claimed, waiting = [], False
+        if free <= 0 or self.stopping:
+            return claimed, waiting
+        crontabs = {}
+        for job in q.due(now, limit=min(free, self.batch) + 32, worker=self.id):
+            if len(claimed) >= min(free, self.batch):
+                break
+            cron = self._find_cron(root, crontabs, job)
+            if cron is None or not wanted(cron) or (cron.paused and job.kind != RETRY
+                                                    and cron.paused_until > now):
+                q.remove(job)
+                continue
+            running = q.running(job.site, job.uid)
+            decision = plan(cron, job, now, running)
+            if decision.wait:
+                waiting = True
+                continue
+            q.remove(job)
+            if decision.next_job is not None:
+                q.put(decision.next_job)
+            site = root.sites[job.site]
+            for fire_time, messages in decision.notrun:
+                log = cron.add_log(Log(now, NOTRUN, messages, fire_time=fire_time))
+                self.stats.count(NOTRUN)
+                events.append(FinishedCronJobEvent(cron, site, job, log))
+            if decision.run_fire is None:
+                continue
+            run_job = job.replace(fire_us=to_us(decision.run_fire))
+            if decision.hold:
+                if not q.hold(run_job.replace(kind=QUEUED)):
+                    log = cron.add_log(Log(now, NOTRUN, [
+                        "overlap: a run is already queued behind the running one"],
+                        fire_time=decision.run_fire))
+                    self.stats.count(NOTRUN)
+                    events.append(FinishedCronJobEvent(cron, site, job, log))
+                continue
+            claim = q.claim(run_job, self.id, now)
+            claim.execution_id = new_execution_id()
+            claim.notes = list(decision.notes)
+            claimed.append(run_job)
+        return claimed, waiting
+
+    @staticmethod
+    def _find_cron(root, crontabs, job):
+        site = root.sites.get(job.site)
+        if site is None:
+            return None
+        crontab = crontabs.get(job.site)
+        if crontab is None:
+            crontab = crontabs[job.site] = load_crontab(site)
+        try:
+            return crontab.get(job.uid)
+        except NotFound:
+            return None
+
+    def _reap(self, root, now):
+        """Account for the claims of workers whose lease ran out."""
+        q = queue_for(root)
+        workers = {w.id: w for w in q.workers()}
+        lost = {wid for wid, w in workers.items() if not w.alive(now) and wid != self.id}
+        crontabs = {}
+        for claim in q.claimed():
+            owner = claim.worker_id
+            if owner == self.id or (owner in workers and owner not in lost):
+                continue
+            job = claim.job
+            if claim.done:
+                self._complete(q, job)
+                continue
+            cron = self._find_cron(root, crontabs, job)
+            q.complete(job)
+            if cron is not None and cron.retry_interrupted:
+                q.put(job.replace(kind=RETRY, due_us=to_us(now)))
+            elif cron is not None:
+                cron.add_log(Log(now, FAILURE, [f"interrupted: worker {owner} lost"],
+                                 fire_time=job.fire_time,
+                                 execution_id=getattr(claim, "execution_id", None)))
+                self.stats.count(FAILURE)
+            if not q.running(job.site, job.uid):
+                held = q.release_held(job.site, job.uid)
+                if held is not None:
+                    q.put(held.replace(due_us=to_us(now)))
+        for wid in lost:
+            q.unregister_worker(wid)
+
+    # -- the pool ----------------------------------------------------------------------
+
+    def _pool_loop(self):
+        session = Session(self.db)
+        try:
+            while True:
+                job = self._todo.get()
+                if job is None:
+                    return
+                with self._lock:
+                    self._started.add(job.claim_key)
+                try:
+                    session = self._execute(session, job)
+                except Exception:
+                    logger.exception("zcron worker: unexpected error running %r", job)
+                    session.tm.abort()
+                finally:
+                    self._finished.put(job.claim_key)
+                    self._wake.set()
+        finally:
+            session.close()
+
+    def _execute(self, session, job):
+        """Run one claimed job; returns the session to use next (a new one
+        when a timed-out runner still holds the old one)."""
+        tm = session.tm
+        for attempt in range(CONFLICT_RETRIES + 1):
+            tm.begin()
+            root = session.root
+            q = queue_for(root)
+            claim = q.get_claim(job)
+            if claim is None or claim.worker_id != self.id or claim.done:
+                tm.abort()        # reaped meanwhile: another worker accounted for it
+                return session
+            site = root.sites.get(job.site)
+            cron = self._find_cron(root, {}, job)
+            if cron is None:
+                claim.done = True
+                tm.commit()
+                return session
+            started = clock.now()
+            claim.started_at = started
+            notify(StartedCronJobEvent(cron, site, job))
+            outcome = self._call_runner(session, site, cron, job, claim)
+            if outcome.abandoned:
+                return self._log_timeout(job, claim.execution_id, outcome)
+            log = Log(clock.now(), outcome.status, list(getattr(claim, "notes", []))
+                      + outcome.messages, fire_time=job.fire_time,
+                      duration=outcome.duration, execution_id=claim.execution_id,
+                      traceback=outcome.traceback)
+            cron.add_log(log)
+            claim.done = True
+            claim.retry_at = retry_time(cron, job, outcome.status)
+            try:
+                tm.commit()
+            except ConflictError:
+                tm.abort()
+                if attempt < CONFLICT_RETRIES:
+                    time.sleep(random.uniform(0.001, 0.02 * (attempt + 1)))
+                    continue
+                log = self._record(session, job, FAILURE, [
+                    f"conflict: the run's writes conflicted {attempt + 1} times; "
+                    "gave up"], duration=outcome.duration, execution_id=claim.execution_id)
+            self.stats.count(log.status)
+            self._notify_finished(session, job, log)
+            return session
+        return session  # pragma: no cover (the loop always returns)
+
+    def _call_runner(self, session, site, cron, job, claim):
+        outcome = Outcome()
+        runner = query_runner(site, cron)
+        if runner is None:
+            outcome.status = NOTRUN
+            outcome.messages = [f"no job runner is registered under the name {cron.name!r}"]
+            outcome.duration = 0.0
+            return outcome
+        runner.fire_time = job.fire_time
+        runner.window = (window_start(cron, job.fire_time), job.fire_time)
+        runner.execution_id = claim.execution_id
+        savepoint = session.tm.savepoint()
+        start = time.perf_counter()
+        if cron.timeout:
+            done, lock, box = threading.Event(), threading.Lock(), {}
+
+            def target():
+                try:
+                    box["result"] = runner.run()
+                except Exception as e:     # reported as FAILURE below
+                    box["error"] = e
+                    box["traceback"] = traceback.format_exc()
+                finally:
+                    with lock:
+                        done.set()
+                        abandoned = box.get("abandoned")
+                    if abandoned:     # nobody else uses this session any more
+                        session.close()
+            threading.Thread(target=target, daemon=True, name="zcron-runner").start()
+            if not done.wait(cron.timeout):
+                with lock:
+                    box["abandoned"] = not done.is_set()
+                if box["abandoned"]:
+                    outcome.abandoned = True
+                    outcome.duration = time.perf_counter() - start
+                    return outcome
+            result, error, tb = box.get("result"), box.get("error"), box.get("traceback")
+        else:
+            try:
+                result, error, tb = runner.run(), None, None
+            except Exception as e:
+                result, error, tb = None, e, traceback.format_exc()
+        outcome.duration = time.perf_counter() - start
+        if error is not None:
+            savepoint.rollback()
+            outcome.status = FAILURE
+            outcome.messages = [f"{type(error).__name__}: {error}"]
+            outcome.traceback = tb
+        elif result is not None:
+            outcome.status = WARN
+            outcome.messages = result if isinstance(result, list) else [str(result)]
+        if outcome.status == OK and cron.warn_after and outcome.duration > cron.warn_after:
+            outcome.status = WARN
+            outcome.messages.append(f"took {outcome.duration:.1f} s "
+                                    f"(warning threshold {cron.warn_after} s)")
+        return outcome
+
+    def _log_timeout(self, job, execution_id, outcome):
+        """The runner still runs in the old session: never commit it; log
+        the timeout from a fresh session."""
+        session = Session(self.db)
+        log = self._record(session, job, FAILURE, [
+            f"timed out after {outcome.duration:.1f} s; its transaction was aborted"],
+            duration=outcome.duration, execution_id=execution_id)
+        self.stats.count(FAILURE)
+        self._notify_finished(session, job, log)
+        return session
+
+    def _record(self, session, job, status, messages, **fields):
+        """Log an outcome in a transaction of its own and mark the claim done."""
+        tm = session.tm
+        for attempt in range(20):
+            tm.begin()
+            root = session.root
+            cron = self._find_cron(root, {}, job)
+            log = Log(clock.now(), status, messages, fire_time=job.fire_time, **fields)
+            claim = queue_for(root).get_claim(job)
+            if claim is not None:
+                claim.done = True
+            if cron is not None:
+                cron.add_log(log)
+                if claim is not None:
+                    claim.retry_at = retry_time(cron, job, status)
+            try:
+                tm.commit()
+                return log
+            except ConflictError:
+                tm.abort()
+                time.sleep(random.uniform(0.001, 0.02))
+        raise ConflictError(f"could not record the outcome of {job!r}")
+
+    def _notify_finished(self, session, job, log):
+        tm = session.tm
+        tm.begin()
+        root = session.root
+        site = root.sites.get(job.site)
+        cron = self._find_cron(root, {}, job)
+        if cron is None:
+            tm.abort()
+            return
+        notify(FinishedCronJobEvent(cron, site, job, log))
+        try:
+            tm.commit()
+        except ConflictError:
+            tm.abort()
+            logger.warning("a FinishedCronJobEvent subscriber's writes conflicted; "
+                           "they were not saved (%r)", job)
+
+
+class Outcome:
+    def __init__(self):
+        self.status = OK
+        self.messages = []
+        self.duration = None
+        self.traceback = None
+        self.abandoned = False
