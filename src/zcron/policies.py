@@ -61,11 +61,11 @@ def plan(cron, job, now, running):
         result.run_fire = job.fire_time
         return _overlap(cron, result, running)
 
+    if cron.missed == "all" and any(job.due <= c.claimed_at for c in running):
+        result.wait = True     # already due when the running one started: catching up
+        return result
     times = due_fire_times(cron, job.fire_time, now) or [job.fire_time]
     late = len(times) > 1 or now - times[-1] > MISFIRE_GRACE
-    if late and cron.missed == "all" and running:
-        result.wait = True               # catch-up runs wait for the previous one
-        return result
     result.next_job = schedule_after(cron, times[0] if cron.missed == "all" else times[-1])
     if not late:
         result.run_fire = times[0]

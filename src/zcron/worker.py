@@ -425,7 +425,8 @@ class Worker:
             claim.retry_at = retry_time(cron, job, outcome.status)
             try:
                 tm.commit()
-            except ConflictError:
+            except ConflictError as e:
+                logger.debug("run of %r conflicted: %s", job, e)
                 tm.abort()
                 if attempt < CONFLICT_RETRIES:
                     time.sleep(random.uniform(0.001, 0.02 * (attempt + 1)))

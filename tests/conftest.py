@@ -1,0 +1,76 @@
+"""Shared fixtures: a clean component registry, a fake clock, databases."""
+import pytest
+
+
+@pytest.fixture
+def zca():
+    """zcron's default components in a clean global registry."""
+    from zcron import config, testing
+    config.reset()
+    testing.setup_components()
+    yield
+    testing.teardown_components()
+    config.reset()
+
+
+@pytest.fixture
+def fake_clock():
+    from zcron.clock import FakeClock, install_clock, uninstall_clock
+    clock = install_clock(FakeClock())
+    yield clock
+    uninstall_clock(clock)
+
+
+@pytest.fixture
+def zeo_server(tmp_path):
+    from zcron.testing import ZEOServer
+    server = ZEOServer(tmp_path / "zeo").start()
+    yield server
+    server.stop()
+
+
+def _database(request, tmp_path):
+    from zcron import testing
+    factory = {"memory": testing.MemoryDatabase, "file": testing.FileStorageDatabase,
+               "zeo": testing.ZEODatabase}[request.param]
+    database = factory(tmp_path)
+    request.addfinalizer(database.close)
+    return database
+
+
+@pytest.fixture(params=["memory", "file", "zeo"])
+def database(request, tmp_path):
+    """Each storage zcron supports; contract tests run against all."""
+    return _database(request, tmp_path)
+
+
+@pytest.fixture(params=["file", "zeo"])
+def durable_database(request, tmp_path):
+    """Storages that survive reopening."""
+    return _database(request, tmp_path)
+
+
+@pytest.fixture
+def db(tmp_path, zca):
+    """An open FileStorage database with zcron's components loaded."""
+    from zcron.db import open_db
+    database = open_db(f"file://{tmp_path}/Data.fs")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def session(db):
+    from zcron.db import Session
+    s = Session(db)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def site(session):
+    """The 'default' site, committed, in an open session."""
+    from zcron.model import CronSite
+    site = session.root.add_site(CronSite("default"))
+    session.tm.commit()
+    return site

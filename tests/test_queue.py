@@ -1,0 +1,253 @@
+"""The queue manager contract, run against every storage.
+
+``QueueManagerContract`` is the conformance mixin: an implementation's
+tests combine it with a way to open a database (ZODB storage-test style).
+"""
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def _job(uid="a" * 32, at=T0, site="default", kind="schedule", attempt=0, signature=None):
+    from zcron.queue.base import Job, to_us
+    us = to_us(at)
+    return Job(site, uid, us, us, kind, attempt, signature)
+
+
+class QueueManagerContract:
+    """Behaviour every IQueueManager must have. Subclasses provide
+    ``open_session()`` returning a zcron.db.Session."""
+
+    def _queue(self, session):
+        from zcron.components import queue_for
+        return queue_for(session.root)
+
+    def test_verify(self):
+        from zope.interface.verify import verifyObject
+        from zcron.interfaces import IQueueManager
+        with self.open_session() as s:
+            assert verifyObject(IQueueManager, self._queue(s))
+
+    def test_put_is_ordered_by_due_time(self):
+        with self.open_session() as s:
+            q = self._queue(s)
+            late, early = _job("b" * 32, T0 + timedelta(seconds=5)), _job("c" * 32, T0)
+            q.put(late)
+            q.put(early)
+            q.put(early)                 # putting twice keeps one
+            s.tm.commit()
+            assert len(q) == 2
+            assert q.next_due() == T0
+            assert q.due(T0 + timedelta(seconds=10)) == [early, late]
+            assert q.due(T0) == [early]
+            assert q.due(T0 - timedelta(microseconds=1)) == []
+            assert q.due(T0 + timedelta(seconds=10), limit=1) == [early]
+
+    def test_pending_by_cron_and_site(self):
+        with self.open_session() as s:
+            q = self._queue(s)
+            a1, a2 = _job("a" * 32, T0, signature=("x",)), _job("a" * 32, T0 + timedelta(1))
+            b = _job("b" * 32, T0, site="other")
+            for job in (a2, a1, b):
+                q.put(job)
+            assert q.pending("default", "a" * 32) == [a1, a2]
+            assert q.pending("default", "a" * 32)[0].signature == ("x",)
+            assert q.pending("other", "a" * 32) == []
+            assert sorted(j.uid for j in q.site_pending("default")) == ["a" * 32] * 2
+            assert q.sites() == ["default", "other"]
+            assert q.clear_site("default") == 2
+            assert len(q) == 1 and q.sites() == ["other"]
+
+    def test_remove(self):
+        with self.open_session() as s:
+            q = self._queue(s)
+            job = _job()
+            q.put(job)
+            assert q.remove(job) is True
+            assert q.remove(job) is False
+            assert len(q) == 0 and q.next_due() is None
+
+    def test_claim_and_complete(self):
+        with self.open_session() as s:
+            q = self._queue(s)
+            job = _job()
+            q.put(job)
+            claim = q.claim(job, "w1", T0)
+            assert claim.worker_id == "w1" and claim.job == job
+            assert q.pending(job.site, job.uid) == [] and len(q) == 0
+            assert q.get_claim(job) is claim
+            assert q.claimed() == [claim] and q.claimed("default", job.uid) == [claim]
+            assert q.running("default", job.uid) == [claim]
+            claim.done = True
+            assert q.running("default", job.uid) == []
+            q.complete(job)
+            assert q.get_claim(job) is None and q.claimed() == []
+
+    def test_hold_one_job_per_cron(self):
+        with self.open_session() as s:
+            q = self._queue(s)
+            first, second = _job(at=T0), _job(at=T0 + timedelta(seconds=1))
+            assert q.hold(first) is True
+            assert q.hold(second) is False
+            assert q.held() == [first]
+            assert q.release_held("default", first.uid) == first
+            assert q.release_held("default", first.uid) is None
+
+    def test_workers_and_leases(self):
+        from zcron.queue.base import WorkerInfo
+        with self.open_session() as s:
+            q = self._queue(s)
+            info = WorkerInfo("h:1:x", "h", 1, T0, T0 + timedelta(seconds=30))
+            q.register_worker(info)
+            assert q.workers() == [info]
+            assert info.alive(T0 + timedelta(seconds=30))
+            assert not info.alive(T0 + timedelta(seconds=31))
+            q.renew_worker("h:1:x", T0 + timedelta(seconds=20), 30)
+            assert info.alive(T0 + timedelta(seconds=49))
+            assert q.renew_worker("nobody", T0, 30) is None
+            q.unregister_worker("h:1:x")
+            assert q.workers() == []
+
+    def test_changed_since(self):
+        with self.open_session() as s:
+            q = self._queue(s)
+            serial = q.serial
+            assert not q.changed_since(serial)
+            q.put(_job())
+            assert q.changed_since(serial)
+
+    def test_workers_prefer_their_own_shards(self):
+        """Two workers see the due jobs in different orders: each first
+        gets its own share, so they rarely reach for the same job."""
+        from zcron.queue.base import WorkerInfo
+        with self.open_session() as s:
+            q = self._queue(s)
+            for n in range(64):
+                q.put(_job(f"{n:032x}", T0))
+            for wid in ("w1", "w2"):
+                q.register_worker(WorkerInfo(wid, "h", 1, T0, T0 + timedelta(seconds=30)))
+            first = q.due(T0, limit=16, worker="w1")
+            second = q.due(T0, limit=16, worker="w2")
+            assert not set(first) & set(second)
+            assert len(q.due(T0, worker="w1")) == 64      # then it steals
+
+    def test_two_claims_of_one_job_conflict(self):
+        """Two connections claiming the same job: exactly one commits."""
+        from ZODB.POSException import ConflictError
+        with self.open_session() as s:
+            job = _job()
+            self._queue(s).put(job)
+            s.tm.commit()
+        with self.open_session() as s1, self.open_session() as s2:
+            for s in (s1, s2):
+                s.tm.begin()
+            self._queue(s1).claim(job, "w1", T0)
+            self._queue(s2).claim(job, "w2", T0)
+            s1.tm.commit()
+            with pytest.raises(ConflictError):
+                s2.tm.commit()
+            s2.tm.abort()
+            s2.tm.begin()
+            assert self._queue(s2).get_claim(job).worker_id == "w1"
+
+    def test_claims_of_different_jobs_commit_concurrently(self):
+        with self.open_session() as s:
+            q = self._queue(s)
+            jobs = [_job(f"{n:032x}", T0) for n in range(2)]
+            for job in jobs:
+                q.put(job)
+            s.tm.commit()
+        with self.open_session() as s1, self.open_session() as s2:
+            # the two jobs land in shards; find two in different shards
+            for s, job, wid in ((s1, jobs[0], "w1"), (s2, jobs[1], "w2")):
+                s.tm.begin()
+                self._queue(s).claim(job, wid, T0)
+            s1.tm.commit()
+            s2.tm.commit()       # no ConflictError: different records, or resolved
+
+
+class TestZODBQueueManager(QueueManagerContract):
+    @pytest.fixture(autouse=True)
+    def _db(self, database, zca):
+        self.db = database.open()
+        yield
+        self.db.close()
+
+    def open_session(self):
+        from zcron.db import Session
+        return Session(self.db)
+
+
+class TestZODBQueueMarker:
+    def test_mark_unmark(self, session, zca):
+        from zope.interface.verify import verifyObject
+        from zcron.components import marker_for
+        from zcron.interfaces import IQueueMarker
+        marker = marker_for(session.root)
+        assert verifyObject(IQueueMarker, marker)
+        marker.mark("b")
+        marker.mark("a")
+        marker.mark("a")
+        assert marker.sites() == ["a", "b"]
+        marker.unmark("a")
+        marker.unmark("zzz")
+        assert marker.sites() == ["b"]
+
+
+class TestJob:
+    def test_times_round_trip(self):
+        from zcron.queue.base import Job, from_us, to_us
+        at = datetime(2026, 3, 29, 1, 30, 0, 123456, tzinfo=timezone.utc)
+        assert from_us(to_us(at)) == at
+        job = Job("s", "u" * 32, to_us(at))
+        assert job.fire_time == at and job.due == at
+        assert job.replace(kind="retry").kind == "retry"
+        assert Job.from_key(job.key) == job
+        assert hash(job) == hash(Job.from_key(job.key))
+        assert "s/" in repr(job)
+        assert job != object()
+
+    def test_verify(self):
+        from zope.interface.verify import verifyObject
+        from zcron.interfaces import IJob, IWorkerInfo
+        from zcron.queue.base import WorkerInfo
+        assert verifyObject(IJob, _job())
+        assert verifyObject(IWorkerInfo, WorkerInfo("i", "h", 1, T0, T0))
+
+
+def test_threads_claiming_race_exactly_one_wins(tmp_path, zca):
+    """Many threads race for the same 20 jobs: each job is claimed once."""
+    from ZODB.POSException import ConflictError
+    from zcron.components import queue_for
+    from zcron.db import Session, open_db
+    db = open_db(f"file://{tmp_path}/Data.fs")
+    with Session(db) as s:
+        for n in range(20):
+            queue_for(s.root).put(_job(f"{n:032x}", T0))
+        s.tm.commit()
+    won = []
+
+    def racer(name):
+        with Session(db) as s:
+            for _ in range(200):
+                s.tm.begin()
+                q = queue_for(s.root)
+                jobs = q.due(T0, limit=1)
+                if not jobs:
+                    return
+                q.claim(jobs[0], name, T0)
+                try:
+                    s.tm.commit()
+                    won.append(jobs[0].key)
+                except ConflictError:
+                    s.tm.abort()
+    threads = [threading.Thread(target=racer, args=(f"w{i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db.close()
+    assert sorted(won) == sorted(set(won)) and len(won) == 20

@@ -1,0 +1,474 @@
+"""The worker, in-process: outcomes, events, transactions and policies."""
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+import zcron
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+CALLS = []
+
+
+class Ok(zcron.Runner):
+    def run(self):
+        CALLS.append((self.cron.name, self.fire_time, self.window, self.execution_id,
+                      self.environ))
+
+
+class Warns(zcron.Runner):
+    def run(self):
+        return "disk 91% full"
+
+
+class Fails(zcron.Runner):
+    def run(self):
+        raise RuntimeError("database unreachable")
+
+
+class Writes(zcron.Runner):
+    """Writes to the ZODB, then fails if environ says so."""
+
+    def run(self):
+        self.site.counter = getattr(self.site, "counter", 0) + 1
+        if self.environ.get("fail"):
+            raise ValueError("after writing")
+
+
+class Sleeps(zcron.Runner):
+    def run(self):
+        if self.environ.get("write", True):
+            self.site.slept = True
+        time.sleep(self.environ.get("seconds", 1.0))
+        CALLS.append(("slept", self.fire_time))
+
+
+class FailsOnce(zcron.Runner):
+    def run(self):
+        CALLS.append(("attempt", self.fire_time))
+        if len([c for c in CALLS if c[0] == "attempt"]) == 1:
+            raise RuntimeError("first attempt fails")
+
+
+@pytest.fixture
+def runners(zca):
+    del CALLS[:]
+    for name, factory in [("ok", Ok), ("warns", Warns), ("fails", Fails),
+                          ("writes", Writes), ("sleeps", Sleeps), ("fails-once", FailsOnce)]:
+        zcron.add_runner(name, factory)
+
+
+@pytest.fixture
+def env(db, session, site, runners):
+    from zcron.components import load_crontab
+    return Env(db, session, site, load_crontab(site))
+
+
+class Env:
+    def __init__(self, db, session, site, crontab):
+        self.db, self.session, self.site, self.crontab = db, session, site, crontab
+
+    def add(self, name, expr="* * * * *", **kw):
+        cron = self.crontab.add_cron(zcron.Cron(name, expr, **kw))
+        self.crontab.save_cron(cron)
+        self.session.tm.commit()
+        return cron
+
+    def run(self, **kw):
+        from zcron.worker import Worker
+        kw.setdefault("concurrency", 2)
+        options = {k: kw.pop(k) for k in ("max_seconds", "until_idle") if k in kw}
+        options.setdefault("until_idle", True)
+        options.setdefault("max_seconds", 30)
+        worker = Worker(self.db, **kw)
+        stats = worker.run(**options)
+        self.session.tm.abort()
+        self.session.tm.begin()
+        return stats
+
+    def logs(self, cron):
+        return list(self.crontab.get(cron.uid).logs)
+
+    def run_now(self, cron):
+        """Queue a run now, while a worker may be writing too."""
+        from ZODB.POSException import ConflictError
+        from zcron.components import cron_manager
+        for _ in range(50):
+            self.session.tm.begin()
+            cron_manager(self.site, self.crontab.get(cron.uid)).run_now()
+            try:
+                return self.session.tm.commit()
+            except ConflictError:
+                self.session.tm.abort()
+        raise AssertionError("could not queue a run")
+
+
+class TestOutcomes:
+    def test_ok_warn_failure_notrun(self, env, fake_clock):
+        fake_clock.set(T0)
+        crons = [env.add(n) for n in ("ok", "warns", "fails", "nobody")]
+        fake_clock.set(T0 + timedelta(minutes=1))
+        stats = env.run()
+        assert stats.by_status == {"OK": 1, "WARN": 1, "FAILURE": 1, "NOTRUN": 1}
+        ok, warn, failure, notrun = (env.logs(c)[0] for c in crons)
+        assert ok.status == "OK" and ok.messages == []
+        assert warn.status == "WARN" and warn.messages == ["disk 91% full"]
+        assert failure.status == "FAILURE"
+        assert failure.messages == ["RuntimeError: database unreachable"]
+        assert "Traceback" in failure.traceback and "unreachable" in failure.traceback
+        assert notrun.status == "NOTRUN" and "'nobody'" in notrun.messages[0]
+        for log in (ok, warn, failure, notrun):
+            assert log.fire_time == T0 + timedelta(minutes=1)
+            assert log.duration is not None and log.date == T0 + timedelta(minutes=1)
+            assert len(log.execution_id) == 32
+
+    def test_runner_receives_fire_time_window_and_id(self, env, fake_clock):
+        fake_clock.set(T0)
+        cron = env.add("ok", environ={"days": 7})
+        fake_clock.set(T0 + timedelta(minutes=1))
+        env.run()
+        fake_clock.set(T0 + timedelta(minutes=2))
+        env.run()
+        (_, f1, w1, id1, environ), (_, f2, w2, id2, _) = CALLS
+        assert environ == {"days": 7}
+        assert (f1, f2) == (T0 + timedelta(minutes=1), T0 + timedelta(minutes=2))
+        assert w1 == (None, f1) and w2 == (f1, f2)
+        assert id1 != id2 and env.logs(cron)[0].execution_id == id2
+
+    def test_next_run_is_scheduled(self, env, fake_clock):
+        from zcron.components import queue_for
+        fake_clock.set(T0)
+        cron = env.add("ok")
+        fake_clock.set(T0 + timedelta(minutes=1))
+        env.run()
+        jobs = queue_for(env.session.root).pending("default", cron.uid)
+        assert [j.fire_time for j in jobs] == [T0 + timedelta(minutes=2)]
+
+    def test_runner_writes_commit_with_the_log(self, env, fake_clock):
+        fake_clock.set(T0)
+        env.add("writes")
+        fake_clock.set(T0 + timedelta(minutes=1))
+        env.run()
+        assert env.site.counter == 1
+
+    def test_runner_writes_roll_back_on_failure(self, env, fake_clock):
+        fake_clock.set(T0)
+        cron = env.add("writes", environ={"fail": True})
+        fake_clock.set(T0 + timedelta(minutes=1))
+        env.run()
+        assert env.logs(cron)[0].status == "FAILURE"
+        assert not hasattr(env.site, "counter")
+
+    def test_inactive_or_removed_cron_does_not_run(self, env, fake_clock):
+        from zcron.components import queue_for
+        fake_clock.set(T0)
+        cron = env.add("ok")
+        env.crontab.remove_cron(cron.uid)      # removed without sync
+        env.session.tm.commit()
+        fake_clock.set(T0 + timedelta(minutes=1))
+        env.run()
+        assert CALLS == [] and len(queue_for(env.session.root)) == 0
+
+
+class TestEvents:
+    def test_started_and_finished_in_order_on_failure_too(self, env, fake_clock):
+        from zcron.interfaces import IFinishedCronJobEvent, IStartedCronJobEvent
+        seen = []
+        zcron.add_subscriber(lambda e: seen.append(("started", e.object.name, e.site.name)),
+                             IStartedCronJobEvent)
+        zcron.add_subscriber(lambda e: seen.append(("finished", e.object.name,
+                                                    e.log.status, e.job.uid)),
+                             IFinishedCronJobEvent)
+        fake_clock.set(T0)
+        cron = env.add("fails")
+        fake_clock.set(T0 + timedelta(minutes=1))
+        env.run()
+        assert seen == [("started", "fails", "default"),
+                        ("finished", "fails", "FAILURE", cron.uid)]
+
+    def test_subscriber_writes_are_saved(self, env, fake_clock):
+        from zcron.interfaces import IFinishedCronJobEvent
+
+        def count(event):
+            event.site.finished = getattr(event.site, "finished", 0) + 1
+        zcron.add_subscriber(count, IFinishedCronJobEvent)
+        fake_clock.set(T0)
+        env.add("ok")
+        fake_clock.set(T0 + timedelta(minutes=1))
+        env.run()
+        assert env.site.finished == 1
+
+
+class TestTimeouts:
+    def test_timeout_fails_the_run_and_aborts_its_writes(self, env):
+        cron = env.add("sleeps", "0 0 1 1 *", timeout=0.3, environ={"seconds": 1.5})
+        env.run_now(cron)
+        started = time.monotonic()
+        env.run()
+        assert time.monotonic() - started < 1.4    # did not wait for the runner
+        log = env.logs(cron)[0]
+        assert log.status == "FAILURE" and log.messages[0].startswith("timed out after 0.3")
+        time.sleep(1.5)                            # the runner thread ends...
+        env.session.tm.abort()
+        assert not hasattr(env.site, "slept")      # ...and its writes were never committed
+
+    def test_warn_after(self, env):
+        cron = env.add("sleeps", "0 0 1 1 *", warn_after=0.05, environ={"seconds": 0.1})
+        env.run_now(cron)
+        env.run()
+        log = env.logs(cron)[0]
+        assert log.status == "WARN" and log.messages[0].startswith("took 0.1 s")
+
+    def test_within_timeout_is_ok(self, env):
+        cron = env.add("sleeps", "0 0 1 1 *", timeout=5, environ={"seconds": 0.05})
+        env.run_now(cron)
+        env.run()
+        assert env.logs(cron)[0].status == "OK" and env.site.slept
+
+
+class TestRetries:
+    def test_failure_is_retried_with_backoff(self, env, fake_clock):
+        from zcron.components import queue_for
+        fake_clock.set(T0)
+        cron = env.add("fails-once", "0 0 1 1 *", retries=2, retry_backoff=10)
+        env.run_now(cron)
+        env.run()
+        assert [l.status for l in env.logs(cron)] == ["FAILURE"]
+        retry = [j for j in queue_for(env.session.root).pending("default", cron.uid)
+                 if j.kind == "retry"]
+        assert [(j.attempt, j.due) for j in retry] == [(1, T0 + timedelta(seconds=10))]
+        fake_clock.advance(10)
+        env.run()
+        assert [l.status for l in env.logs(cron)] == ["OK", "FAILURE"]
+        assert env.logs(cron)[0].fire_time == env.logs(cron)[1].fire_time
+
+    def test_no_retry_by_default(self, env, fake_clock):
+        from zcron.components import queue_for
+        fake_clock.set(T0)
+        cron = env.add("fails", "0 0 1 1 *")
+        env.run_now(cron)
+        env.run()
+        kinds = [j.kind for j in queue_for(env.session.root).pending("default", cron.uid)]
+        assert kinds == ["schedule"]
+
+    def test_backoff_doubles(self, env, fake_clock):
+        from zcron.components import queue_for
+        fake_clock.set(T0)
+        cron = env.add("fails", "0 0 1 1 *", retries=3, retry_backoff=5)
+        env.run_now(cron)
+        dues = []
+        for _ in range(3):
+            env.run()
+            retry = [j for j in queue_for(env.session.root).pending("default", cron.uid)
+                     if j.kind == "retry"][0]
+            dues.append((retry.due - fake_clock.now()).total_seconds())
+            fake_clock.set(retry.due)
+        env.run()
+        assert dues == [5, 10, 20]
+        assert [l.status for l in env.logs(cron)] == ["FAILURE"] * 4
+
+
+class TestMissedRuns:
+    """Workers down from 12:00 to 12:10 for a per-minute cron."""
+
+    def _down(self, env, fake_clock, policy, **kw):
+        fake_clock.set(T0 - timedelta(seconds=30))
+        cron = env.add("ok", "* * * * *", missed=policy, **kw)
+        fake_clock.set(T0 + timedelta(minutes=10, seconds=5))
+        env.run()
+        return env.logs(cron)
+
+    def test_once(self, env, fake_clock):
+        logs = self._down(env, fake_clock, "once")
+        assert [l.status for l in logs] == ["OK", "NOTRUN"]
+        run, missed = logs
+        assert run.fire_time == T0 + timedelta(minutes=10)
+        assert missed.messages[0].startswith("missed: 10 fire times from 2026-03-01T12:00")
+        assert "12:09:00" in missed.messages[0]
+        assert run.messages == ["10 missed fire time(s) before this run"]
+
+    def test_skip(self, env, fake_clock):
+        logs = self._down(env, fake_clock, "skip")
+        # 12:10 is only 5 s late: within the grace, it runs
+        assert [l.status for l in logs] == ["OK", "NOTRUN"]
+        assert logs[1].messages[0].startswith("missed: 10 fire times")
+
+    def test_skip_runs_nothing_late(self, env, fake_clock):
+        fake_clock.set(T0 - timedelta(seconds=30))
+        cron = env.add("ok", "0 * * * *", missed="skip")
+        fake_clock.set(T0 + timedelta(minutes=40))
+        env.run()
+        logs = env.logs(cron)
+        assert [l.status for l in logs] == ["NOTRUN"] and CALLS == []
+        assert logs[0].messages[0].startswith("missed: fire time 2026-03-01T12:00:00")
+
+    def test_all_within_window(self, env, fake_clock):
+        logs = self._down(env, fake_clock, "all")
+        assert [l.status for l in logs] == ["OK"] * 10     # logs_limit 10
+        assert len(CALLS) == 11
+        assert [c[1] for c in CALLS] == [T0 + timedelta(minutes=m) for m in range(11)]
+
+    def test_all_outside_window(self, env, fake_clock):
+        logs = self._down(env, fake_clock, "all", catchup_window=185, logs_limit=20)
+        statuses = [l.status for l in logs]
+        assert statuses == ["OK"] * 4 + ["NOTRUN"]
+        assert logs[-1].messages[0].startswith("missed: 7 fire times")
+        assert "catch-up window" in logs[-1].messages[0]
+        assert [c[1].minute for c in CALLS] == [7, 8, 9, 10]
+
+    def test_every_fire_time_accounted_for(self, env, fake_clock):
+        """OK runs plus NOTRUN counts cover each of the 11 fire times."""
+        import re
+        for policy in ("once", "skip"):
+            logs = self._down(env, fake_clock, policy)
+            total = 0
+            for log in logs:
+                if log.status == "NOTRUN":
+                    total += int(re.search(r"missed: (\d+)", log.messages[0]).group(1))
+                else:
+                    total += 1
+            assert total == 11, policy
+            env.crontab.remove_cron(env.crontab.find(name="ok")[0].uid)
+            env.crontab.save()
+            env.session.tm.commit()
+
+
+class TestOverlap:
+    def _overlap(self, env, policy, runs=3):
+        cron = env.add("sleeps", "0 0 1 1 *", overlap=policy,
+                       environ={"seconds": 0.6, "write": False})
+        env.run_now(cron)
+        from zcron.worker import Worker
+        worker = Worker(env.db, concurrency=4, poll=0.05)
+        thread = threading.Thread(target=worker.run, kwargs={"max_seconds": 20,
+                                                            "until_idle": True})
+        thread.start()
+        time.sleep(0.3)
+        for _ in range(runs - 1):
+            env.run_now(cron)
+            time.sleep(0.05)
+        thread.join()
+        env.session.tm.abort()
+        return env.logs(cron)
+
+    def test_skip(self, env):
+        logs = self._overlap(env, "skip")
+        statuses = sorted(l.status for l in logs)
+        assert statuses == ["NOTRUN", "NOTRUN", "OK"]
+        assert all(l.messages[0].startswith("overlap") for l in logs if l.status == "NOTRUN")
+
+    def test_queue_one(self, env):
+        logs = self._overlap(env, "queue-one")
+        # the second waits for the first; the third finds one queued already
+        assert sorted(l.status for l in logs) == ["NOTRUN", "OK", "OK"]
+        ok = [l for l in logs if l.status == "OK"]
+        assert ok[0].date - ok[1].date >= timedelta(seconds=0.5)
+
+    def test_allow(self, env):
+        logs = self._overlap(env, "allow")
+        assert sorted(l.status for l in logs) == ["OK", "OK", "OK"]
+        spans = sorted((l.date - timedelta(seconds=l.duration), l.date) for l in logs)
+        assert spans[1][0] < spans[0][1]          # the second started before the first ended
+
+
+class TestLostWorker:
+    def _lost_claim(self, env, fake_clock, **kw):
+        from zcron.components import queue_for
+        from zcron.queue.base import WorkerInfo
+        fake_clock.set(T0)
+        cron = env.add("ok", "0 0 1 1 *", **kw)
+        env.run_now(cron)
+        q = queue_for(env.session.root)
+        job = q.due(T0)[0]
+        q.register_worker(WorkerInfo("ghost:1:x", "ghost", 1, T0, T0 + timedelta(seconds=5)))
+        q.claim(job, "ghost:1:x", T0).execution_id = "e" * 32
+        env.session.tm.commit()
+        fake_clock.advance(6)
+        return cron
+
+    def test_interrupted_run_is_logged(self, env, fake_clock):
+        from zcron.components import queue_for
+        cron = self._lost_claim(env, fake_clock)
+        env.run()
+        log = env.logs(cron)[0]
+        assert log.status == "FAILURE" and log.messages == ["interrupted: worker ghost:1:x lost"]
+        assert log.execution_id == "e" * 32 and CALLS == []
+        q = queue_for(env.session.root)
+        assert q.claimed() == [] and [w.id for w in q.workers()] == []
+
+    def test_interrupted_run_is_retried_when_safe(self, env, fake_clock):
+        cron = self._lost_claim(env, fake_clock, retry_interrupted=True)
+        env.run()
+        assert [l.status for l in env.logs(cron)] == ["OK"] and len(CALLS) == 1
+
+    def test_live_worker_claims_are_left_alone(self, env, fake_clock):
+        from zcron.components import queue_for
+        cron = self._lost_claim(env, fake_clock)
+        queue_for(env.session.root).renew_worker("ghost:1:x", fake_clock.now(), 60)
+        env.session.tm.commit()
+        env.run()
+        assert env.logs(cron) == [] and len(queue_for(env.session.root).claimed()) == 1
+
+
+class TestConflicts:
+    def test_conflicting_runner_is_retried(self, env, fake_clock):
+        from zcron.db import Session
+        attempts = []
+
+        class Conflicting(zcron.Runner):
+            def run(self):
+                attempts.append(1)
+                if len(attempts) <= self.environ["conflicts"]:
+                    with Session(env.db) as other:     # someone else writes first
+                        site = other.root.get_site("default")
+                        site.touched = len(attempts)
+                        other.tm.commit()
+                self.site.touched = -1
+        zcron.add_runner("conflicting", Conflicting)
+        fake_clock.set(T0)
+        cron = env.add("conflicting", "0 0 1 1 *", environ={"conflicts": 2})
+        env.run_now(cron)
+        env.run()
+        assert len(attempts) == 3 and env.logs(cron)[0].status == "OK"
+        assert env.site.touched == -1
+
+    def test_endless_conflicts_fail(self, env, fake_clock):
+        from zcron.db import Session
+
+        class AlwaysConflicting(zcron.Runner):
+            def run(self):
+                with Session(env.db) as other:
+                    other.root.get_site("default").touched = time.time()
+                    other.tm.commit()
+                self.site.touched = -1
+        zcron.add_runner("always", AlwaysConflicting)
+        fake_clock.set(T0)
+        cron = env.add("always", "0 0 1 1 *")
+        env.run_now(cron)
+        env.run()
+        log = env.logs(cron)[0]
+        assert log.status == "FAILURE" and log.messages[0].startswith("conflict:")
+
+
+class TestStopping:
+    def test_stop_releases_unstarted_claims(self, env):
+        from zcron.components import queue_for
+        from zcron.worker import Worker
+        cron = env.add("sleeps", "0 0 1 1 *", overlap="allow",
+                       environ={"seconds": 0.5, "write": False})
+        for _ in range(4):
+            env.run_now(cron)
+        worker = Worker(env.db, concurrency=1, poll=0.05)
+        thread = threading.Thread(target=worker.run, kwargs={"max_seconds": 20})
+        thread.start()
+        time.sleep(0.2)
+        worker.stop()
+        thread.join()
+        env.session.tm.abort()
+        q = queue_for(env.session.root)
+        ran = len(env.logs(cron))
+        assert ran >= 1
+        manual = [j for j in q.pending("default", cron.uid) if j.kind == "manual"]
+        assert ran + len(manual) == 4            # nothing lost, nothing doubled
+        assert q.claimed() == [] and q.workers() == []
