@@ -52,6 +52,14 @@ class FailsOnce(zcron.Runner):
 
 
 @pytest.fixture
+def db(durable_database, zca):
+    """The whole suite runs over FileStorage and over a ZEO server."""
+    database = durable_database.open()
+    yield database
+    database.close()
+
+
+@pytest.fixture
 def runners(zca):
     del CALLS[:]
     for name, factory in [("ok", Ok), ("warns", Warns), ("fails", Fails),

@@ -1,0 +1,1 @@
+"""A host package for the engine's multi-process tests."""

@@ -1,0 +1,191 @@
+"""The engine's guarantees with real worker processes and a real ZEO server:
+no duplicate, no missing run; a killed worker's run is accounted for;
+missed-run policies after downtime."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+HOSTS = os.path.join(os.path.dirname(__file__), "hosts")
+ZCML = os.path.join(HOSTS, "enginehost", "configure.zcml")
+
+WORKER = """
+import sys
+sys.path.insert(0, {hosts!r})
+from zcron import config
+config.configure({zcml!r})
+from zcron.db import open_db
+from zcron.worker import Worker
+worker = Worker(open_db({uri!r}), concurrency={concurrency}, lease={lease}, poll=0.1)
+import signal
+signal.signal(signal.SIGTERM, lambda *a: worker.stop())
+stats = worker.run(max_seconds={seconds})
+print("STATS", worker.id, stats.runs, stats.claim_conflicts, flush=True)
+"""
+
+
+def start_worker(uri, seconds, concurrency=4, lease=30.0):
+    code = WORKER.format(hosts=HOSTS, zcml=ZCML, uri=uri, seconds=seconds,
+                         concurrency=concurrency, lease=lease)
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+@pytest.fixture
+def host(zca):
+    sys.path.insert(0, HOSTS)
+    from zcron import config
+    config.configure(ZCML)
+    yield
+    sys.path.remove(HOSTS)
+
+
+def add_crons(uri, specs):
+    """specs: (name, expr, fields); returns {name: uid}."""
+    from zcron.components import load_crontab
+    from zcron.db import Session, open_db
+    from zcron.model import Cron, CronSite
+    db = open_db(uri)
+    with Session(db) as s:
+        if "default" not in s.root.sites:
+            s.root.add_site(CronSite("default"))
+        crontab = load_crontab(s.root.get_site("default"))
+        uids = {}
+        for name, expr, fields in specs:
+            cron = crontab.add_cron(Cron("record", expr, **fields))
+            uids[name] = cron.uid
+        crontab.save()
+        s.tm.commit()
+    db.close()
+    return uids
+
+
+def read_logs(uri):
+    from zcron.components import load_crontab
+    from zcron.db import Session, open_db
+    db = open_db(uri)
+    with Session(db) as s:
+        crontab = load_crontab(s.root.get_site("default"))
+        logs = {cron.uid: list(cron.logs) for cron in crontab}
+    db.close()
+    return logs
+
+
+def invocations(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [line.split() for line in f if line.strip()]
+
+
+def finish(procs, timeout=60):
+    outputs = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=timeout)
+        assert proc.returncode in (0, -9), err[-2000:]
+        outputs.append(out)
+    return outputs
+
+
+class TestThreeWorkersOverZEO:
+    def test_every_fire_time_exactly_once(self, zeo_server, host, tmp_path):
+        from zcron.periodicity import get_periodicity
+        out = str(tmp_path / "calls.txt")
+        fields = {"environ": {"out": out}, "missed": "all", "overlap": "allow",
+                  "logs_limit": 100}
+        specs = [("every-second", "* * * * * *", fields)]
+        specs += [(f"two-{n}", "*/2 * * * * *", fields) for n in range(50)]
+        uids = add_crons(zeo_server.uri, specs)
+        start = datetime.now(timezone.utc)
+        procs = [start_worker(zeo_server.uri, seconds=24) for _ in range(3)]
+        outputs = finish(procs)
+        # fire times from 3 s after start to 20 s after: all workers were up
+        window_start = start + timedelta(seconds=3)
+        window_end = start + timedelta(seconds=20)
+        logs = read_logs(zeo_server.uri)
+        calls = invocations(out)
+        by_fire = {}
+        for name, fire, pid, execution_id in calls:
+            by_fire.setdefault(fire, []).append(execution_id)
+        executions = [c[3] for c in calls]
+        assert len(executions) == len(set(executions))     # no execution twice
+        workers_used = {c[2] for c in calls}
+        assert len(workers_used) == 3, outputs                   # all three worked
+        for name, uid in uids.items():
+            expr = "* * * * * *" if name == "every-second" else "*/2 * * * * *"
+            expected = [f for f in get_periodicity(expr).fire_times(window_start,
+                                                                    until=window_end)]
+            logged = [l.fire_time for l in logs[uid] if l.fire_time is not None]
+            assert len(logged) == len(set(logged)), name         # one entry per fire time
+            for fire in expected:
+                assert fire in logged, (name, fire)
+                assert [l.status for l in logs[uid] if l.fire_time == fire] == ["OK"]
+        # the runner was invoked once per (cron, fire time)
+        per_cron_fire = [(c[1], c[3]) for c in calls]
+        assert len(per_cron_fire) == len(set(executions))
+        total_logged = sum(len(v) for v in logs.values())
+        assert total_logged == len(calls)
+
+
+class TestKilledWorker:
+    def test_kill_9_mid_run_is_logged_interrupted(self, zeo_server, host, tmp_path):
+        out, marker = str(tmp_path / "calls.txt"), str(tmp_path / "marker")
+        uids = add_crons(zeo_server.uri, [("slow", "*/3 * * * * *", {
+            "environ": {"out": out, "marker": marker, "sleep": 120}})])
+        victim = start_worker(zeo_server.uri, seconds=120, lease=3)
+        deadline = time.monotonic() + 30
+        while not os.path.exists(marker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert os.path.exists(marker), "the first run never started"
+        rescuer = start_worker(zeo_server.uri, seconds=14, lease=3)
+        time.sleep(1.0)
+        victim.send_signal(signal.SIGKILL)
+        killed_at = datetime.now(timezone.utc)
+        finish([victim, rescuer])
+        logs = read_logs(zeo_server.uri)[uids["slow"]]
+        interrupted = [l for l in logs if l.status == "FAILURE"]
+        assert len(interrupted) == 1
+        assert interrupted[0].messages[0].startswith("interrupted: worker ")
+        assert str(victim.pid) in interrupted[0].messages[0]
+        # found within the lease (3 s) plus a few seconds
+        assert interrupted[0].date - killed_at < timedelta(seconds=3 + 4)
+        # and the schedule went on: later fire times ran OK on the rescuer
+        assert any(l.status == "OK" and l.fire_time > killed_at for l in logs)
+
+
+class TestDowntime:
+    def test_missed_policies_after_workers_were_down(self, zeo_server, host, tmp_path):
+        import re
+        out = str(tmp_path / "calls.txt")
+        specs = [(policy, "* * * * * *", {"environ": {"out": out}, "missed": policy,
+                                          "logs_limit": 100})
+                 for policy in ("skip", "once", "all")]
+        uids = add_crons(zeo_server.uri, specs)
+        finish([start_worker(zeo_server.uri, seconds=3)])
+        down_from = datetime.now(timezone.utc)
+        time.sleep(8)
+        down_until = datetime.now(timezone.utc)
+        finish([start_worker(zeo_server.uri, seconds=4)])
+        logs = read_logs(zeo_server.uri)
+
+        def after_down(uid):
+            return [l for l in logs[uid] if l.fire_time and l.fire_time > down_from]
+        quiet = (down_from + timedelta(seconds=2), down_until - timedelta(seconds=2))
+        skip = after_down(uids["skip"])
+        missed = [l for l in skip if l.status == "NOTRUN"]
+        assert len(missed) == 1 and re.match(r"missed: \d+ fire times", missed[0].messages[0])
+        count = int(re.match(r"missed: (\d+)", missed[0].messages[0]).group(1))
+        assert count >= 6
+        assert not [l for l in skip if l.status == "OK" and quiet[0] < l.fire_time < quiet[1]]
+        once = after_down(uids["once"])
+        assert [l.status for l in once if l.fire_time < down_until].count("OK") == 1
+        assert len([l for l in once if l.status == "NOTRUN"]) == 1
+        everything = after_down(uids["all"])
+        assert all(l.status == "OK" for l in everything)
+        fires = sorted(l.fire_time for l in everything)
+        assert len(fires) >= 12
+        assert all(b - a == timedelta(seconds=1) for a, b in zip(fires, fires[1:]))
