@@ -49,12 +49,12 @@ class QueueManagerContract:
     def test_pending_by_cron_and_site(self):
         with self.open_session() as s:
             q = self._queue(s)
-            a1, a2 = _job("a" * 32, T0, signature=("x",)), _job("a" * 32, T0 + timedelta(1))
+            a1, a2 = _job("a" * 32, T0, signature="x"), _job("a" * 32, T0 + timedelta(1))
             b = _job("b" * 32, T0, site="other")
             for job in (a2, a1, b):
                 q.put(job)
             assert q.pending("default", "a" * 32) == [a1, a2]
-            assert q.pending("default", "a" * 32)[0].signature == ("x",)
+            assert q.pending("default", "a" * 32)[0].signature == "x"
             assert q.pending("other", "a" * 32) == []
             assert sorted(j.uid for j in q.site_pending("default")) == ["a" * 32] * 2
             assert q.sites() == ["default", "other"]

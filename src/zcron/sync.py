@@ -22,9 +22,10 @@ from zcron.queue.base import MANUAL, SCHEDULE, Job, to_us
 
 
 def signature(cron):
-    """What a scheduled job's fire time was computed from."""
-    paused = cron.paused_until.isoformat() if cron.paused_until else None
-    return (cron.periodicity, cron.timezone, cron.jitter, paused)
+    """What a scheduled job's fire time was computed from (one string:
+    queue entries stay small)."""
+    paused = cron.paused_until.isoformat() if cron.paused_until else ""
+    return f"{cron.periodicity}\x1f{cron.timezone}\x1f{cron.jitter}\x1f{paused}"
 
 
 def schedule_after(cron, after):

@@ -36,6 +36,12 @@ from zcron.sync import wanted
 logger = logging.getLogger("zcron.worker")
 
 CONFLICT_RETRIES = 3
+# Quick runs waiting together are committed together: one fsync for up to
+# GROUP_MAX runs or GROUP_WINDOW seconds of them.
+GROUP_WINDOW = 0.05
+GROUP_MAX = 64
+# Runs shorter than this (seconds) count as quick.
+QUICK_RUN = 0.01
 
 
 def retry_time(cron, job, status):
@@ -78,6 +84,7 @@ class Worker:
         self.id = worker_id or new_worker_id()
         self.shutdown_grace = shutdown_grace
         self.reap_interval = reap_interval or max(0.5, self.lease / 3)
+        self._quick = False          # are recent runs quick? (see capacity)
         self.stats = Stats()
         self._stopping = threading.Event()
         self._wake = threading.Event()
@@ -92,6 +99,7 @@ class Worker:
         self._local = threading.local()
         self._session = None
         self._last_renew = self._last_reap = 0.0
+        self._last_duration = None
 
     # -- lifecycle ----------------------------------------------------------------
 
@@ -189,11 +197,21 @@ class Worker:
                 callback()
             return result
 
-    def _sleep(self, next_due, deadline, busy, waiting):
-        if busy:
-            return
+    @property
+    def capacity(self):
+        """How many jobs to hold claimed: while runs are quick, a batch
+        (they are committed together: one fsync for many); while they are
+        slow, two per thread, leaving the rest to other workers."""
+        return self.concurrency + (self.batch if self._quick else self.concurrency)
+
+    def _sleep(self, next_due, deadline, claimed, waiting):
+        """Until the next due time, a finished run, or the poll interval
+        (which notices jobs other processes queue)."""
+        full = len(self._inflight) >= self.capacity
+        if claimed and not full:
+            return                      # more may be due right now
         timeout = self.poll
-        if next_due is not None and not waiting:
+        if next_due is not None and not waiting and not full:
             timeout = min(timeout, max(0.0, (next_due - clock.now()).total_seconds()))
         if deadline is not None:
             timeout = min(timeout, max(0.0, deadline - time.monotonic()))
@@ -211,7 +229,7 @@ class Worker:
             del events[:], claimed[:]
             now = clock.now()
             self._maintain(root, now)
-            free = 2 * self.concurrency - len(self._inflight)   # keep the pool fed
+            free = self.capacity - len(self._inflight)
             jobs, waiting = self._claim(root, now, free, events)
             claimed.extend(jobs)
             return queue_for(root).next_due(), waiting
@@ -379,50 +397,126 @@ class Worker:
                 job = self._todo.get()
                 if job is None:
                     return
-                with self._lock:
-                    self._started.add(job.claim_key)
                 try:
-                    session = self._execute(session, job)
+                    session = self._execute_group(session, job)
                 except Exception:
                     logger.exception("zcron worker: unexpected error running %r", job)
                     session.tm.abort()
-                finally:
-                    self._finished.put(job.claim_key)
-                    self._wake.set()
         finally:
             session.close()
 
+    def _take(self):
+        """The next claimed job if one is waiting, else None."""
+        try:
+            job = self._todo.get_nowait()
+        except stdqueue.Empty:
+            return None
+        if job is None:              # the stop signal stays for the loop
+            self._todo.put(None)
+        return job
+
+    def _begin(self, job):
+        with self._lock:
+            self._started.add(job.claim_key)
+
+    def _end(self, jobs):
+        for job in jobs:
+            self._finished.put(job.claim_key)
+        self._wake.set()
+
+    def _execute_group(self, session, job):
+        """Run ``job`` and, while runs are quick and more are waiting, the
+        next ones, in one transaction: one commit (one fsync) for many
+        runs. Each run keeps its own outcome through a savepoint. Returns
+        the session to use next."""
+        while job is not None:
+            session, job = self._run_group(session, job)
+        return session
+
+    def _run_group(self, session, job):
+        """One transaction of runs; returns (session, a job left for a
+        transaction of its own, or None)."""
+        tm = session.tm
+        tm.begin()
+        group, left = [], None
+        started = time.monotonic()
+        try:
+            while job is not None:
+                self._begin(job)
+                claim = queue_for(session.root).get_claim(job)
+                if group and claim is None:
+                    left = job        # claimed after this transaction began
+                    break
+                found = self._prepare(session.root, job)
+                if found is not None and found[2].timeout:
+                    if group:
+                        left = job
+                        break
+                    tm.abort()        # a timed run gets transactions of its own
+                    group.append((job, None))
+                    return self._execute(session, job), None
+                group.append((job, found and self._run(session, job, *found)))
+                if time.monotonic() - started >= GROUP_WINDOW or len(group) >= GROUP_MAX:
+                    break
+                job = self._take()
+            try:
+                tm.commit()
+            except ConflictError as e:
+                logger.debug("a group of %d runs conflicted: %s", len(group), e)
+                tm.abort()
+                for done, log in group:       # again, each alone, with retries
+                    if log is not None:
+                        session = self._execute(session, done)
+            else:
+                self._finished_runs(session, [(j, log) for j, log in group if log])
+        finally:
+            self._end([j for j, _ in group])
+        return session, left
+
+    def _prepare(self, root, job):
+        """(claim, site, cron) of a claimed job, or None when there is
+        nothing to run (reaped meanwhile, or the cron is gone)."""
+        claim = queue_for(root).get_claim(job)
+        if claim is None or claim.worker_id != self.id or claim.done:
+            return None        # reaped meanwhile: another worker accounted for it
+        cron = self._find_cron(root, {}, job)
+        if cron is None:
+            claim.done = True
+            return None
+        return claim, root.sites[job.site], cron
+
+    def _run(self, session, job, claim, site, cron):
+        """Run in the current transaction; record the outcome; the caller
+        commits. Returns the log entry, or None for an abandoned run."""
+        claim.started_at = clock.now()
+        notify(StartedCronJobEvent(cron, site, job))
+        outcome = self._call_runner(session, site, cron, job, claim)
+        if outcome.abandoned:
+            return None
+        self._quick = outcome.duration < QUICK_RUN
+        log = Log(clock.now(), outcome.status, list(claim.notes) + outcome.messages,
+                  fire_time=job.fire_time, duration=outcome.duration,
+                  execution_id=claim.execution_id, traceback=outcome.traceback)
+        cron.add_log(log)
+        claim.done = True
+        claim.retry_at = retry_time(cron, job, outcome.status)
+        return log
+
     def _execute(self, session, job):
-        """Run one claimed job; returns the session to use next (a new one
-        when a timed-out runner still holds the old one)."""
+        """Run one claimed job in transactions of its own, retrying
+        conflicts; returns the session to use next (a new one when a
+        timed-out runner still holds the old one)."""
         tm = session.tm
         for attempt in range(CONFLICT_RETRIES + 1):
             tm.begin()
-            root = session.root
-            q = queue_for(root)
-            claim = q.get_claim(job)
-            if claim is None or claim.worker_id != self.id or claim.done:
-                tm.abort()        # reaped meanwhile: another worker accounted for it
-                return session
-            site = root.sites.get(job.site)
-            cron = self._find_cron(root, {}, job)
-            if cron is None:
-                claim.done = True
+            found = self._prepare(session.root, job)
+            if found is None:
                 tm.commit()
                 return session
-            started = clock.now()
-            claim.started_at = started
-            notify(StartedCronJobEvent(cron, site, job))
-            outcome = self._call_runner(session, site, cron, job, claim)
-            if outcome.abandoned:
-                return self._log_timeout(job, claim.execution_id, outcome)
-            log = Log(clock.now(), outcome.status, list(getattr(claim, "notes", []))
-                      + outcome.messages, fire_time=job.fire_time,
-                      duration=outcome.duration, execution_id=claim.execution_id,
-                      traceback=outcome.traceback)
-            cron.add_log(log)
-            claim.done = True
-            claim.retry_at = retry_time(cron, job, outcome.status)
+            claim = found[0]
+            log = self._run(session, job, *found)
+            if log is None:
+                return self._log_timeout(job, claim.execution_id, self._last_duration)
             try:
                 tm.commit()
             except ConflictError as e:
@@ -433,9 +527,8 @@ class Worker:
                     continue
                 log = self._record(session, job, FAILURE, [
                     f"conflict: the run's writes conflicted {attempt + 1} times; "
-                    "gave up"], duration=outcome.duration, execution_id=claim.execution_id)
-            self.stats.count(log.status)
-            self._notify_finished(session, job, log)
+                    "gave up"], duration=log.duration, execution_id=log.execution_id)
+            self._finished_runs(session, [(job, log)])
             return session
         return session  # pragma: no cover (the loop always returns)
 
@@ -473,7 +566,7 @@ class Worker:
                     box["abandoned"] = not done.is_set()
                 if box["abandoned"]:
                     outcome.abandoned = True
-                    outcome.duration = time.perf_counter() - start
+                    self._last_duration = outcome.duration = time.perf_counter() - start
                     return outcome
             result, error, tb = box.get("result"), box.get("error"), box.get("traceback")
         else:
@@ -496,15 +589,14 @@ class Worker:
                                     f"(warning threshold {cron.warn_after} s)")
         return outcome
 
-    def _log_timeout(self, job, execution_id, outcome):
+    def _log_timeout(self, job, execution_id, duration):
         """The runner still runs in the old session: never commit it; log
         the timeout from a fresh session."""
         session = Session(self.db)
         log = self._record(session, job, FAILURE, [
-            f"timed out after {outcome.duration:.1f} s; its transaction was aborted"],
-            duration=outcome.duration, execution_id=execution_id)
-        self.stats.count(FAILURE)
-        self._notify_finished(session, job, log)
+            f"timed out after {duration:.1f} s; its transaction was aborted"],
+            duration=duration, execution_id=execution_id)
+        self._finished_runs(session, [(job, log)])
         return session
 
     def _record(self, session, job, status, messages, **fields):
@@ -530,22 +622,26 @@ class Worker:
                 time.sleep(random.uniform(0.001, 0.02))
         raise ConflictError(f"could not record the outcome of {job!r}")
 
-    def _notify_finished(self, session, job, log):
+    def _finished_runs(self, session, runs):
+        """Count committed runs and fire their FinishedCronJobEvent, in one
+        transaction whose writes (the subscribers') are committed too."""
+        if not runs:
+            return
         tm = session.tm
         tm.begin()
         root = session.root
-        site = root.sites.get(job.site)
-        cron = self._find_cron(root, {}, job)
-        if cron is None:
-            tm.abort()
-            return
-        notify(FinishedCronJobEvent(cron, site, job, log))
+        crontabs = {}
+        for job, log in runs:
+            self.stats.count(log.status)
+            cron = self._find_cron(root, crontabs, job)
+            if cron is not None:
+                notify(FinishedCronJobEvent(cron, root.sites[job.site], job, log))
         try:
             tm.commit()
         except ConflictError:
             tm.abort()
-            logger.warning("a FinishedCronJobEvent subscriber's writes conflicted; "
-                           "they were not saved (%r)", job)
+            logger.warning("FinishedCronJobEvent subscribers' writes conflicted; "
+                           "they were not saved (%d runs)", len(runs))
 
 
 class Outcome:

@@ -24,11 +24,14 @@ SHARDS = 8
 
 
 class Shard(Persistent):
+    """Keys are strings and pairs, not long tuples: every write re-pickles
+    a whole bucket, so small entries keep commits cheap."""
+
     def __init__(self):
-        self.pending = OOBTree()      # Job.key -> signature
-        self.by_cron = OOTreeSet()    # (site, uid, due, fire, kind, attempt)
-        self.claims = OOBTree()       # Job.claim_key -> Claim
-        self.held = OOBTree()         # (site, uid) -> Job waiting for its cron's run
+        self.pending = OOBTree()      # (due_us, ref) -> signature
+        self.by_cron = OOTreeSet()    # "site NUL uid NUL due NUL fire NUL kind NUL attempt"
+        self.claims = OOBTree()       # ref -> Claim
+        self.held = OOBTree()         # "site NUL uid" -> Job waiting for its cron's run
         self.size = Length()
 
 
@@ -39,19 +42,34 @@ class QueueData(Persistent):
         self.changes = Length()       # bumped on every put: wakes idle workers
 
 
+def _ref(job):
+    """A job's identity, whatever its due time; starts with its cron."""
+    return f"{job.site}\x00{job.uid}\x00{job.fire_us}\x00{job.kind}\x00{job.attempt}"
+
+
+def _pending_key(job):
+    return (job.due_us, _ref(job))
+
+
 def _index_key(job):
-    return (job.site, job.uid, job.due_us, job.fire_us, job.kind, job.attempt)
+    return (f"{job.site}\x00{job.uid}\x00{job.due_us}\x00{job.fire_us}"
+            f"\x00{job.kind}\x00{job.attempt}")
 
 
 def _job_from_index(key, signature=None):
-    site, uid, due_us, fire_us, kind, attempt = key
-    return Job(site, uid, fire_us, due_us, kind, attempt, signature)
+    site, uid, due_us, fire_us, kind, attempt = key.split("\x00")
+    return Job(site, uid, int(fire_us), int(due_us), kind, int(attempt), signature)
+
+
+def _job_from_pending(key, signature=None):
+    due_us, ref = key
+    site, uid, fire_us, kind, attempt = ref.split("\x00")
+    return Job(site, uid, int(fire_us), due_us, kind, int(attempt), signature)
 
 
 def _cron_range(site, uid=None):
-    if uid is None:
-        return {"min": (site,), "max": (site + "\x00",), "excludemax": True}
-    return {"min": (site, uid), "max": (site, uid + "\x00"), "excludemax": True}
+    prefix = f"{site}\x00" if uid is None else f"{site}\x00{uid}\x00"
+    return {"min": prefix, "max": prefix + "\uffff", "excludemax": True}
 
 
 @adapter(ZcronRoot)
@@ -70,18 +88,20 @@ class ZODBQueueManager:
 
     def put(self, job):
         shard = self._shard(job.site, job.uid)
-        if job.key in shard.pending:
+        key = _pending_key(job)
+        if key in shard.pending:
             return
-        shard.pending[job.key] = job.signature
+        shard.pending[key] = job.signature
         shard.by_cron.add(_index_key(job))
         shard.size.change(1)
         self.data.changes.change(1)
 
     def remove(self, job):
         shard = self._shard(job.site, job.uid)
-        if job.key not in shard.pending:
+        key = _pending_key(job)
+        if key not in shard.pending:
             return False
-        del shard.pending[job.key]
+        del shard.pending[key]
         shard.by_cron.remove(_index_key(job))
         shard.size.change(-1)
         return True
@@ -90,7 +110,7 @@ class ZODBQueueManager:
         shard = self._shard(site, uid)
         jobs = [_job_from_index(k) for k in shard.by_cron.keys(**_cron_range(site, uid))]
         for job in jobs:
-            job.signature = shard.pending.get(job.key)
+            job.signature = shard.pending.get(_pending_key(job))
         return sorted(jobs, key=lambda j: j.key)
 
     def site_pending(self, site):
@@ -98,7 +118,7 @@ class ZODBQueueManager:
         for shard in self.data.shards:
             for key in shard.by_cron.keys(**_cron_range(site)):
                 job = _job_from_index(key)
-                job.signature = shard.pending.get(job.key)
+                job.signature = shard.pending.get(_pending_key(job))
                 yield job
 
     def clear_site(self, site):
@@ -133,7 +153,7 @@ class ZODBQueueManager:
     @staticmethod
     def _due_in(shard, now_us):
         for key, signature in shard.pending.items(max=(now_us, "\uffff")):
-            yield Job.from_key(key, signature)
+            yield _job_from_pending(key, signature)
 
     def _partition(self, worker):
         shards = self.data.shards
@@ -160,15 +180,16 @@ class ZODBQueueManager:
     def sites(self):
         found = set()
         for shard in self.data.shards:
-            key = shard.by_cron.minKey() if len(shard.by_cron) else None
+            key = shard.by_cron.minKey() if shard.size() else None
             while key is not None:
-                found.add(key[0])
+                site = key.split("\x00", 1)[0]
+                found.add(site)
                 try:
-                    key = shard.by_cron.minKey((key[0] + "\x00",))
+                    key = shard.by_cron.minKey(site + "\x01")
                 except ValueError:
                     key = None
-            for claim_key in shard.claims.keys():
-                found.add(claim_key[0])
+            for ref in shard.claims.keys():
+                found.add(ref.split("\x00", 1)[0])
         return sorted(found)
 
     # -- claims -----------------------------------------------------------------
@@ -176,15 +197,15 @@ class ZODBQueueManager:
     def claim(self, job, worker, now):
         self.remove(job)
         claim = Claim(job, worker, now)
-        self._shard(job.site, job.uid).claims[job.claim_key] = claim
+        self._shard(job.site, job.uid).claims[_ref(job)] = claim
         return claim
 
     def get_claim(self, job):
-        return self._shard(job.site, job.uid).claims.get(job.claim_key)
+        return self._shard(job.site, job.uid).claims.get(_ref(job))
 
     def complete(self, job):
         shard = self._shard(job.site, job.uid)
-        shard.claims.pop(job.claim_key, None)
+        shard.claims.pop(_ref(job), None)
 
     def claimed(self, site=None, uid=None):
         claims = []
@@ -206,14 +227,15 @@ class ZODBQueueManager:
         """Keep ``job`` until its cron's running job ends; False if one is
         already held (only one waits)."""
         shard = self._shard(job.site, job.uid)
-        if job.cron_key in shard.held:
+        key = f"{job.site}\x00{job.uid}"
+        if key in shard.held:
             return False
-        shard.held[job.cron_key] = job
+        shard.held[key] = job
         return True
 
     def release_held(self, site, uid):
         shard = self._shard(site, uid)
-        return shard.held.pop((site, uid), None)
+        return shard.held.pop(f"{site}\x00{uid}", None)
 
     def held(self):
         return [job for shard in self.data.shards for job in shard.held.values()]
