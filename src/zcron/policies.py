@@ -5,11 +5,12 @@ The worker asks ``plan(cron, job, now, running)`` and carries out the
 answer in its claim transaction: NOTRUN entries to log, the fire time to
 run (if any), the next job to queue, or to wait.
 """
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from zcron.queue.base import QUEUED, RETRY, SCHEDULE
 from zcron.sync import schedule_after
 
+UTC = timezone.utc
 # A fire time whose due time passed by more than this is "missed" for the
 # 'skip' policy; 'once' and 'all' run it anyway.
 MISFIRE_GRACE = timedelta(seconds=30)
@@ -45,7 +46,7 @@ def due_fire_times(cron, first, now):
     jitter = timedelta(seconds=cron.jitter_offset())
     times, fire = [], first
     while fire is not None and fire + jitter <= now and len(times) < COUNT_LIMIT:
-        times.append(fire)
+        times.append(fire.astimezone(UTC))     # UTC: no DST fold to compare
         fire = cron.next_fire_time(fire)
     return times
 
@@ -76,7 +77,7 @@ def plan(cron, job, now, running):
         old = []
         fire = times[0]
         while fire is not None and fire < horizon and len(old) < COUNT_LIMIT:
-            old.append(fire)
+            old.append(fire.astimezone(UTC))
             fire = cron.next_fire_time(fire)
         if old:
             result.notrun.append((old[-1], [_missed_message(

@@ -9,6 +9,7 @@ reaps the claims of workers whose lease ran out.
 """
 import logging
 import os
+import heapq
 import queue as stdqueue
 import random
 import socket
@@ -40,6 +41,8 @@ CONFLICT_RETRIES = 3
 # GROUP_MAX runs or GROUP_WINDOW seconds of them.
 GROUP_WINDOW = 0.05
 GROUP_MAX = 64
+# Jobs due within this are claimed already, and started on time.
+LOOKAHEAD = timedelta(seconds=0.1)
 # Runs shorter than this (seconds) count as quick.
 QUICK_RUN = 0.01
 
@@ -53,6 +56,47 @@ def retry_time(cron, job, status):
 
 def new_worker_id():
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class Pending:
+    """Claimed jobs waiting for a pool thread, soonest due first."""
+
+    def __init__(self):
+        self._heap = []
+        self._count = 0
+        self._stopped = False
+        self._cond = threading.Condition()
+
+    def put(self, job):
+        with self._cond:
+            self._count += 1
+            heapq.heappush(self._heap, (job.due_us, self._count, job))
+            self._cond.notify()
+
+    def stop(self):
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+
+    def get(self):
+        """The soonest job, waiting for one; None once stopped."""
+        with self._cond:
+            while not self._heap and not self._stopped:
+                self._cond.wait()
+            return heapq.heappop(self._heap)[2] if self._heap else None
+
+    def get_due(self, now_us):
+        """The soonest job if it is due, else None (never waits)."""
+        with self._cond:
+            if self._heap and self._heap[0][0] <= now_us:
+                return heapq.heappop(self._heap)[2]
+            return None
+
+    def drain(self):
+        with self._cond:
+            jobs = [entry[2] for entry in self._heap]
+            del self._heap[:]
+            return jobs
 
 
 class Stats:
@@ -88,7 +132,7 @@ class Worker:
         self.stats = Stats()
         self._stopping = threading.Event()
         self._wake = threading.Event()
-        self._todo = stdqueue.Queue()
+        self._todo = Pending()
         self._finished = stdqueue.Queue()        # claim keys done by the pool
         self._to_clear = set()                   # ... being completed
         self._on_commit = []
@@ -99,7 +143,6 @@ class Worker:
         self._local = threading.local()
         self._session = None
         self._last_renew = self._last_reap = 0.0
-        self._last_duration = None
 
     # -- lifecycle ----------------------------------------------------------------
 
@@ -149,14 +192,8 @@ class Worker:
     def _shutdown(self):
         self._stopping.set()
         # release what was claimed but not started
-        released = []
-        while True:
-            try:
-                released.append(self._todo.get_nowait())
-            except stdqueue.Empty:
-                break
-        for _ in self._threads:
-            self._todo.put(None)
+        released = self._todo.drain()
+        self._todo.stop()
         end = time.monotonic() + self.shutdown_grace
         for thread in self._threads:
             thread.join(max(0.0, end - time.monotonic()))
@@ -212,7 +249,8 @@ class Worker:
             return                      # more may be due right now
         timeout = self.poll
         if next_due is not None and not waiting and not full:
-            timeout = min(timeout, max(0.0, (next_due - clock.now()).total_seconds()))
+            ahead = next_due - LOOKAHEAD - clock.now()
+            timeout = min(timeout, max(0.0, ahead.total_seconds()))
         if deadline is not None:
             timeout = min(timeout, max(0.0, deadline - time.monotonic()))
         if timeout > 0:
@@ -307,7 +345,8 @@ class Worker:
         if free <= 0 or self.stopping:
             return claimed, waiting
         crontabs = {}
-        for job in q.due(now, limit=min(free, self.batch) + 32, worker=self.id):
+        ahead = now + LOOKAHEAD
+        for job in q.due(ahead, limit=min(free, self.batch) + 32, worker=self.id):
             if len(claimed) >= min(free, self.batch):
                 break
             cron = self._find_cron(root, crontabs, job)
@@ -397,6 +436,7 @@ class Worker:
                 job = self._todo.get()
                 if job is None:
                     return
+                self._wait_until_due(job)
                 try:
                     session = self._execute_group(session, job)
                 except Exception:
@@ -406,14 +446,15 @@ class Worker:
             session.close()
 
     def _take(self):
-        """The next claimed job if one is waiting, else None."""
-        try:
-            job = self._todo.get_nowait()
-        except stdqueue.Empty:
-            return None
-        if job is None:              # the stop signal stays for the loop
-            self._todo.put(None)
-        return job
+        """The next claimed job if one is due now, else None."""
+        return self._todo.get_due(to_us(clock.now()))
+
+    def _wait_until_due(self, job):
+        """Jobs are claimed a little ahead of time (LOOKAHEAD), so that the
+        claim's commit is not between the due time and the run."""
+        delay = (job.due - clock.now()).total_seconds()
+        if delay > 0:
+            clock.get_clock().sleep(delay)
 
     def _begin(self, job):
         with self._lock:
@@ -453,12 +494,15 @@ class Worker:
                         left = job
                         break
                     tm.abort()        # a timed run gets transactions of its own
-                    group.append((job, None))
+                    group.append((job, None, None))
                     return self._execute(session, job), None
-                group.append((job, found and self._run(session, job, *found)))
+                outcome = found and self._invoke(session, job, *found)
+                group.append((job, found, outcome))
                 if time.monotonic() - started >= GROUP_WINDOW or len(group) >= GROUP_MAX:
                     break
                 job = self._take()
+            group = [(job, found and self._write_outcome(job, found[0], found[2], outcome))
+                     for job, found, outcome in group]
             try:
                 tm.commit()
             except ConflictError as e:
@@ -470,7 +514,7 @@ class Worker:
             else:
                 self._finished_runs(session, [(j, log) for j, log in group if log])
         finally:
-            self._end([j for j, _ in group])
+            self._end([entry[0] for entry in group])
         return session, left
 
     def _prepare(self, root, job):
@@ -485,15 +529,18 @@ class Worker:
             return None
         return claim, root.sites[job.site], cron
 
-    def _run(self, session, job, claim, site, cron):
-        """Run in the current transaction; record the outcome; the caller
-        commits. Returns the log entry, or None for an abandoned run."""
-        claim.started_at = clock.now()
+    def _invoke(self, session, job, claim, site, cron):
+        """Fire StartedCronJobEvent and run the runner in the current
+        transaction; writes nothing else, so that a group's savepoints hold
+        only the runners' own writes. Returns an Outcome."""
         notify(StartedCronJobEvent(cron, site, job))
         outcome = self._call_runner(session, site, cron, job, claim)
-        if outcome.abandoned:
-            return None
-        self._quick = outcome.duration < QUICK_RUN
+        if not outcome.abandoned:
+            self._quick = outcome.duration < QUICK_RUN
+        return outcome
+
+    def _write_outcome(self, job, claim, cron, outcome):
+        """The log entry and the claim's end, in the run's transaction."""
         log = Log(clock.now(), outcome.status, list(claim.notes) + outcome.messages,
                   fire_time=job.fire_time, duration=outcome.duration,
                   execution_id=claim.execution_id, traceback=outcome.traceback)
@@ -513,10 +560,11 @@ class Worker:
             if found is None:
                 tm.commit()
                 return session
-            claim = found[0]
-            log = self._run(session, job, *found)
-            if log is None:
-                return self._log_timeout(job, claim.execution_id, self._last_duration)
+            claim, site, cron = found
+            outcome = self._invoke(session, job, claim, site, cron)
+            if outcome.abandoned:
+                return self._log_timeout(job, claim.execution_id, outcome.duration)
+            log = self._write_outcome(job, claim, cron, outcome)
             try:
                 tm.commit()
             except ConflictError as e:
@@ -566,7 +614,7 @@ class Worker:
                     box["abandoned"] = not done.is_set()
                 if box["abandoned"]:
                     outcome.abandoned = True
-                    self._last_duration = outcome.duration = time.perf_counter() - start
+                    outcome.duration = time.perf_counter() - start
                     return outcome
             result, error, tb = box.get("result"), box.get("error"), box.get("traceback")
         else:

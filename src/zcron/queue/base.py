@@ -60,10 +60,6 @@ class Job:
         return (self.due_us, self.site, self.uid, self.fire_us, self.kind, self.attempt)
 
     @property
-    def cron_key(self):
-        return (self.site, self.uid)
-
-    @property
     def claim_key(self):
         """Claims are keyed by cron first, to find a cron's running jobs."""
         return (self.site, self.uid, self.fire_us, self.kind, self.attempt)
@@ -72,6 +68,11 @@ class Job:
     def from_key(cls, key, signature=None):
         due_us, site, uid, fire_us, kind, attempt = key
         return cls(site, uid, fire_us, due_us, kind, attempt, signature)
+
+    def __reduce__(self):
+        # a plain tuple pickles small: claims and held jobs hold Jobs
+        return (Job, (self.site, self.uid, self.fire_us, self.due_us, self.kind,
+                      self.attempt, self.signature))
 
     def replace(self, **changes):
         values = {k: getattr(self, k) for k in self.__slots__}
@@ -98,7 +99,6 @@ class Claim(Persistent):
         self.job = job
         self.worker_id = worker_id
         self.claimed_at = claimed_at
-        self.started_at = None
         self.done = False
         self.retry_at = None          # aware datetime: queue a retry then
         self.execution_id = None
