@@ -1,4 +1,4 @@
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 with open("README.rst", encoding="utf-8") as f:
     long_description = f.read()
@@ -33,7 +33,7 @@ setup(
     long_description_content_type="text/x-rst",
     license="ZPL-2.1",
     package_dir={"": "src"},
-    packages=find_packages("src"),
+    packages=find_namespace_packages("src", include=["zcron", "zcron.*"]),
     include_package_data=True,
     package_data={"zcron": ["*.zcml", "web/templates/*.pt", "web/static/*"]},
     zip_safe=False,
@@ -49,7 +49,7 @@ setup(
         "persistent",
         "zodburi",
         "croniter >= 2",
-        "click >= 8",
+        "click >= 8.2",
     ],
     extras_require=EXTRAS,
     entry_points={

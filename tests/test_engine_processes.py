@@ -182,8 +182,14 @@ class TestDowntime:
         assert count >= 6
         assert not [l for l in skip if l.status == "OK" and quiet[0] < l.fire_time < quiet[1]]
         once = after_down(uids["once"])
-        assert [l.status for l in once if l.fire_time < down_until].count("OK") == 1
-        assert len([l for l in once if l.status == "NOTRUN"]) == 1
+        missed = [l for l in once if l.status == "NOTRUN"]
+        assert len(missed) == 1
+        count = int(re.match(r"missed: (\d+)", missed[0].messages[0]).group(1))
+        coalesced = [l for l in once if l.messages and "before this run" in l.messages[0]]
+        assert len(coalesced) == 1 and coalesced[0].status == "OK"
+        assert coalesced[0].messages[0] == f"{count} missed fire time(s) before this run"
+        assert coalesced[0].fire_time == missed[0].fire_time + timedelta(seconds=1)
+        assert not [l for l in once if l.status == "OK" and quiet[0] < l.fire_time < quiet[1]]
         everything = after_down(uids["all"])
         assert all(l.status == "OK" for l in everything)
         fires = sorted(l.fire_time for l in everything)

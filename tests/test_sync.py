@@ -240,5 +240,8 @@ class TestCost:
         session.tm.get().addBeforeCommitHook(
             lambda: written.extend(session.conn._registered_objects))
         session.tm.commit()
-        # the cron, and a few BTree buckets of its shard of the queue
-        assert 1 <= len(written) <= 8, written
+        # the cron, and a few BTree buckets and counters of its shard of the
+        # queue (old and new entries may sit in different buckets)
+        assert 1 <= len(written) <= 12, written
+        assert not [o for o in written if type(o).__name__ in ("Crontab", "Cron")
+                    and o is not cron]

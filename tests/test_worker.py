@@ -392,7 +392,7 @@ class TestLostWorker:
         q.register_worker(WorkerInfo("ghost:1:x", "ghost", 1, T0, T0 + timedelta(seconds=5)))
         q.claim(job, "ghost:1:x", T0).execution_id = "e" * 32
         env.session.tm.commit()
-        fake_clock.advance(6)
+        fake_clock.advance(7)         # the lease, plus its grace, ran out
         return cron
 
     def test_interrupted_run_is_logged(self, env, fake_clock):

@@ -1,15 +1,42 @@
 """zcron: a cron framework for Zope Component Architecture applications.
 
 The names a host needs are here; the contracts are in ``zcron.interfaces``.
+They are imported on first use, so that importing a submodule (or a
+coverage tool importing the package) stays cheap.
 """
-from zcron.config import add_runner, add_subscriber, configure
-from zcron.db import open_db
-from zcron.exceptions import ZcronError
-from zcron.interfaces import FAILURE, NOTRUN, OK, WARN
-from zcron.model import Cron, Crontab, CronSite, Log
-from zcron.runners import Runner
+import importlib
 
-__all__ = [
-    "Cron", "Crontab", "CronSite", "FAILURE", "Log", "NOTRUN", "OK", "Runner",
-    "WARN", "ZcronError", "add_runner", "add_subscriber", "configure", "open_db",
-]
+_EXPORTS = {
+    "Cron": "zcron.model",
+    "Crontab": "zcron.model",
+    "CronSite": "zcron.model",
+    "Log": "zcron.model",
+    "Runner": "zcron.runners",
+    "ZcronError": "zcron.exceptions",
+    "OK": "zcron.interfaces",
+    "WARN": "zcron.interfaces",
+    "FAILURE": "zcron.interfaces",
+    "NOTRUN": "zcron.interfaces",
+    "add_runner": "zcron.config",
+    "add_subscriber": "zcron.config",
+    "configure": "zcron.config",
+    "open_db": "zcron.db",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    module = _EXPORTS.get(name)
+    if module is None:            # a submodule: zcron.components, zcron.sync...
+        try:
+            return importlib.import_module(f"zcron.{name}")
+        except ModuleNotFoundError:
+            raise AttributeError(f"module 'zcron' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__

@@ -3,7 +3,9 @@
 Components are found by the ZCA under a name, so a host replaces one by
 registering its own (in ZCML or with ``zcron.config`` helpers).
 """
-from zope.component import getAdapter, getMultiAdapter, queryMultiAdapter
+from zope.component import (getAdapter, getMultiAdapter, getSiteManager,
+                            queryMultiAdapter)
+from zope.interface import providedBy
 
 from zcron.interfaces import (ICronManager, ICrontabManager, IJobRunner,
                               IQueueManager, IQueueMarker, IRegistryManager)
@@ -39,6 +41,16 @@ def crontab_manager(site, crontab):
 
 def cron_manager(site, cron):
     return getMultiAdapter((site, cron), ICronManager)
+
+
+def cron_manager_factory(site, cron):
+    """The ICronManager factory for crons like ``cron``: looked up once for
+    a whole crontab instead of once per cron."""
+    factory = getSiteManager().adapters.lookup(
+        (providedBy(site), providedBy(cron)), ICronManager)
+    if factory is None:
+        return cron_manager          # let the lookup raise its usual error
+    return factory
 
 
 def query_runner(site, cron):

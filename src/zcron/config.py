@@ -3,6 +3,7 @@
 ZCML hosts write ``<include package="zcron" />`` and ``<adapter .../>``;
 Python hosts call ``configure()``, ``add_runner()`` and ``add_subscriber()``.
 """
+import importlib
 import os
 
 import zope.component.event  # noqa: F401  (routes zope.event to subscribers)
@@ -25,6 +26,9 @@ def configure(*zcml_files):
     try:
         if not _configured:
             context = xmlconfig.file("configure.zcml", zcron)
+            # A host file outside any package must not resolve its
+            # leading-dot names against zcron.
+            context.package = None
             _configured.append(("zcron", context))
         context = _configured[0][1]
         for path in zcml_files:
@@ -33,11 +37,29 @@ def configure(*zcml_files):
                 continue
             if not os.path.isfile(path):
                 raise InvalidInput("zcml", path, "no such file")
-            xmlconfig.file(path, context=context)
+            xmlconfig.file(path, package=package_of(path), context=context)
             _configured.append((path, context))
     except (ConfigurationError, ConfigurationExecutionError) as e:
         raise InvalidInput("zcml", " ".join(zcml_files) or "zcron",
                            " ".join(str(e).split())) from None
+
+
+def package_of(path):
+    """The importable package a ZCML file lives in, so that its relative
+    names (``factory=".jobs.X"``) resolve against it; None if there is none."""
+    directory = os.path.dirname(os.path.abspath(path))
+    parts, here = [], directory
+    while os.path.isfile(os.path.join(here, "__init__.py")):
+        parts.insert(0, os.path.basename(here))
+        here = os.path.dirname(here)
+    for start in range(len(parts)):        # the longest importable dotted name
+        try:
+            module = importlib.import_module(".".join(parts[start:]))
+        except ImportError:
+            continue
+        if os.path.dirname(os.path.abspath(module.__file__)) == directory:
+            return module
+    return None
 
 
 def reset():

@@ -4,8 +4,9 @@ import os
 import transaction
 import zodburi
 import ZODB
+from zc.lockfile import LockError
 
-from zcron.exceptions import DatabaseLocked, InvalidURI
+from zcron.exceptions import DatabaseLocked, DatabaseUnavailable, InvalidURI
 from zcron.model.site import ROOT_KEY, ZcronRoot
 
 DEFAULT_URI = "file://var/Data.fs"
@@ -33,10 +34,14 @@ def open_db(uri=None, create_dirs=True, **db_options):
         storage_factory, dbkw = zodburi.resolve_uri(uri)
     except zodburi.NoResolverForScheme:
         scheme = uri.split("://", 1)[0]
+        if scheme == "postgres":
+            raise InvalidURI(uri, "postgres:// needs RelStorage: pip install "
+                                  "'zcron[postgresql]'") from None
         raise InvalidURI(uri, f"unknown scheme {scheme!r} (file, memory, zeo, "
                               "postgres)") from None
     except Exception as e:
-        raise InvalidURI(uri, str(e) or type(e).__name__) from None
+        # KeyError and ValueError carry their message as their first arg
+        raise InvalidURI(uri, str(e.args[0]) if e.args else type(e).__name__) from None
     if uri.startswith("file://") and create_dirs:
         directory = os.path.dirname(uri[len("file://"):].partition("?")[0])
         os.makedirs(directory, exist_ok=True)
@@ -45,20 +50,27 @@ def open_db(uri=None, create_dirs=True, **db_options):
     except Exception as e:
         raise _storage_error(uri, e) from None
     dbkw.update(db_options)
+    if hasattr(storage, "ping") and hasattr(storage, "server_sync"):
+        # ZEO: start every transaction from the server's latest state, so
+        # that a worker never judges another's lease or claims from stale
+        # data (one round trip per transaction)
+        storage.server_sync = True
+        storage.sync = storage.ping
     db = ZODB.DB(storage, **dbkw)
     ensure_root(db)
     return db
 
 
 def _storage_error(uri, error):
-    name = type(error).__name__
-    if name == "LockError":
+    if isinstance(error, LockError):
         return DatabaseLocked(
-            f"{uri} is in use by another process: a FileStorage opens in one "
-            "process only; stop the other one, or use zeo:// or postgres:// "
-            "to run several workers")
-    if isinstance(error, (OSError, ValueError)) or name in ("ClientDisconnected",):
-        return InvalidURI(uri, f"cannot open it ({error})")
+            f"{uri} is already open (in this process or another): a "
+            "FileStorage opens in one process only; stop the other user, or "
+            "use zeo:// or postgres:// to run several workers")
+    name = type(error).__name__
+    if not uri.startswith("file://") and (
+            isinstance(error, OSError) or name in ("ClientDisconnected", "OperationalError")):
+        return DatabaseUnavailable(f"cannot reach the database at {uri} ({name}: {error})")
     return InvalidURI(uri, f"cannot open it ({name}: {error})")
 
 

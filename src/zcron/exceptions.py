@@ -86,5 +86,9 @@ class ReadOnlyCrontab(ZcronError):
     """A change was asked of a crontab whose registry cannot write it."""
 
 
+class DatabaseUnavailable(ZcronError):
+    """The database server (ZEO, PostgreSQL) cannot be reached."""
+
+
 class DatabaseLocked(ZcronError):
     """A FileStorage is already opened by another process."""

@@ -1,4 +1,6 @@
 """The base class of job runners, and what the worker hands them."""
+import copy
+
 from zope.component import adapter
 from zope.interface import Interface, implementer
 
@@ -26,7 +28,8 @@ class Runner:
 
     @property
     def environ(self):
-        return dict(self.cron.environ)
+        """A deep copy: a runner changing it changes nothing stored."""
+        return copy.deepcopy(self.cron.environ)
 
     def run(self):
         raise NotImplementedError(f"{type(self).__name__}.run() is not written")

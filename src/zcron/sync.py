@@ -8,10 +8,11 @@ ServerRestartEvent -> every marked site's CrontabManager.
 """
 from zope.component import adapter
 from zope.event import notify
-from zope.interface import Interface, implementer
+from zope.interface import Interface, implementer, providedBy
 
 from zcron import clock
-from zcron.components import (cron_manager, crontab_manager, load_crontab,
+from zcron.components import (cron_manager, cron_manager_factory, crontab_manager,
+                              load_crontab,
                               marker_for, queue_for, root_of)
 from zcron.events import CrontabSynchronisationEvent
 from zcron.interfaces import (ICron, ICronManager, ICrontab, ICrontabManager,
@@ -109,8 +110,15 @@ class CrontabManager:
                 else:
                     changes += self._forget(uid)
             return changes
-        for cron in crontab:
-            changes += cron_manager(site, cron).register_job(now)
+        factories = {}
+        jar = getattr(crontab, "_p_jar", None)
+        for count, cron in enumerate(crontab, 1):
+            if jar is not None and count % 5000 == 0:
+                jar.cacheGC()        # 100,000 crons need not all stay in memory
+            kind = providedBy(cron)
+            if kind not in factories:
+                factories[kind] = cron_manager_factory(site, cron)
+            changes += factories[kind](site, cron).register_job(now)
         gone = {job.uid for job in queue_for(self.root).site_pending(site.name)
                 if job.uid not in crontab}
         for uid in gone:

@@ -41,6 +41,9 @@ CONFLICT_RETRIES = 3
 # GROUP_MAX runs or GROUP_WINDOW seconds of them.
 GROUP_WINDOW = 0.05
 GROUP_MAX = 64
+# A lease must be this much overdue before its worker counts as lost
+# (clocks of machines differ a little).
+LEASE_GRACE = timedelta(seconds=1)
 # Jobs due within this are claimed already, and started on time.
 LOOKAHEAD = timedelta(seconds=0.1)
 # Runs shorter than this (seconds) count as quick.
@@ -137,10 +140,8 @@ class Worker:
         self._to_clear = set()                   # ... being completed
         self._on_commit = []
         self._inflight = {}                      # claim key -> Job
-        self._started = set()                    # claim keys a thread picked up
         self._lock = threading.Lock()
         self._threads = []
-        self._local = threading.local()
         self._session = None
         self._last_renew = self._last_reap = 0.0
 
@@ -266,7 +267,7 @@ class Worker:
         def work(root):
             del events[:], claimed[:]
             now = clock.now()
-            self._maintain(root, now)
+            self._maintain(root, now, events)
             free = self.capacity - len(self._inflight)
             jobs, waiting = self._claim(root, now, free, events)
             claimed.extend(jobs)
@@ -285,7 +286,7 @@ class Worker:
             self._transact(lambda root: None)
         return claimed, next_due, waiting
 
-    def _maintain(self, root, now):
+    def _maintain(self, root, now, events):
         tick = time.monotonic()
         q = queue_for(root)
         if tick - self._last_renew >= self.lease / 3:
@@ -296,7 +297,7 @@ class Worker:
             self._last_renew = tick
         self._clear_finished_in(root)
         if tick - self._last_reap >= self.reap_interval:
-            self._reap(root, now)
+            self._reap(root, now, events)
             self._last_reap = tick
 
     def _clear_finished(self):
@@ -322,7 +323,6 @@ class Worker:
             with self._lock:
                 for key in keys:
                     self._inflight.pop(key, None)
-                    self._started.discard(key)
             self._to_clear.difference_update(keys)
         self._on_commit.append(forget)
 
@@ -397,11 +397,12 @@ class Worker:
         except NotFound:
             return None
 
-    def _reap(self, root, now):
+    def _reap(self, root, now, events):
         """Account for the claims of workers whose lease ran out."""
         q = queue_for(root)
         workers = {w.id: w for w in q.workers()}
-        lost = {wid for wid, w in workers.items() if not w.alive(now) and wid != self.id}
+        lost = {wid for wid, w in workers.items()
+                if not w.alive(now - LEASE_GRACE) and wid != self.id}
         crontabs = {}
         for claim in q.claimed():
             owner = claim.worker_id
@@ -416,10 +417,11 @@ class Worker:
             if cron is not None and cron.retry_interrupted:
                 q.put(job.replace(kind=RETRY, due_us=to_us(now)))
             elif cron is not None:
-                cron.add_log(Log(now, FAILURE, [f"interrupted: worker {owner} lost"],
-                                 fire_time=job.fire_time,
-                                 execution_id=getattr(claim, "execution_id", None)))
+                log = cron.add_log(Log(now, FAILURE, [f"interrupted: worker {owner} lost"],
+                                       fire_time=job.fire_time,
+                                       execution_id=claim.execution_id))
                 self.stats.count(FAILURE)
+                events.append(FinishedCronJobEvent(cron, root.sites[job.site], job, log))
             if not q.running(job.site, job.uid):
                 held = q.release_held(job.site, job.uid)
                 if held is not None:
@@ -456,10 +458,6 @@ class Worker:
         if delay > 0:
             clock.get_clock().sleep(delay)
 
-    def _begin(self, job):
-        with self._lock:
-            self._started.add(job.claim_key)
-
     def _end(self, jobs):
         for job in jobs:
             self._finished.put(job.claim_key)
@@ -483,7 +481,6 @@ class Worker:
         started = time.monotonic()
         try:
             while job is not None:
-                self._begin(job)
                 claim = queue_for(session.root).get_claim(job)
                 if group and claim is None:
                     left = job        # claimed after this transaction began

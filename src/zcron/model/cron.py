@@ -9,7 +9,7 @@ from persistent import Persistent
 from zope.interface import implementer
 
 from zcron.exceptions import InvalidDump, InvalidEnviron, InvalidInput
-from zcron.interfaces import ICron, MISSED_POLICIES, OVERLAP_POLICIES
+from zcron.interfaces import ICron, ILog, MISSED_POLICIES, OVERLAP_POLICIES
 from zcron.model.jsonio import parse_json
 from zcron.model.log import Log
 from zcron.model.logs import CronLogs
@@ -89,12 +89,18 @@ def _environ(value):
     return json.loads(json.dumps(value))
 
 
+def _expression(field):
+    def check(value):
+        if not isinstance(value, str):
+            raise InvalidInput(field, value, "expected text")
+        return value     # parsed with the time zone, in Cron._apply
+    return check
+
+
 def _paused_until(value):
-    if value is None or isinstance(value, datetime):
-        if value is not None and value.tzinfo is None:
-            raise InvalidInput("paused_until", value, "must be timezone-aware")
-        return value
-    return load_time(value, "paused_until")
+    if isinstance(value, datetime) and value.utcoffset() is None:
+        raise InvalidInput("paused_until", value, "must be timezone-aware")
+    return load_time(value, "paused_until")    # UTC, so dumps round-trip
 
 
 # name -> (validator, default). Order is the dump order.
@@ -103,8 +109,8 @@ FIELDS = {
     "name": (_name, None),
     "user": (_text("user"), ""),
     "activated": (_bool("activated"), True),
-    "periodicity": (str, None),          # checked with timezone, below
-    "timezone": (str, "UTC"),
+    "periodicity": (_expression("periodicity"), None),
+    "timezone": (_expression("timezone"), "UTC"),
     "logs_limit": (_number("logs_limit", integer=True, minimum=1), 10),
     "environ": (_environ, None),
     "missed": (_choice("missed", MISSED_POLICIES), "once"),
@@ -120,6 +126,14 @@ FIELDS = {
     "pause_note": (_text("pause_note"), ""),
 }
 EDITABLE = tuple(f for f in FIELDS if f != "uid")
+# Fields whose default is stored on the class, not in each record.
+CLASS_DEFAULTS = {f: d for f, (v, d) in FIELDS.items()
+                  if f not in ("uid", "name", "periodicity", "environ")}
+
+
+def _is_default(field, value):
+    default = CLASS_DEFAULTS.get(field, _is_default)
+    return type(value) is type(default) and value == default
 
 
 def validate(values):
@@ -128,13 +142,7 @@ def validate(values):
     for field, value in values.items():
         if field not in FIELDS:
             raise InvalidInput("field", field, "not a cron field")
-        validator = FIELDS[field][0]
-        if field in ("periodicity", "timezone"):
-            if not isinstance(value, str):
-                raise InvalidInput(field, value, "expected text")
-            clean[field] = value
-        else:
-            clean[field] = validator(value)
+        clean[field] = FIELDS[field][0](value)
     return clean
 
 
@@ -145,11 +153,13 @@ class Cron(Persistent):
     __parent__ = None    # the Crontab, set when added
 
     def __init__(self, name, periodicity, **fields):
-        values = {f: d for f, (v, d) in FIELDS.items()}
-        values.update(fields, name=name, periodicity=periodicity)
+        values = dict(fields, name=name, periodicity=periodicity)
         values["uid"] = values.get("uid") or new_uid()
-        self._logs = None
+        values.setdefault("environ", {})
         self._apply(values)
+        # Its own record from the start: even the first run writes the
+        # log record only, never the cron.
+        self._logs = CronLogs(limit=self.logs_limit)
 
     # -- editing ------------------------------------------------------------
 
@@ -168,7 +178,12 @@ class Cron(Persistent):
             clean["periodicity"] = periodicity.expression
         old_name = getattr(self, "name", None)
         for field, value in clean.items():
-            setattr(self, field, value)
+            if _is_default(field, value):
+                # kept as the class attribute: a small record, fast to write
+                if field in self.__dict__:
+                    delattr(self, field)
+            else:
+                setattr(self, field, value)
         if self.__parent__ is not None and old_name != self.name:
             self.__parent__._renamed(self, old_name)
 
@@ -202,21 +217,21 @@ class Cron(Persistent):
 
     @property
     def logs(self):
-        return () if self._logs is None else self._logs.entries
+        return self._logs.entries
 
     @property
     def log_counts(self):
-        return {} if self._logs is None else dict(self._logs.counts)
+        """How many runs ended with each status, retention aside."""
+        return dict(self._logs.counts)
 
     def add_log(self, log):
-        if self._logs is None:
-            self._logs = CronLogs()
+        if not ILog.providedBy(log):
+            raise InvalidInput("log", log, "expected a zcron.Log")
         self._logs.add(log, self.logs_limit)
         return log
 
     def clear_logs(self):
-        if self._logs is not None:
-            self._logs.clear()
+        self._logs.clear()
 
     def last_log(self):
         logs = self.logs
@@ -257,13 +272,13 @@ class Cron(Persistent):
         if not isinstance(logs, list):
             raise InvalidDump(logs, "a cron's logs must be a list")
         loaded = [Log.load(item) for item in logs]
-        if fields.get("user") is None:
-            fields.pop("user", None)
         cron = cls(**fields)
-        if loaded:
-            cron._logs = CronLogs()
-            cron._logs.entries = tuple(loaded)
+        cron._logs = CronLogs(loaded, limit=cron.logs_limit)
         return cron
 
     def __repr__(self):
         return f"<Cron {self.name} {self.uid} {self.periodicity!r} {self.timezone}>"
+
+
+for _field, _default in CLASS_DEFAULTS.items():
+    setattr(Cron, _field, _default)

@@ -5,11 +5,15 @@ from persistent import Persistent
 from zope.event import notify
 from zope.interface import implementer
 
+from zcron.components import registry_for
 from zcron.events import ModifiedCrontabEvent
 from zcron.exceptions import (AmbiguousCron, DuplicateUid, InvalidDump,
-                              InvalidInput, UnknownCron)
+                              InvalidInput, UnknownCron, ZcronError)
 from zcron.interfaces import ICrontab
 from zcron.model.cron import Cron
+from zcron.model.jsonio import parse_json
+from zcron.model.site import check_site_name
+from zcron.periodicity import get_periodicity
 
 
 @implementer(ICrontab)
@@ -21,7 +25,9 @@ class Crontab(Persistent):
     read_only = False
 
     def __init__(self, site="default", activated=True):
-        self.site = site
+        self.site = check_site_name(site)
+        if not isinstance(activated, bool):
+            raise InvalidInput("activated", activated, "expected true or false")
         self.activated = activated
         self._crons = OOBTree()      # uid -> Cron
         self._order = LOBTree()      # insertion number -> uid
@@ -57,15 +63,14 @@ class Crontab(Persistent):
         uids.add(uid)
 
     def _unindex(self, name, uid):
-        uids = self._names.get(name)
-        if uids is not None:
-            uids.remove(uid)
-            if not uids:
-                del self._names[name]
+        uids = self._names[name]
+        uids.remove(uid)
+        if not uids:
+            del self._names[name]
 
     def _renamed(self, cron, old_name):
-        if old_name is not None:
-            self._unindex(old_name, cron.uid)
+        """Called by ``cron.edit(name=...)``: keep the name index right."""
+        self._unindex(old_name, cron.uid)
         self._index(cron.name, cron.uid)
 
     # -- lookups --------------------------------------------------------------
@@ -87,6 +92,9 @@ class Crontab(Persistent):
         return (crons[uid] for uid in self._order.values())
 
     def find(self, name=None, activated=None, periodicity=None):
+        if periodicity is not None:
+            # stored expressions are normalised: compare like with like
+            periodicity = get_periodicity(periodicity).expression
         if name is not None:
             candidates = (self._crons[uid] for uid in self._names.get(name, ()))
             candidates = sorted(candidates, key=lambda c: self._number[c.uid])
@@ -122,8 +130,10 @@ class Crontab(Persistent):
     def _save(self, uids):
         if self.read_only:
             return
-        from zcron.components import registry_for
         site = self.__parent__
+        if site is None:
+            raise ZcronError(f"{self!r} belongs to no site: save it with a "
+                             "site's registry manager first")
         registry_for(site).save(self, crons=uids)
         notify(ModifiedCrontabEvent(self, site, crons=uids))
 
@@ -140,16 +150,13 @@ class Crontab(Persistent):
     def load(cls, data, site=None):
         """From a crontab dump, or a plain list of cron dumps
         (collective.cron kept its crontab as such a list)."""
-        from zcron.model.jsonio import parse_json
         data = parse_json(data)
         if isinstance(data, list):
             data = {"crons": data}
         if not isinstance(data, dict) or not isinstance(data.get("crons", []), list):
             raise InvalidDump(str(data)[:80], "a crontab must be an object with a 'crons' list")
-        activated = data.get("activated", True)
-        if not isinstance(activated, bool):
-            raise InvalidInput("activated", activated, "expected true or false")
-        crontab = cls(site=site or data.get("site") or "default", activated=activated)
+        crontab = cls(site=site or data.get("site") or "default",
+                      activated=data.get("activated", True))
         for item in data.get("crons", []):
             if isinstance(item, str):
                 item = parse_json(item)   # collective.cron: a list of JSON strings

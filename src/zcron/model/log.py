@@ -1,5 +1,6 @@
 """A log entry: one run of a cron, or one account of fire times not run."""
 import uuid
+from datetime import datetime
 
 from zope.interface import implementer
 
@@ -33,6 +34,19 @@ def new_execution_id():
     return uuid.uuid4().hex
 
 
+def _instant(field, value):
+    """Aware UTC datetime; a naive one is taken as UTC."""
+    if not isinstance(value, datetime):
+        raise InvalidInput(field, value, "expected a datetime")
+    return to_utc(value)
+
+
+def _optional_text(field, value):
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput(field, value, "expected text")
+    return value
+
+
 @implementer(ILog)
 class Log:
     """Plain object pickled inside its cron's log record (not persistent
@@ -43,15 +57,21 @@ class Log:
 
     def __init__(self, date, status, messages=(), fire_time=None,
                  duration=None, execution_id=None, traceback=None):
-        self.date = to_utc(date)
+        self.date = _instant("date", date)
         self.status = check_status(status)
         if isinstance(messages, str):
             messages = [messages]
+        if not isinstance(messages, (list, tuple)):
+            raise InvalidInput("messages", messages, "expected a list of texts")
         self.messages = [str(m) for m in messages]
-        self.fire_time = None if fire_time is None else to_utc(fire_time)
+        self.fire_time = None if fire_time is None else _instant("fire_time", fire_time)
+        if duration is not None and (isinstance(duration, bool) or not
+                                     isinstance(duration, (int, float)) or
+                                     not 0 <= duration < float("inf")):
+            raise InvalidInput("duration", duration, "expected seconds >= 0")
         self.duration = None if duration is None else float(duration)
-        self.execution_id = execution_id or new_execution_id()
-        self.traceback = bound_traceback(traceback)
+        self.execution_id = _optional_text("execution_id", execution_id) or new_execution_id()
+        self.traceback = bound_traceback(_optional_text("traceback", traceback))
 
     def __getstate__(self):
         return {k: getattr(self, k) for k in self.__slots__}
@@ -85,22 +105,12 @@ class Log:
             raise InvalidDump(data, "a log entry must be a JSON object")
         if "date" not in data or "status" not in data:
             raise InvalidDump(data, "a log entry needs 'date' and 'status'")
-        duration = data.get("duration")
-        if duration is not None and (isinstance(duration, bool) or
-                                     not isinstance(duration, (int, float))):
-            raise InvalidInput("duration", duration, "expected seconds")
-        messages = data.get("messages") or []
-        if not isinstance(messages, (list, str)):
-            raise InvalidDump(messages, "log messages must be a list")
-        date = load_time(data["date"], "date")
-        if date is None:
-            raise InvalidDump(data, "a log entry needs a date")
         return cls(
-            date=date,
+            date=load_time(data["date"], "date"),
             status=data["status"],
-            messages=messages,
+            messages=data.get("messages") or [],
             fire_time=load_time(data.get("fire_time"), "fire_time"),
-            duration=duration,
+            duration=data.get("duration"),
             execution_id=data.get("execution_id"),
             traceback=data.get("traceback"),
         )

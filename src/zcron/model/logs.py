@@ -2,30 +2,48 @@
 
 Recording a run writes this record only: never the crontab, never another
 cron, so runs of two crons do not conflict and a crontab of 100,000 crons
-is not rewritten by each run.
+is not rewritten by each run. Two runs of the *same* cron committed
+concurrently (two workers, or a run and a NOTRUN account) do not conflict
+either: ``_p_resolveConflict`` merges both sides' entries.
 """
 from persistent import Persistent
 
 from zcron.interfaces import FAILURE
 
 
+def bound(entries, limit):
+    """The newest ``limit`` entries of ``entries`` (newest first), plus the
+    newest FAILURE when it falls outside them: users want the last failure."""
+    if limit is None or len(entries) <= limit:
+        return entries
+    kept, dropped = entries[:limit], entries[limit:]
+    if not any(e.status == FAILURE for e in kept):
+        failure = next((e for e in dropped if e.status == FAILURE), None)
+        if failure is not None:
+            kept += (failure,)
+    return kept
+
+
+def _key(entry):
+    """What identifies an entry across the unpickled copies of one state."""
+    return (entry.execution_id, entry.date, entry.status)
+
+
 class CronLogs(Persistent):
     """Newest first, bounded; the newest FAILURE survives the bound."""
 
-    def __init__(self):
-        self.entries = ()
+    limit = None     # the cron's logs_limit, as of the last add()
+
+    def __init__(self, entries=(), limit=None):
+        self.entries = bound(tuple(entries), limit)
         self.counts = {}
+        self.limit = limit
 
     def add(self, log, limit):
-        entries = (log,) + self.entries
-        if len(entries) > limit:
-            kept, dropped = entries[:limit], entries[limit:]
-            if not any(e.status == FAILURE for e in kept):
-                failure = next((e for e in dropped if e.status == FAILURE), None)
-                if failure is not None:
-                    kept += (failure,)
-            entries = kept
-        self.entries = entries
+        # The limit is kept here so that conflict resolution, which sees
+        # this record only, can apply it.
+        self.limit = limit
+        self.entries = bound((log,) + self.entries, limit)
         counts = dict(self.counts)
         counts[log.status] = counts.get(log.status, 0) + 1
         self.counts = counts
@@ -38,3 +56,36 @@ class CronLogs(Persistent):
 
     def __iter__(self):
         return iter(self.entries)
+
+    def _p_resolveConflict(self, old, committed, new):
+        """Merge two concurrent changes of one cron's log.
+
+        Entries either side added are kept; an entry of ``old`` survives
+        only if neither side dropped it (by the bound, or by ``clear``).
+        The result is newest first by date, bounded, and the per-status
+        counts add up both sides' increments.
+        """
+        old_keys = {_key(e) for e in old["entries"]}
+        committed_keys = {_key(e) for e in committed["entries"]}
+        new_keys = {_key(e) for e in new["entries"]}
+        merged = {}
+        for entry in committed["entries"] + new["entries"]:
+            key = _key(entry)
+            if key in old_keys and not (key in committed_keys and key in new_keys):
+                continue
+            merged.setdefault(key, entry)
+        entries = sorted(merged.values(), key=lambda e: e.date, reverse=True)
+        limit = new.get("limit") or committed.get("limit")
+
+        old_counts = old["counts"]
+        counts = {}
+        for status in set(committed["counts"]) | set(new["counts"]):
+            base = old_counts.get(status, 0)
+            counts[status] = (committed["counts"].get(status, 0)
+                              + new["counts"].get(status, 0) - base)
+
+        state = dict(new)
+        state["entries"] = bound(tuple(entries), limit)
+        state["counts"] = counts
+        state["limit"] = limit
+        return state

@@ -3,8 +3,12 @@ crontabs kept in version control. Register a site with
 ``registry='json'`` and ``registry_options={'path': '/etc/crontab.json'}``.
 
 The crontab itself is never written; each cron's log is kept in the site
-(``site.registry_options`` stays as given), so runs are still recorded.
+(``site.json_logs``, by cron uid), so runs are still recorded. A cron
+without a uid in the file gets one derived from its name (and its rank
+among the crons of that name), so that its log survives reloads and
+edits of its other fields.
 """
+import hashlib
 import os
 import threading
 
@@ -12,14 +16,35 @@ from BTrees.OOBTree import OOBTree
 from zope.component import adapter
 from zope.interface import implementer
 
-from zcron.exceptions import InvalidInput
+from zcron.exceptions import InvalidDump, InvalidInput
 from zcron.interfaces import ICronSite, IRegistryManager
 from zcron.model.crontab import Crontab
 from zcron.model.jsonio import parse_json
-from zcron.model.logs import CronLogs
 
-_cache = {}            # path -> (mtime, size, parsed JSON)
+_cache = {}            # path -> ((mtime, size), parsed JSON)
 _cache_lock = threading.Lock()
+
+
+def stable_uid(name, rank):
+    return hashlib.sha256(f"{name}\x00{rank}".encode()).hexdigest()[:32]
+
+
+def _with_uids(data):
+    """The parsed file with each cron as a dict carrying a uid."""
+    if isinstance(data, list):
+        data = {"crons": data}
+    if not isinstance(data, dict) or not isinstance(data.get("crons", []), list):
+        raise InvalidDump(str(data)[:80], "a crontab must be an object with a 'crons' list")
+    crons, ranks = [], {}
+    for item in data.get("crons", []):
+        item = parse_json(item)
+        if isinstance(item, dict) and not item.get("uid") \
+                and isinstance(item.get("name"), str):
+            name = item["name"]
+            rank = ranks[name] = ranks.get(name, -1) + 1
+            item = dict(item, uid=stable_uid(name, rank))
+        crons.append(item)
+    return dict(data, crons=crons)
 
 
 def _read(path):
@@ -33,7 +58,7 @@ def _read(path):
         if cached is not None and cached[0] == key:
             return cached[1]
     with open(path, encoding="utf-8") as f:
-        data = parse_json(f.read())
+        data = _with_uids(parse_json(f.read()))
     Crontab.load(data)            # validate once, before caching
     with _cache_lock:
         _cache[path] = (key, data)
@@ -64,8 +89,8 @@ class JSONFileRegistryManager:
         for cron in crontab:
             record = logs.get(cron.uid)
             if record is None:
-                record = logs[cron.uid] = CronLogs()
-                record.entries = tuple(cron.logs)
+                # the file's own log entries, if any, start the record
+                record = logs[cron.uid] = cron._logs
             cron._logs = record
         return crontab
 

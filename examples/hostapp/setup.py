@@ -1,0 +1,16 @@
+"""hostapp: a tiny host application for zcron's demo and buildout example."""
+from setuptools import find_packages, setup
+
+setup(
+    name="hostapp",
+    version="1.0",
+    description="Example host application registering zcron job runners in ZCML",
+    license="ZPL-2.1",
+    package_dir={"": "src"},
+    packages=find_packages("src"),
+    package_data={"hostapp": ["*.zcml"]},
+    include_package_data=True,
+    zip_safe=False,
+    python_requires=">=3.10",
+    install_requires=["zcron"],
+)

@@ -1,0 +1,87 @@
+"""A cron's log: read it, clear it."""
+import click
+
+from zcron.cli.app import cli, get_crontab, pass_app, resolve
+from zcron.cli.output import (echo_json, echo_table, first_line, format_duration,
+                              format_time)
+from zcron.cli.params import cron_argument, json_option, site_option, utc_option
+
+
+@cli.command(epilog="""\b
+Examples:
+  zcron logs cleanup
+  zcron logs cleanup --status failure --limit 1 --traceback
+  zcron logs cleanup --json
+""")
+@cron_argument
+@click.option("--limit", type=click.IntRange(min=1), metavar="N",
+              help="Only the N newest entries (after --status).")
+@click.option("--status", metavar="STATUS",
+              help="Only entries of this status: OK, WARN, FAILURE or NOTRUN.")
+@click.option("--traceback", "with_traceback", is_flag=True,
+              help="Print each FAILURE's traceback under it.")
+@site_option
+@utc_option
+@json_option
+@pass_app
+def logs(app, ref, limit, status, with_traceback, site, utc, as_json):
+    """Show a cron's log entries, newest first: date, status, duration,
+    fire time and messages (times in the cron's zone)."""
+    from zcron.model.log import check_status
+    wanted = None if status is None else check_status(status)
+
+    def work(root):
+        _, crontab = get_crontab(root, site)
+        cron = resolve(crontab, ref)
+        entries = [log for log in cron.logs if wanted is None or log.status == wanted]
+        return cron.timezone, [log.dump() for log in entries[:limit]]
+
+    zone_name, entries = app.transact(work, write=False)
+    if as_json:
+        echo_json(entries)
+        return
+    from zcron.model.timeutil import load_time
+    rows = []
+    for entry in entries:
+        fire = load_time(entry["fire_time"], "fire_time")
+        rows.append([format_time(load_time(entry["date"], "date"), zone_name, utc),
+                     entry["status"], format_duration(entry["duration"]),
+                     format_time(fire, zone_name, utc), first_line(entry["messages"])])
+    if not with_traceback:
+        echo_table(["DATE", "STATUS", "DURATION", "FIRE TIME", "MESSAGE"], rows,
+                   empty="no log entries")
+        return
+    for row, entry in zip(rows, entries):
+        click.echo("  ".join(str(cell) for cell in row).rstrip())
+        for message in entry["messages"][1:]:
+            click.echo(f"    {message}")
+        if entry["traceback"]:
+            for line in entry["traceback"].rstrip().splitlines():
+                click.echo(f"    | {line}")
+    if not rows:
+        click.echo("(no log entries)")
+
+
+@cli.command("clear-logs", epilog="""\b
+Example:
+  zcron clear-logs cleanup
+""")
+@cron_argument
+@site_option
+@json_option
+@pass_app
+def clear_logs(app, ref, site, as_json):
+    """Forget a cron's log entries (works on read-only crontabs too: logs
+    are kept in the database)."""
+    def work(root):
+        _, crontab = get_crontab(root, site)
+        cron = resolve(crontab, ref)
+        count = len(cron.logs)
+        cron.clear_logs()
+        return {"uid": cron.uid, "name": cron.name, "cleared": count}
+
+    data = app.transact(work, note=f"zcron clear-logs {ref} --site {site}")
+    if as_json:
+        echo_json(data)
+    else:
+        click.echo(f"cleared {data['cleared']} log entries of {data['name']} ({data['uid']})")

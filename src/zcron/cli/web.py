@@ -1,0 +1,120 @@
+"""``zcron serve`` (the dashboard) and ``zcron user`` (its users)."""
+import os
+
+import click
+
+from zcron.cli.app import CONFIG_NAME, cli, pass_app
+from zcron.cli.params import json_option
+
+
+def users_file(app, path=None):
+    """The ini file holding the dashboard's users: --config of the command,
+    else zcron's --config / $ZCRON_CONFIG, else ./zcron.ini."""
+    return path or app.config_option or os.environ.get("ZCRON_CONFIG") or CONFIG_NAME
+
+
+@cli.command(epilog="""\b
+Examples:
+  zcron user add alice --role manager        (asks for the password)
+  zcron --db zeo://db:8100 --zcml myhost/configure.zcml serve --port 8080
+
+\b
+Users and their roles are in the [users] section of the config file
+(zcron.ini, --config or $ZCRON_CONFIG). The dashboard opens its own
+connection to the database: with a FileStorage (one process only) serve it
+from the worker instead, with 'zcron worker --web 127.0.0.1:8080'.
+""")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default keeps it on this machine).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@pass_app
+def serve(app, host, port):
+    """Serve the web dashboard until stopped (SIGTERM, Ctrl-C)."""
+    from zcron.web import serve as serve_dashboard
+    config = check_users(app)
+    click.echo(f"zcron: dashboard on http://{host}:{port}/ for {app.uri}; "
+               "Ctrl-C stops it", err=True)
+    serve_dashboard(app.uri, list(app.zcml_files), host=host, port=port, config=config)
+
+
+def check_users(app):
+    """The users file, refusing to serve a dashboard nobody can log in to."""
+    from zcron.exceptions import InvalidInput
+    from zcron.users import load_users
+    path = users_file(app)
+    if not os.path.exists(path) or not load_users(path):
+        raise InvalidInput("config", path, "the dashboard needs users: add one with "
+                                           "zcron user add NAME --role manager")
+    return path
+
+
+@cli.group(epilog="""\b
+Examples:
+  zcron user add alice --role manager
+  zcron user add bob --role viewer --config /etc/zcron.ini
+  zcron user list
+  zcron user remove bob
+""")
+def user():
+    """The dashboard's users: managers change things, viewers read."""
+
+
+@user.command("add", epilog="""\b
+Example:
+  zcron user add alice --role manager
+""")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["manager", "viewer"]), default="viewer",
+              show_default=True)
+@click.option("--config", "path", metavar="FILE", type=click.Path(dir_okay=False),
+              help="The ini file (created if missing).")
+@click.password_option(prompt="Password", confirmation_prompt=True,
+                       help="Asked for when not given (better: not on a command line).")
+@pass_app
+def user_add(app, name, role, path, password):
+    """Add a user (or change its role and password); the password is
+    stored hashed (PBKDF2-SHA256)."""
+    from zcron.users import add_user
+    path = users_file(app, path)
+    add_user(path, name, role, password)
+    click.echo(f"user {name} ({role}) saved in {path}")
+
+
+@user.command("remove", epilog="""\b
+Example:
+  zcron user remove bob
+""")
+@click.argument("name")
+@click.option("--config", "path", metavar="FILE", type=click.Path(dir_okay=False))
+@pass_app
+def user_remove(app, name, path):
+    """Remove a user; its sessions end at its next request."""
+    from zcron.exceptions import InvalidInput
+    from zcron.users import remove_user
+    path = users_file(app, path)
+    if not remove_user(path, name):
+        raise InvalidInput("user", name, f"no such user in {path}")
+    click.echo(f"user {name} removed from {path}")
+
+
+@user.command("list", epilog="""\b
+Example:
+  zcron user list --json
+""")
+@click.option("--config", "path", metavar="FILE", type=click.Path(dir_okay=False))
+@json_option
+@pass_app
+def user_list(app, path, as_json):
+    """The users and their roles (never their passwords)."""
+    import json
+    from zcron.users import load_users
+    path = users_file(app, path)
+    users = load_users(path) if os.path.exists(path) else {}
+    rows = sorted((name, entry.role) for name, entry in users.items())
+    if as_json:
+        click.echo(json.dumps([{"name": n, "role": r} for n, r in rows]))
+    elif not rows:
+        click.echo(f"no users in {path} (add one: zcron user add NAME --role manager)")
+    else:
+        for name, role in rows:
+            click.echo(f"{name:<20} {role}")

@@ -1,0 +1,152 @@
+"""``zcron worker``: run due jobs, one line per run, until stopped."""
+import json
+import signal
+import threading
+import time
+
+import click
+
+from zcron.cli.app import cli, pass_app
+from zcron.cli.output import clock_time, first_line, format_duration, plural
+from zcron.cli.params import SECONDS, json_option
+from zcron.interfaces import STATUSES
+
+
+class RunPrinter:
+    """A FinishedCronJobEvent subscriber printing a line per run, from
+    whichever worker thread finished it."""
+
+    def __init__(self, as_json=False, utc=False):
+        self.as_json = as_json
+        self.utc = utc
+        self.lock = threading.Lock()
+
+    def __call__(self, event):
+        cron, log, site = event.object, event.log, event.site
+        site_name = getattr(site, "name", None)
+        if self.as_json:
+            line = json.dumps({
+                "event": "run", "date": log.date.isoformat(), "site": site_name,
+                "uid": cron.uid, "name": cron.name, "status": log.status,
+                "duration": log.duration, "messages": list(log.messages),
+                "fire_time": None if log.fire_time is None else log.fire_time.isoformat(),
+                "execution_id": log.execution_id,
+            }, ensure_ascii=False)
+        else:
+            name = cron.name if site_name in (None, "default") else f"{site_name}/{cron.name}"
+            line = (f"{clock_time(log.date, self.utc)} {name} {log.status:<7} "
+                    f"{format_duration(log.duration):>7} {first_line(log.messages)}")
+        with self.lock:
+            click.echo(line.rstrip())
+
+
+class Signals:
+    """SIGTERM and SIGINT stop the worker cleanly; the same signal again
+    does what it does by default (Ctrl-C twice: KeyboardInterrupt)."""
+
+    NAMES = {signal.SIGTERM: "SIGTERM", signal.SIGINT: "SIGINT"}
+
+    def __init__(self, worker):
+        self.worker = worker
+        self.previous = {}
+
+    def handle(self, signum, frame):
+        click.echo(f"zcron: {self.NAMES[signum]}: stopping; runs in progress finish "
+                   "(send it again to stop at once)", err=True)
+        self.worker.stop()
+        signal.signal(signum, self.previous[signum])
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            for signum in self.NAMES:
+                self.previous[signum] = signal.signal(signum, self.handle)
+        return self
+
+    def __exit__(self, *exc):
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+
+
+def start_dashboard(app, db, address):
+    """The dashboard in a thread of this process, on its open database."""
+    from zcron.cli.web import check_users
+    from zcron.exceptions import InvalidInput
+    from zcron.web.thread import DashboardThread
+    host, _, port = address.rpartition(":")
+    if not port.isdigit():
+        raise InvalidInput("--web", address, "expected [HOST:]PORT, e.g. 127.0.0.1:8080")
+    config = check_users(app)
+    dashboard = DashboardThread(db, list(app.zcml_files), config, host or "127.0.0.1",
+                                int(port)).start()
+    click.echo(f"zcron: dashboard on {dashboard.url}", err=True)
+    return dashboard
+
+
+def summary_text(by_status, seconds):
+    runs = sum(by_status.values())
+    counts = ", ".join(f"{s} {by_status[s]}" for s in STATUSES if by_status.get(s))
+    text = f"worker stopped after {seconds:.1f}s: {plural(runs, 'run')}"
+    return text + (f" ({counts})" if counts else "")
+
+
+@cli.command(epilog="""\b
+Examples:
+  zcron --zcml myhost/configure.zcml worker --concurrency 4
+  zcron --zcml myhost/configure.zcml worker --until-idle      (cron jobs, then exit)
+  zcron --db zeo://db:8100 --zcml myhost/configure.zcml worker --json
+
+\b
+A FileStorage (file://) opens in one process only: run several workers on
+zeo:// or postgres://.
+""")
+@click.option("--concurrency", type=click.IntRange(1, 1024), default=4, show_default=True,
+              help="Runs at the same time (threads).")
+@click.option("--max-seconds", type=SECONDS, metavar="SECONDS",
+              help="Stop after this long (e.g. 600, 10m).")
+@click.option("--until-idle", is_flag=True,
+              help="Stop once nothing is due and nothing runs.")
+@click.option("--lease", type=SECONDS, default=30, show_default=True, metavar="SECONDS",
+              help="A worker silent this long is taken for lost by the others, "
+                   "which account for its runs.")
+@click.option("--quiet", "-q", is_flag=True, help="No line per run; only the summary.")
+@click.option("--utc", is_flag=True, help="Times of the run lines in UTC instead of "
+              "this machine's time.")
+@click.option("--web", metavar="[HOST:]PORT",
+              help="Serve the dashboard from this process too (its users are in "
+                   "the config file); the way to have it on a FileStorage.")
+@json_option
+@pass_app
+def worker(app, concurrency, max_seconds, until_idle, lease, quiet, utc, web, as_json):
+    """Run due jobs until stopped (SIGTERM, Ctrl-C), printing a line per
+    run: time, cron, status, duration, message. Runs in progress finish
+    when it stops; claimed runs not yet started go back to the queue."""
+    from zope.component import getGlobalSiteManager
+
+    from zcron.config import add_subscriber
+    from zcron.interfaces import IFinishedCronJobEvent
+    from zcron.worker import Worker
+    db = app.open_db()
+    runner = Worker(db, concurrency=concurrency, lease=lease)
+    printer = RunPrinter(as_json, utc)
+    if not quiet:
+        add_subscriber(printer, IFinishedCronJobEvent)
+    dashboard = start_dashboard(app, db, web) if web else None
+    click.echo(f"zcron: worker {runner.id} on {app.uri}: {concurrency} threads; "
+               "Ctrl-C or SIGTERM stops it", err=True)
+    started = time.monotonic()
+    try:
+        with Signals(runner):
+            stats = runner.run(max_seconds=max_seconds, until_idle=until_idle)
+    finally:
+        if dashboard is not None:
+            dashboard.stop()
+        if not quiet:
+            getGlobalSiteManager().unregisterHandler(printer, (IFinishedCronJobEvent,))
+    seconds = time.monotonic() - started
+    by_status = dict(stats.by_status)
+    if as_json:
+        click.echo(json.dumps({"event": "summary", "runs": sum(by_status.values()),
+                               "by_status": by_status, "seconds": round(seconds, 3),
+                               "worker": runner.id}))
+    else:
+        click.echo(summary_text(by_status, seconds))

@@ -1,0 +1,273 @@
+"""zcron's web dashboard: a Pyramid application.
+
+- ``make_app(settings)``: the WSGI application (settings below).
+- ``main(global_config, **settings)``: the same, for PasteDeploy/pserve.
+- ``serve(db_uri, zcml, host, port, config)``: run it with waitress.
+
+Settings:
+
+``zcron.db``
+    database URI (``zeo://...`` when workers run in other processes: a
+    FileStorage opens in one process only);
+``zcron.db_object``
+    an open ``ZODB.DB`` instead (tests, embedding hosts);
+``zcron.zcml``
+    host ZCML files (whitespace separated) loaded with
+    ``zcron.config.configure``, so runner names are known;
+``zcron.config``
+    the ini file with ``[users]`` (see ``zcron.users``) and ``[web]``
+    (``secret``, ``cookie_secure``, ``session_timeout``); default
+    ``$ZCRON_CONFIG``;
+``zcron.secret``
+    signs session cookies; else ``[web] secret``, else a random one made
+    at start (sessions then end when the server restarts).
+
+Each request gets its own ZODB connection, joined to the request's
+transaction manager (pyramid_tm): the request's changes commit together
+when the view succeeds, and nothing commits for GET requests or error
+responses. A request whose commit conflicts is run again (twice at most).
+"""
+import hashlib
+import logging
+import os
+import random
+import secrets
+import signal
+import threading
+import time
+import warnings
+
+# Pyramid still imports pkg_resources, which warns about itself on stderr:
+# nothing a dashboard user can act on.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated",
+                        category=UserWarning)
+
+import pyramid_tm  # noqa: E402
+import transaction
+from pyramid.config import Configurator
+from pyramid.events import BeforeRender, NewResponse
+from pyramid.security import NO_PERMISSION_REQUIRED
+from pyramid.session import SignedCookieSessionFactory
+from pyramid.settings import asbool, aslist
+from pyramid.static import QueryStringConstantCacheBuster
+
+from zcron import clock
+from zcron.db import get_root, open_db
+from zcron.users import config_path, read_config
+from zcron.web import formatting
+from zcron.web.security import (VIEW, DashboardSecurityPolicy, LoginThrottle,
+                                UserStore)
+
+logger = logging.getLogger("zcron.web")
+
+STATIC_DIR = os.path.join(os.path.dirname(__file__), "static")
+CONFLICT_ATTEMPTS = 3
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+# -- transactions and connections ---------------------------------------------------
+
+def commit_veto(request, response):
+    """Only a successful POST commits: a GET never changes anything, and an
+    error response (a bad form, a refusal) leaves everything as it was."""
+    return request.method != "POST" or response.status.startswith(("4", "5"))
+
+
+def zcron_root(request):
+    """zcron's root container, in a connection opened for this request on
+    its transaction manager and closed when the request ends."""
+    conn = request.registry.zcron_db.open(transaction_manager=request.tm)
+    request.add_finished_callback(lambda r: conn.close())
+    return get_root(conn)
+
+
+def retrying_execution_policy(environ, router):
+    """Pyramid's execution policy, run again when the commit conflicts
+    with a worker's (ZODB ConflictError is a TransientError)."""
+    attempt = 1
+    while True:
+        with router.request_context(environ) as request:
+            request.make_body_seekable()
+            try:
+                return router.invoke_request(request)
+            except transaction.interfaces.TransientError:
+                if attempt == CONFLICT_ATTEMPTS:
+                    raise
+                logger.info("zcron web: conflict on %s, retrying", request.path_info)
+        time.sleep(random.uniform(0.005, 0.05 * attempt))
+        attempt += 1
+
+
+# -- rendering -----------------------------------------------------------------------
+
+def add_renderer_globals(event):
+    """What every template may use: ``fmt``, ``user``, ``can_manage``,
+    ``csrf_token``, ``flashes``, ``now``."""
+    request = event.get("request")
+    if request is None or not str(event.get("renderer_name", "")).endswith(".pt"):
+        return
+    user = request.identity
+    session = request.session
+    flashes = []
+    for queue in ("info", "error"):
+        if session.peek_flash(queue):
+            flashes.extend((queue, text) for text in session.pop_flash(queue))
+    event.setdefault("now", clock.now())
+    event.setdefault("live", False)
+    event.update({
+        "fmt": formatting,
+        "user": user,
+        "can_manage": bool(user is not None and user.can_manage),
+        "csrf_token": session.get_csrf_token(),
+        "flashes": flashes,
+    })
+
+
+def add_security_headers(event):
+    headers = event.response.headers
+    for name, value in SECURITY_HEADERS.items():
+        headers.setdefault(name, value)
+    if not event.request.path_info.startswith("/static/"):
+        headers.setdefault("Cache-Control", "no-store")
+
+
+def _static_token():
+    digest = hashlib.sha256()
+    for name in sorted(os.listdir(STATIC_DIR)):
+        with open(os.path.join(STATIC_DIR, name), "rb") as f:
+            digest.update(name.encode() + f.read())
+    return digest.hexdigest()[:12]
+
+
+# -- the application ----------------------------------------------------------------------
+
+def web_options(path):
+    """The ``[web]`` section of the config file, as a dict."""
+    if path is None:
+        return {}
+    parser = read_config(path)
+    return dict(parser.items("web")) if parser.has_section("web") else {}
+
+
+def make_app(settings):
+    """The dashboard's WSGI application (see the module's docstring)."""
+    settings = dict(settings or {})
+    zcml = settings.get("zcron.zcml") or ()
+    if isinstance(zcml, str):
+        zcml = aslist(zcml)
+    if zcml:
+        from zcron.config import configure
+        configure(*zcml)
+    path = config_path(settings.get("zcron.config"))
+    options = web_options(path)
+    secret = settings.get("zcron.secret") or options.get("secret")
+    if not secret:
+        secret = secrets.token_hex(32)
+        logger.info("zcron web: no secret configured; sessions end at restart")
+    db = settings.get("zcron.db_object")
+    if db is None:
+        db = open_db(settings.get("zcron.db"))
+    settings.setdefault("tm.manager_hook", pyramid_tm.explicit_manager)
+    settings["tm.commit_veto"] = commit_veto
+    settings.setdefault("tm.annotate_user", True)
+
+    store = UserStore(path)
+    config = Configurator(settings=settings)
+    config.registry.zcron_db = db
+    config.registry.zcron_users = store
+    config.registry.zcron_throttle = LoginThrottle()
+    config.include("pyramid_chameleon")
+    config.include("pyramid_tm")
+    config.set_session_factory(SignedCookieSessionFactory(
+        secret, cookie_name="zcron_session", httponly=True, samesite="Lax",
+        secure=asbool(options.get("cookie_secure", False)),
+        timeout=int(options.get("session_timeout", 8 * 3600)),
+        reissue_time=300))
+    config.set_security_policy(DashboardSecurityPolicy())
+    config.set_default_csrf_options(require_csrf=True)
+    config.set_execution_policy(retrying_execution_policy)
+    config.add_request_method(zcron_root, "zcron_root", reify=True)
+    config.add_subscriber(add_renderer_globals, BeforeRender)
+    config.add_subscriber(add_security_headers, NewResponse)
+    config.set_default_permission(VIEW)
+    config.add_static_view("static", "zcron.web:static", cache_max_age=86400,
+                           permission=NO_PERMISSION_REQUIRED)
+    config.add_cache_buster("zcron.web:static/",
+                            QueryStringConstantCacheBuster(_static_token()))
+    add_routes(config)
+    config.scan("zcron.web")
+    app = config.make_wsgi_app()
+    app.zcron_db = db
+    return app
+
+
+def add_routes(config):
+    route = config.add_route
+    route("home", "/")
+    route("login", "/login")
+    route("logout", "/logout")
+    route("workers", "/workers")
+    route("metrics", "/metrics")
+    route("validate", "/validate.json")
+    route("site", "/sites/{site}")
+    route("site_switch", "/sites/{site}/switch")
+    route("site_bulk", "/sites/{site}/bulk")
+    route("cron_add", "/sites/{site}/add")
+    route("export", "/sites/{site}/export.json")
+    route("import", "/sites/{site}/import")
+    route("cron_edit", "/sites/{site}/crons/{uid}/edit")
+    route("cron_logs", "/sites/{site}/crons/{uid}/logs")
+    route("cron_action", "/sites/{site}/crons/{uid}/{action}")
+
+
+def main(global_config, **settings):
+    """PasteDeploy entry point: ``[app:main] use = call:zcron.web:main``."""
+    return make_app(settings)
+
+
+def serve(db_uri, zcml, host="127.0.0.1", port=8080, config=None, **options):
+    """Serve the dashboard with waitress until interrupted (SIGTERM or
+    Ctrl-C). ``zcml``: a path or a list of paths (or None); ``config``:
+    the ini file with the users (default ``$ZCRON_CONFIG``). Binds to
+    127.0.0.1 unless told otherwise; ``options`` go to waitress."""
+    import waitress
+    from zcron.exceptions import InvalidInput
+    from zcron.users import load_users
+    from zcron.web.dumps import DUMP_LIMIT
+
+    path = config_path(config)
+    if path is None or not load_users(path):
+        raise InvalidInput(
+            "config", path or "",
+            "the dashboard needs users: add one with "
+            "zcron.users.add_user(PATH, NAME, 'manager', PASSWORD) and give "
+            "the file as config or $ZCRON_CONFIG")
+    if isinstance(zcml, str):
+        zcml = [zcml]
+    app = make_app({"zcron.db": db_uri, "zcron.config": path,
+                    "zcron.zcml": list(zcml or ())})
+    # no request needs more than an import of the largest dump allowed
+    options.setdefault("max_request_body_size", 4 * DUMP_LIMIT)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread:      # SIGTERM stops it as Ctrl-C does
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        waitress.serve(app, host=host, port=int(port), **options)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
+        app.zcron_db.close()
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt

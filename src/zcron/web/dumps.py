@@ -1,0 +1,138 @@
+"""JSON export of a crontab, and import with a dry-run diff first.
+
+An import makes the crontab what the dump says: crons of the dump whose
+uid is new are added, those whose uid exists get the dump's fields, and
+crons missing from the dump are removed (unless "keep" is ticked). The
+dump may be ours or collective.cron's (``Crontab.load`` reads both).
+Preview computes the diff and changes nothing; apply computes it again
+from the same text and carries it out.
+"""
+import json
+import re
+
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.response import Response
+from pyramid.view import view_config
+
+from zcron.exceptions import InvalidInput
+from zcron.model.cron import EDITABLE
+from zcron.model.crontab import Crontab
+from zcron.web.security import MANAGE, VIEW
+from zcron.web.views import get_site, refuse_read_only
+
+DUMP_LIMIT = 5 * 1024 * 1024
+SAFE_FILENAME = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+@view_config(route_name="export", permission=VIEW, request_method=("GET", "HEAD"))
+def export(request):
+    root, site, crontab = get_site(request)
+    with_logs = request.params.get("logs", "1") != "0"
+    body = json.dumps(crontab.dump(with_logs=with_logs), indent=2, ensure_ascii=False)
+    filename = SAFE_FILENAME.sub("_", site.name)
+    response = Response(body=body.encode("utf-8"),
+                        content_type="application/json", charset="utf-8")
+    response.content_disposition = f'attachment; filename="zcron-{filename}.json"'
+    return response
+
+
+class Diff:
+    """What importing ``incoming`` into ``crontab`` would change."""
+
+    def __init__(self, crontab, incoming, keep_missing):
+        self.added, self.changed, self.removed, self.unchanged = [], [], [], 0
+        for cron in incoming:
+            if cron.uid not in crontab:
+                self.added.append(cron)
+                continue
+            old = crontab.get(cron.uid)
+            before, after = old.dump(with_logs=False), cron.dump(with_logs=False)
+            fields = [(field, before[field], after[field]) for field in EDITABLE
+                      if before[field] != after[field]]
+            if fields:
+                self.changed.append({"old": old, "new": cron, "fields": fields})
+            else:
+                self.unchanged += 1
+        if not keep_missing:
+            self.removed = [cron for cron in crontab if cron.uid not in incoming]
+        self.activated = None
+        if incoming.activated != crontab.activated:
+            self.activated = incoming.activated
+
+    @property
+    def empty(self):
+        return not (self.added or self.changed or self.removed
+                    or self.activated is not None)
+
+    def apply(self, crontab):
+        for cron in self.removed:
+            crontab.remove_cron(cron.uid)
+        for change in self.changed:
+            new = change["new"]
+            change["old"].edit(**{field: getattr(new, field)
+                                  for field, _, _ in change["fields"]})
+        for cron in self.added:
+            crontab.add_cron(cron)
+        if self.activated is not None:
+            crontab.activated = self.activated
+        crontab.save()
+
+
+def show(value):
+    """A field's value as the diff shows it."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _dump_text(request):
+    upload = request.POST.get("file")
+    if upload is not None and hasattr(upload, "file"):
+        data = upload.file.read(DUMP_LIMIT + 1)
+        if data:
+            try:
+                return data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise InvalidInput("dump", upload.filename, "not UTF-8 text") from None
+    return request.POST.get("dump", "")
+
+
+def _page(site, crontab, text="", keep=False, diff=None, error=None):
+    return {"site": site, "crontab": crontab, "dump": text, "keep": keep,
+            "diff": diff, "error": error, "show": show}
+
+
+@view_config(route_name="import", permission=VIEW, request_method=("GET", "HEAD"),
+             renderer="templates/import.pt")
+def import_form(request):
+    root, site, crontab = get_site(request)
+    return _page(site, crontab)
+
+
+@view_config(route_name="import", permission=MANAGE, request_method="POST",
+             renderer="templates/import.pt")
+def import_dump(request):
+    root, site, crontab = get_site(request)
+    refused = refuse_read_only(request, site, crontab)
+    if refused is not None:
+        return refused
+    keep = "keep" in request.POST
+    text = ""
+    try:
+        text = _dump_text(request)
+        if len(text) > DUMP_LIMIT:
+            raise InvalidInput("dump", f"{len(text)} characters",
+                               f"larger than {DUMP_LIMIT // (1024 * 1024)} MB")
+        if not text.strip():
+            raise InvalidInput("dump", "", "paste a dump or choose a file")
+        incoming = Crontab.load(text, site=site.name)
+    except InvalidInput as e:
+        request.response.status = 422
+        return _page(site, crontab, text if len(text) <= DUMP_LIMIT else "", keep,
+                     error=str(e))
+    diff = Diff(crontab, incoming, keep)
+    if request.POST.get("action") != "apply":
+        return _page(site, crontab, text, keep, diff=diff)
+    diff.apply(crontab)
+    request.session.flash(
+        f"Imported: {len(diff.added)} added, {len(diff.changed)} changed, "
+        f"{len(diff.removed)} removed.", "info")
+    return HTTPSeeOther(request.route_url("site", site=site.name))

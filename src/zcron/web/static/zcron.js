@@ -1,0 +1,312 @@
+/* zcron dashboard: live refresh, table sorting and filtering, live form
+   validation, confirmations. Plain JavaScript, no build step. Every page
+   works without it; it only saves reloads and clicks.
+
+   Live refresh: a page whose <body> has data-refresh="ms" fetches itself
+   every so often and swaps the content of its [data-live] regions, keeping
+   what the user is doing (checked boxes, open <details>, sort, filter). */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  var SORT_KEY = "zcron-sort:" + location.pathname;
+
+  // -- confirmations and small behaviours (delegated: survive refreshes) ----
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest("[data-confirm]");
+    if (target && !window.confirm(target.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      return;
+    }
+    var header = event.target.closest("th[data-sort]");
+    if (header) {
+      var current = readSort();
+      var dir = current.key === header.dataset.sort && current.dir === "asc" ? "desc" : "asc";
+      sessionStorage.setItem(SORT_KEY, JSON.stringify({ key: header.dataset.sort, dir: dir }));
+      applyTable();
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches("select[data-autosubmit]")) {
+      el.form.submit();
+    } else if (el.id === "select-all") {
+      visibleRows().forEach(function (row) {
+        var box = row.querySelector("input[name=uid]");
+        if (box) { box.checked = el.checked; }
+      });
+      updateBulk();
+    } else if (el.matches("input[name=uid]")) {
+      updateBulk();
+    } else if (el.id === "status-filter") {
+      var url = new URL(location.href);
+      if (el.value) { url.searchParams.set("status", el.value); } else { url.searchParams.delete("status"); }
+      history.replaceState(null, "", url);
+      applyTable();
+    }
+  });
+
+  document.addEventListener("input", function (event) {
+    if (event.target.id === "name-filter") { applyTable(); }
+  });
+
+  var leaving = false;
+  document.addEventListener("submit", function () { leaving = true; });
+  // back to a page kept in the history cache: it is live again
+  window.addEventListener("pageshow", function () { leaving = false; });
+
+  // -- the crontab table: sort and filter on the client -----------------------
+
+  function readSort() {
+    try { return JSON.parse(sessionStorage.getItem(SORT_KEY)) || {}; } catch (e) { return {}; }
+  }
+
+  function table() { return document.getElementById("crons"); }
+
+  function visibleRows() {
+    var t = table();
+    return t ? Array.prototype.filter.call(t.tBodies[0].rows, function (r) { return !r.hidden; }) : [];
+  }
+
+  function applyTable() {
+    var t = table();
+    if (!t) { return; }
+    var body = t.tBodies[0];
+    var sort = readSort();
+    t.querySelectorAll("th[data-sort]").forEach(function (th) {
+      th.classList.toggle("sorted-asc", th.dataset.sort === sort.key && sort.dir === "asc");
+      th.classList.toggle("sorted-desc", th.dataset.sort === sort.key && sort.dir === "desc");
+    });
+    if (sort.key) {
+      var attr = "sort" + sort.key.charAt(0).toUpperCase() + sort.key.slice(1);
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var x = a.dataset[attr] || "", y = b.dataset[attr] || "";
+        return (x < y ? -1 : x > y ? 1 : 0) * (sort.dir === "desc" ? -1 : 1);
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+    }
+    var status = document.getElementById("status-filter");
+    var name = document.getElementById("name-filter");
+    var wanted = status ? status.value : "";
+    var text = name ? name.value.trim().toLowerCase() : "";
+    Array.prototype.forEach.call(body.rows, function (row) {
+      var d = row.dataset;
+      var statusOk = !wanted || wanted === d.status || wanted === d.state || wanted === d.last;
+      var nameOk = !text || (d.name || "").toLowerCase().indexOf(text) !== -1;
+      row.hidden = !(statusOk && nameOk);
+    });
+    updateBulk();
+  }
+
+  function updateBulk() {
+    var count = document.getElementById("bulk-count");
+    if (!count) { return; }
+    var n = document.querySelectorAll("input[name=uid]:checked").length;
+    count.textContent = n ? "Selected: " + n : "Selected:";
+    var all = document.getElementById("select-all");
+    var rows = visibleRows();
+    if (all) {
+      all.checked = rows.length > 0 && rows.every(function (r) {
+        var box = r.querySelector("input[name=uid]");
+        return box && box.checked;
+      });
+    }
+  }
+
+  // -- live refresh ---------------------------------------------------------------
+
+  var pointerDown = false;
+  document.addEventListener("pointerdown", function () { pointerDown = true; });
+  ["pointerup", "pointercancel", "blur"].forEach(function (type) {
+    window.addEventListener(type, function () { pointerDown = false; });
+  });
+
+  function busy() {
+    if (leaving || pointerDown) { return true; }
+    var active = document.activeElement;
+    if (active && active.closest("[data-live]") && active.matches("input:not([type=checkbox]):not([type=radio]), textarea, select")) {
+      return true;
+    }
+    return !!document.querySelector("[data-live] details.popover[open]");
+  }
+
+  function regions(doc) {
+    var found = {};
+    doc.querySelectorAll("[data-live]").forEach(function (el) { found[el.dataset.live] = el; });
+    return found;
+  }
+
+  function sameKeys(a, b) {
+    var ka = Object.keys(a).sort().join(","), kb = Object.keys(b).sort().join(",");
+    return ka === kb;
+  }
+
+  // The HTML the server sent for an element, before this script changed
+  // it (hidden rows, checked boxes): what a refresh compares with.
+  var SENT = "zcronSent";
+
+  function remember(root) {
+    root.querySelectorAll("[data-live] > [id]").forEach(function (el) { el[SENT] = el.outerHTML; });
+  }
+
+  function keyed(el) {
+    return el.children.length > 0 && Array.prototype.every.call(el.children, function (c) { return c.id; });
+  }
+
+  // Rows (children with ids) are replaced one by one, only when changed:
+  // what is unchanged stays as it is, under the user's pointer.
+  function reconcile(current, next) {
+    if (!keyed(current) || !keyed(next)) {
+      if (current.innerHTML !== next.innerHTML) { current.innerHTML = next.innerHTML; }
+      return;
+    }
+    var existing = {}, wanted = {};
+    Array.prototype.forEach.call(current.children, function (c) { existing[c.id] = c; });
+    Array.prototype.slice.call(next.children).forEach(function (c) {
+      wanted[c.id] = true;
+      var old = existing[c.id];
+      var html = c.outerHTML;
+      if (old && old[SENT] === html) { return; }
+      var fresh = document.importNode(c, true);
+      fresh[SENT] = html;
+      if (old) { current.replaceChild(fresh, old); } else { current.appendChild(fresh); }
+    });
+    Array.prototype.slice.call(current.children).forEach(function (c) {
+      if (!wanted[c.id]) { current.removeChild(c); }
+    });
+  }
+
+  function swap(doc) {
+    var checked = {};
+    document.querySelectorAll("input[name=uid]:checked").forEach(function (b) { checked[b.value] = true; });
+    var open = {};
+    document.querySelectorAll("[data-live] details[open][id]").forEach(function (d) { open[d.id] = true; });
+    var now = regions(document), next = regions(doc);
+    if (sameKeys(now, next)) {
+      Object.keys(now).forEach(function (key) { reconcile(now[key], next[key]); });
+    } else {
+      // a region appeared or went (first cron added, last one deleted)
+      var main = document.querySelector("main"), newMain = doc.querySelector("main");
+      if (main && newMain) { main.innerHTML = newMain.innerHTML; remember(document); }
+    }
+    document.querySelectorAll("input[name=uid]").forEach(function (b) { b.checked = !!checked[b.value]; });
+    Object.keys(open).forEach(function (id) {
+      var d = document.getElementById(id);
+      if (d) { d.open = true; }
+    });
+    applyTable();
+  }
+
+  function stamp(ok) {
+    var status = document.getElementById("live-status");
+    var time = document.getElementById("live-time");
+    if (status) { status.classList.toggle("stale", !ok); }
+    if (time && ok) {
+      var d = new Date();
+      time.setAttribute("datetime", d.toISOString());
+      time.textContent = d.toLocaleTimeString();
+    }
+  }
+
+  function startRefresh() {
+    var interval = parseInt(document.body.dataset.refresh || "0", 10);
+    if (!interval) { return; }
+    var stopped = false;
+    function tick() {
+      if (stopped) { return; }
+      if (document.hidden || busy()) { setTimeout(tick, interval); return; }
+      fetch(location.href, { credentials: "same-origin", cache: "no-store",
+                             headers: { "X-Requested-With": "zcron-live" } })
+        .then(function (response) {
+          if (response.redirected && new URL(response.url).pathname.indexOf("/login") === 0) {
+            stopped = true;            // the session ended: stop, show stale
+            throw new Error("logged out");
+          }
+          if (!response.ok) { throw new Error("HTTP " + response.status); }
+          return response.text();
+        })
+        .then(function (text) {
+          if (!busy()) { swap(new DOMParser().parseFromString(text, "text/html")); }
+          stamp(true);
+        })
+        .catch(function () { stamp(false); })
+        .then(function () { setTimeout(tick, interval); });
+    }
+    setTimeout(tick, interval);
+  }
+
+  // -- the cron form: live validation and preview -----------------------------------
+
+  function startValidation() {
+    var form = document.getElementById("cron-form");
+    if (!form) { return; }
+    var timer = null, sequence = 0;
+    function setError(field, message) {
+      var el = form.querySelector("[data-error-for=" + field + "]");
+      if (el) { el.textContent = message || ""; }
+      var box = el && el.closest(".field");
+      if (box) { box.classList.toggle("invalid", !!message); }
+      var input = form.elements[field];
+      if (input) { input.setAttribute("aria-invalid", message ? "true" : "false"); }
+    }
+    function check() {
+      var params = new URLSearchParams({
+        periodicity: form.elements.periodicity.value,
+        timezone: form.elements.timezone.value,
+        name: form.elements.name.value,
+        site: form.dataset.site,
+        uid: form.dataset.uid
+      });
+      var mine = ++sequence;
+      fetch(form.dataset.validate + "?" + params.toString(), { credentials: "same-origin", cache: "no-store" })
+        .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
+        .then(function (result) {
+          if (mine !== sequence) { return; }      // an older answer: ignore
+          setError("periodicity", result.errors.periodicity);
+          setError("timezone", result.errors.timezone);
+          var warning = document.getElementById("w-name");
+          if (warning) {
+            warning.textContent = result.runner_known === false
+              ? "No runner is registered under this name: its runs would be logged NOTRUN." : "";
+          }
+          document.getElementById("describe").textContent = result.description || "";
+          document.getElementById("preview").hidden = !result.description;
+          var list = document.getElementById("next-times");
+          list.textContent = "";
+          result.next.forEach(function (t) {
+            var li = document.createElement("li");
+            var time = document.createElement("time");
+            time.setAttribute("datetime", t.iso);
+            time.title = t.utc;
+            time.textContent = t.text;
+            var rel = document.createElement("small");
+            rel.className = "muted";
+            rel.textContent = " " + t.relative;
+            li.appendChild(time);
+            li.appendChild(rel);
+            list.appendChild(li);
+          });
+        })
+        .catch(function () { /* the server still validates on submit */ });
+    }
+    ["periodicity", "timezone", "name"].forEach(function (field) {
+      form.elements[field].addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(check, 250);
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var status = document.getElementById("status-filter");
+    var wanted = new URL(location.href).searchParams.get("status");
+    if (status && wanted) { status.value = wanted; }
+    remember(document);
+    applyTable();
+    startRefresh();
+    startValidation();
+  });
+})();

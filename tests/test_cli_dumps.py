@@ -1,0 +1,334 @@
+"""The zcron command line: logs, dump, load and check."""
+import json
+
+import pytest
+
+from test_cli import (Zcron, add_logs, cli_env, database, host_package,  # noqa: F401
+                      json_crontab, pending, populated, snapshot, uri, zcron)
+
+
+class TestLogs:
+
+    def test_table_newest_first(self, zcron, populated):
+        lines = zcron("logs", "hello").stdout.splitlines()
+        assert lines[0].split() == ["DATE", "STATUS", "DURATION", "FIRE", "TIME", "MESSAGE"]
+        assert [line.split()[4] for line in lines[1:]] == ["OK", "WARN", "FAILURE", "OK"]
+        assert lines[1] == ("2026-01-05 09:03 CET (+01:00)  OK       4.50s     "
+                            "2026-01-05 09:03 CET (+01:00)  ok 3 (+1 more)")
+
+    def test_status_and_limit(self, zcron, populated):
+        out = zcron("logs", "hello", "--status", "ok", "--limit", "1", "--utc").stdout
+        lines = out.splitlines()
+        assert len(lines) == 2
+        assert lines[1].startswith("2026-01-05 08:03 UTC (+00:00)  OK")
+        assert zcron("logs", "hello", "--status", "NOTRUN").stdout == "(no log entries)\n"
+
+    def test_json(self, zcron, populated):
+        entries = zcron.json("logs", "hello", "--status", "FAILURE")
+        assert entries == [{
+            "date": "2026-01-05T08:01:00+00:00", "status": "FAILURE",
+            "messages": ["failure 1", "second line"],
+            "fire_time": "2026-01-05T08:01:00+00:00", "duration": 2.5,
+            "execution_id": entries[0]["execution_id"],
+            "traceback": "Traceback...\nValueError: x"}]
+        assert zcron.json("logs", "off") == []
+
+    def test_traceback(self, zcron, populated):
+        out = zcron("logs", "hello", "--traceback", "--limit", "3").stdout
+        assert out.splitlines()[4:] == [
+            "2026-01-05 09:01 CET (+01:00)  FAILURE  2.50s  2026-01-05 09:01 CET (+01:00)"
+            "  failure 1 (+1 more)",
+            "    second line",
+            "    | Traceback...",
+            "    | ValueError: x",
+        ]
+        assert zcron("logs", "off", "--traceback").stdout == "(no log entries)\n"
+
+    def test_logs_without_fire_time(self, zcron, uri, populated):
+        from datetime import datetime
+
+        from zcron.components import load_crontab
+        from zcron.model import Log
+        with database(uri) as root:
+            cron = load_crontab(root.sites["default"]).get(populated["off"])
+            cron.add_log(Log(datetime(2026, 1, 1), "NOTRUN", []))
+        line = zcron("logs", "off").stdout.splitlines()[1]
+        assert line.split()[4:] == ["NOTRUN", "-", "-"]
+
+    def test_clear(self, zcron, uri, populated):
+        uid = populated["hello"]
+        assert zcron("clear-logs", "hello").stdout == (
+            f"cleared 4 log entries of hello ({uid})\n")
+        assert zcron.json("logs", "hello") == []
+        assert zcron.json("clear-logs", uid) == {"uid": uid, "name": "hello", "cleared": 0}
+
+    def test_clear_on_a_read_only_site(self, zcron, uri, populated):
+        """The logs of a json registry's crons are kept in the database."""
+        add_logs(uri, "a" * 32, "OK", "OK", site="ro")
+        assert len(zcron.json("logs", "report", "--site", "ro")) == 2
+        assert zcron.json("clear-logs", "report", "--site", "ro")["cleared"] == 2
+        assert zcron.json("logs", "report", "--site", "ro") == []
+
+
+class TestDump:
+
+    def test_dump(self, zcron, populated):
+        data = json.loads(zcron("dump").stdout)
+        assert (data["site"], data["activated"]) == ("default", True)
+        assert [c["name"] for c in data["crons"]] == ["hello", "twin", "twin", "off"]
+        assert len(data["crons"][0]["logs"]) == 4
+        bare = json.loads(zcron("dump", "--no-logs").stdout)
+        assert all(c["logs"] == [] for c in bare["crons"])
+        ro = json.loads(zcron("dump", "--site", "ro").stdout)
+        assert ro["crons"][0]["uid"] == "a" * 32
+
+    def test_dump_load_round_trip(self, zcron, uri, populated, tmp_path):
+        path = tmp_path / "dump.json"
+        path.write_text(zcron("dump").stdout)
+        zcron("site", "add", "copy")
+        out = zcron("load", path, "--site", "copy").stdout
+        assert out.startswith("loaded 4 crons into site 'copy' (4 in all) in ")
+        copy = json.loads(zcron("dump", "--site", "copy").stdout)
+        original = json.loads(path.read_text())
+        assert copy["crons"] == original["crons"]
+        assert copy["site"] == "copy"
+        assert len(pending(uri, "copy")) == 3         # 'off' has none
+        assert "appears twice" not in out
+
+
+class TestLoad:
+
+    def test_add_to_existing(self, zcron, uri, populated, tmp_path):
+        path = tmp_path / "more.json"
+        path.write_text(json.dumps({"site": "elsewhere", "activated": False, "crons": [
+            {"name": "extra", "periodicity": "0 1 * * *", "timezone": "Asia/Tokyo"}]}))
+        result = zcron.json("load", path)
+        assert (result["loaded"], result["replaced"], result["crons"]) == (1, 0, 5)
+        crontab = snapshot(uri)["sites"]["default"][2]
+        assert crontab["activated"] is True            # the site's switch stays
+        assert [c["name"] for c in crontab["crons"]][-1] == "extra"
+
+    def test_replace(self, zcron, uri, populated, tmp_path):
+        path = tmp_path / "new.json"
+        path.write_text(json.dumps({"activated": False, "crons": [
+            {"uid": populated["hello"], "name": "hello", "periodicity": "@hourly"},
+            {"name": "fresh", "periodicity": "@daily"}]}))
+        out = zcron("load", path, "--replace").stdout
+        assert out.startswith("loaded 2 crons into site 'default', replacing 4 (2 in all)")
+        crontab = snapshot(uri)["sites"]["default"][2]
+        assert crontab["activated"] is False
+        assert [c["name"] for c in crontab["crons"]] == ["hello", "fresh"]
+        assert crontab["crons"][0]["logs"] == []
+        assert pending(uri) == []                       # the crontab is off
+        zcron("crontab", "enable")
+        assert {j.uid for j in pending(uri)} == {c["uid"] for c in crontab["crons"]}
+
+    def test_replace_drops_the_jobs_of_gone_crons(self, zcron, uri, populated, tmp_path):
+        path = tmp_path / "one.json"
+        path.write_text(json.dumps([{"name": "only", "periodicity": "@daily"}]))
+        assert zcron.json("load", path, "--replace")["replaced"] == 4
+        [job] = pending(uri)
+        assert job.uid == zcron.json("list")[0]["uid"]
+
+    def test_stdin(self, zcron, uri, populated):
+        dump = zcron("dump", "--site", "ro").stdout
+        zcron("site", "add", "copy")
+        assert zcron.json("load", "-", "--site", "copy", input=dump)["loaded"] == 1
+        assert zcron.json("show", "report", "--site", "copy")["uid"] == "a" * 32
+
+    def test_collective_cron_dump(self, zcron, uri, tmp_path):
+        """collective.cron kept its crontab as a list of JSON strings, with
+        integer statuses and naive dates (UTC)."""
+        legacy = [json.dumps({
+            "uid": "b" * 32, "name": "plone-job", "user": None, "activated": True,
+            "periodicity": "*/10 * * * *", "logs_limit": 5, "environ": {"x": 1},
+            "logs": [{"date": "2014-03-01 10:00:00", "status": 1,
+                      "messages": ["fine"]},
+                     {"date": "2014-03-01 09:50:00", "status": 0,
+                      "messages": ["bad"]}]})]
+        path = tmp_path / "legacy.json"
+        path.write_text(json.dumps(legacy))
+        zcron("site", "add", "plone")
+        zcron("load", path, "--site", "plone")
+        logs = zcron.json("logs", "plone-job", "--site", "plone")
+        assert [(e["status"], e["date"]) for e in logs] == [
+            ("OK", "2014-03-01T10:00:00+00:00"), ("FAILURE", "2014-03-01T09:50:00+00:00")]
+        cron = zcron.json("show", "plone-job", "--site", "plone")
+        assert (cron["user"], cron["logs_limit"], cron["environ"]) == ("", 5, {"x": 1})
+
+    def test_errors_say_where(self, zcron, uri, populated, tmp_path):
+        before = snapshot(uri)
+        path = tmp_path / "bad.json"
+        path.write_text(json.dumps({"crons": [
+            {"uid": "c" * 32, "name": "ok", "periodicity": "@daily"},
+            {"uid": "d" * 32, "name": "bad", "periodicity": "@daily", "timezone": "X/Y"}]}))
+        err = zcron.bad("load", path)
+        assert err == (f"zcron: error: crons[1] bad ({'d' * 32}): invalid time zone "
+                       "'X/Y': not an IANA time zone name\n")
+        path.write_text(json.dumps([["not", "a", "cron"]]))
+        assert "crons[0]: invalid dump" in zcron.bad("load", path)
+        path.write_text(json.dumps(['{"name": broken']))
+        assert "crons[0]: invalid dump" in zcron.bad("load", path)
+        path.write_text(json.dumps({"crons": "many"}))
+        assert "a crontab must be an object with a 'crons' list" in zcron.bad("load", path)
+        path.write_text(json.dumps({"crons": [], "activated": "yes"}))
+        assert "invalid activated 'yes'" in zcron.bad("load", path)
+        path.write_bytes(b"\xff\xfe{}")
+        assert "not UTF-8 text" in zcron.bad("load", path)
+        assert "is a directory" in zcron.bad("load", tmp_path)
+        assert snapshot(uri) == before
+
+    def test_unreadable_file(self, tmp_path):
+        from zcron.cli.dumps import read_text
+        from zcron.exceptions import InvalidInput
+        with pytest.raises(InvalidInput, match="invalid file"):
+            read_text(str(tmp_path / "gone.json"))
+
+    def test_progress_on_a_terminal(self, zcron, uri, populated, tmp_path, monkeypatch):
+        from zcron.cli import output
+        monkeypatch.setattr(output, "stderr_is_tty", lambda: True)
+        path = tmp_path / "many.json"
+        path.write_text(json.dumps([{"name": f"n{i}", "periodicity": "@daily"}
+                                    for i in range(50)]))
+        result = zcron("load", path)
+        for phase in ("reading", "checking", "adding", "scheduling", "committing"):
+            assert phase in result.stderr
+        assert result.stdout.startswith("loaded 50 crons")
+
+    def test_stderr_tty_detection(self, monkeypatch):
+        import sys
+
+        from zcron.cli import output
+
+        class Terminal:
+            def isatty(self):
+                return True
+        monkeypatch.setattr(sys, "stderr", Terminal())
+        assert output.stderr_is_tty() is True
+        assert output.Progress().enabled is True
+        monkeypatch.setattr(sys, "stderr", object())
+        assert output.stderr_is_tty() is False
+
+    @pytest.mark.timeout(120)
+    def test_thousands_of_crons(self, zcron, uri, tmp_path):
+        """Big loads are one transaction; a bad cron at the very end leaves
+        the database unchanged."""
+        zcron("site", "add", "default")
+        crons = [{"uid": f"{i:032x}", "name": f"job{i % 10}",
+                  "periodicity": f"{i % 60} * * * *", "timezone": "Europe/Zurich"}
+                 for i in range(3000)]
+        path = tmp_path / "big.json"
+        path.write_text(json.dumps(crons + [{"name": "x", "periodicity": "bad"}]))
+        before = snapshot(uri)
+        assert "crons[3000]" in zcron.bad("load", path)
+        assert snapshot(uri) == before
+        path.write_text(json.dumps(crons))
+        assert zcron.json("load", path)["loaded"] == 3000
+        assert len(pending(uri)) == 3000
+
+
+class TestCheck:
+
+    def test_site_ok(self, zcron, populated):
+        assert zcron("check").stdout == (
+            "note: runners not checked: no host ZCML loaded (give --zcml)\n"
+            "ok: 4 crons checked in site 'default'\n")
+
+    def test_site_runners(self, zcron, host_package, populated):
+        result = zcron("--zcml", host_package.zcml, "check", status=1)
+        lines = result.stdout.splitlines()
+        assert lines == [
+            f"twin ({populated['twin1']}): no job runner is registered under the name 'twin'",
+            f"twin ({populated['twin2']}): no job runner is registered under the name 'twin'",
+            f"off ({populated['off']}): no job runner is registered under the name 'off'",
+            "3 problems in site 'default' (4 crons)",
+        ]
+        data = zcron.json("--zcml", host_package.zcml, "check", status=1)
+        assert data["ok"] is False and data["crons"] == 4 and data["notes"] == []
+        assert data["problems"][0] == {
+            "where": f"twin ({populated['twin1']})",
+            "problem": "no job runner is registered under the name 'twin'"}
+
+    def test_disabled_crontab_is_a_note(self, zcron, populated):
+        zcron("crontab", "disable")
+        data = zcron.json("check")
+        assert data["ok"] is True
+        assert "the crontab is disabled: no cron runs" in data["notes"]
+
+    def test_json_site_with_broken_file(self, zcron, populated, json_crontab):
+        json_crontab.write_text("{")
+        result = zcron("check", "--site", "ro", status=1)
+        assert result.stdout.startswith("site 'ro': invalid dump")
+        assert result.stdout.endswith("1 problem in site 'ro' (0 crons)\n")
+
+    def test_unknown_site_is_bad_input(self, zcron, populated):
+        zcron.bad("check", "--site", "nope")
+
+    def test_file_ok(self, zcron, tmp_path):
+        path = tmp_path / "ok.json"
+        path.write_text(json.dumps([{"name": "a", "periodicity": "@daily"}]))
+        out = Zcron()("check", path).stdout
+        assert out.endswith(f"ok: 1 cron checked in {path}\n")
+        assert not (tmp_path / "var").exists()          # no database needed
+
+    def test_file_problems(self, host_package, tmp_path):
+        crons = [
+            {"uid": "e" * 32, "name": "hello", "periodicity": "@daily"},
+            {"uid": "e" * 32, "name": "hello", "periodicity": "0 0 31 2 *",
+             "timezone": "Mars/Base", "missed": "maybe", "retries": -1},
+            {"name": "unknown", "periodicity": "61 * * * *", "overlap": "never"},
+            {"name": "hello"},
+            {"name": "hello", "periodicity": "@daily", "timezone": None,
+             "logs": "not a list", "uid": ""},
+            "{broken",
+            ["a", "list"],
+            json.dumps({"name": "other", "periodicity": "@hourly", "uid": "xyz"}),
+            {"name": "other", "periodicity": "@daily", "logs": "not a list"},
+        ]
+        path = tmp_path / "crontab.json"
+        path.write_text(json.dumps({"crons": crons}))
+        result = Zcron()("--zcml", host_package.zcml, "check", path, status=1)
+        lines = result.stdout.splitlines()
+        assert lines[-1] == f"14 problems in {path} (9 crons)"
+        joined = "\n".join(lines)
+        hello2 = f"crons[1] hello ({'e' * 32})"
+        for expected in [
+            f"{hello2}: invalid missed 'maybe'",
+            f"{hello2}: invalid retries -1",
+            f"{hello2}: invalid time zone 'Mars/Base'",
+            f"{hello2}: uid {'e' * 32!r} appears twice",
+            "crons[2]: invalid overlap 'never'",
+            "crons[2]: invalid cron expression '61 * * * *'",
+            "crons[2]: no job runner is registered under the name 'unknown'",
+            "crons[3]: no cron expression ('periodicity')",
+            "crons[4]: invalid time zone None: must be a string",
+            "crons[5]: invalid dump '{broken': malformed JSON",
+            "crons[6]: a cron must be a JSON object",
+            "crons[7] other (xyz): invalid uid 'xyz'",
+            "crons[8]: invalid dump 'not a list': a cron's logs must be a list",
+        ]:
+            assert expected in joined, expected
+        assert f"crons[1] hello ({'e' * 32}): invalid cron expression" in joined
+
+    def test_never_fires_again(self, tmp_path, monkeypatch):
+        from zcron.periodicity.cron import CronPeriodicity
+        monkeypatch.setattr(CronPeriodicity, "next_fire_time", lambda self, after: None)
+        path = tmp_path / "c.json"
+        path.write_text(json.dumps([{"name": "a", "periodicity": "0 0 1 1 *"}]))
+        out = Zcron()("check", path, status=1).stdout
+        assert "crons[0]: '0 0 1 1 *' never fires again" in out
+
+    def test_malformed_file_is_a_problem(self, tmp_path):
+        path = tmp_path / "bad.json"
+        path.write_text("{")
+        data = Zcron().json("check", path, status=1)
+        assert data["crons"] == 0 and data["source"] == str(path)
+        assert "malformed JSON" in data["problems"][0]["problem"]
+        assert data["notes"] == ["runners not checked: no host ZCML loaded (give --zcml)"]
+
+    def test_stdin(self):
+        out = Zcron()("check", "-", input='[{"name": "a", "periodicity": "@daily"}]').stdout
+        assert out.endswith("ok: 1 cron checked in stdin\n")
+
+    def test_missing_file_is_bad_input(self, tmp_path):
+        assert "does not exist" in Zcron().bad("check", tmp_path / "nope.json")

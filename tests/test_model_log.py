@@ -1,0 +1,430 @@
+"""zcron.model.log and zcron.model.logs: log entries, retention, and the
+per-cron log record (its isolation in ZODB and its conflict resolution)."""
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+UTC = timezone.utc
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def _log(minutes=0, status="OK", **kw):
+    from zcron.model import Log
+    return Log(T0 + timedelta(minutes=minutes), status, **kw)
+
+
+class TestCheckStatus:
+    def _callFUT(self, value):
+        from zcron.model.log import check_status
+        return check_status(value)
+
+    @pytest.mark.parametrize("value", ["OK", "WARN", "FAILURE", "NOTRUN"])
+    def test_names(self, value):
+        assert self._callFUT(value) == value
+
+    def test_names_any_case(self):
+        assert self._callFUT("warn") == "WARN"
+
+    @pytest.mark.parametrize("value,expected", [(0, "FAILURE"), (1, "OK"),
+                                                (2, "WARN"), (3, "NOTRUN")])
+    def test_collective_cron_integers(self, value, expected):
+        assert self._callFUT(value) == expected
+
+    @pytest.mark.parametrize("value", ["DONE", "", 4, -1, None, 1.0, True, False])
+    def test_unknown(self, value):
+        from zcron.exceptions import InvalidInput, UnknownStatus
+        with pytest.raises(UnknownStatus) as info:
+            self._callFUT(value)
+        assert isinstance(info.value, InvalidInput)
+        assert info.value.field == "status"
+        assert repr(value) in str(info.value)
+
+
+class TestBoundTraceback:
+    def _callFUT(self, text, **kw):
+        from zcron.model.log import bound_traceback
+        return bound_traceback(text, **kw)
+
+    def test_none(self):
+        assert self._callFUT(None) is None
+
+    def test_short_kept(self):
+        assert self._callFUT("x" * 10, limit=10) == "x" * 10
+
+    def test_long_keeps_the_end(self):
+        text = "head" + "x" * 20 + "END"
+        bounded = self._callFUT(text, limit=10)
+        assert bounded.endswith("x" * 7 + "END")
+        assert "head" not in bounded
+        assert "cut" in bounded
+
+
+class TestLog:
+    def _getTargetClass(self):
+        from zcron.model import Log
+        return Log
+
+    def _makeOne(self, date=T0, status="OK", **kw):
+        return self._getTargetClass()(date, status, **kw)
+
+    def test_verify(self):
+        from zope.interface.verify import verifyObject
+        from zcron.interfaces import ILog
+        assert verifyObject(ILog, self._makeOne())
+
+    def test_defaults(self):
+        log = self._makeOne()
+        assert log.date == T0
+        assert log.status == "OK"
+        assert log.messages == []
+        assert log.fire_time is None
+        assert log.duration is None
+        assert log.traceback is None
+        assert len(log.execution_id) == 32
+        assert log.execution_id != self._makeOne().execution_id
+
+    def test_date_aware_utc(self):
+        from zoneinfo import ZoneInfo
+        zurich = datetime(2026, 7, 1, 14, 0, tzinfo=ZoneInfo("Europe/Zurich"))
+        log = self._makeOne(date=zurich, fire_time=zurich)
+        assert log.date == datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+        assert log.date.utcoffset() == timedelta(0)
+        assert log.date.tzinfo is UTC
+        assert log.fire_time.tzinfo is UTC
+
+    def test_naive_date_is_utc(self):
+        log = self._makeOne(date=datetime(2026, 1, 2, 3, 4, 5))
+        assert log.date == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+    @pytest.mark.parametrize("status", ["OK", "WARN", "FAILURE", "NOTRUN"])
+    def test_statuses(self, status):
+        assert self._makeOne(status=status).status == status
+
+    def test_all_fields(self):
+        log = self._makeOne(status="FAILURE", messages=("a", 2), fire_time=T0,
+                            duration=3, execution_id="e1", traceback="Traceback")
+        assert log.messages == ["a", "2"]
+        assert log.fire_time == T0
+        assert log.duration == 3.0 and isinstance(log.duration, float)
+        assert log.execution_id == "e1"
+        assert log.traceback == "Traceback"
+
+    def test_one_message_as_text(self):
+        assert self._makeOne(messages="done").messages == ["done"]
+
+    def test_traceback_bounded(self):
+        from zcron.model.log import TRACEBACK_LIMIT
+        log = self._makeOne(status="FAILURE", traceback="x" * (TRACEBACK_LIMIT * 3))
+        assert TRACEBACK_LIMIT <= len(log.traceback) < TRACEBACK_LIMIT + 100
+
+    @pytest.mark.parametrize("field,value", [
+        ("date", "2026-01-01"), ("date", None), ("fire_time", 12),
+        ("duration", -1), ("duration", "3"), ("duration", True),
+        ("duration", float("nan")), ("duration", float("inf")),
+        ("messages", 42), ("execution_id", 7), ("traceback", ["x"]),
+    ])
+    def test_bad_values(self, field, value):
+        from zcron.exceptions import InvalidInput
+        kw = {"date": T0, "status": "OK", field: value}
+        with pytest.raises(InvalidInput) as info:
+            self._getTargetClass()(**kw)
+        assert info.value.field == field
+        assert field in str(info.value) and repr(value) in str(info.value)
+
+    def test_unknown_status(self):
+        from zcron.exceptions import UnknownStatus
+        with pytest.raises(UnknownStatus, match="'BAD'"):
+            self._makeOne(status="BAD")
+
+    def test_equality(self):
+        one = self._makeOne(execution_id="e")
+        assert one == self._makeOne(execution_id="e")
+        assert one != self._makeOne(execution_id="f")
+        assert one != "not a log"
+
+    def test_repr(self):
+        assert repr(self._makeOne(messages=["hi"])) == \
+            "<Log OK 2026-03-01T12:00:00+00:00 ['hi']>"
+
+    def test_pickles_without_dict(self):
+        import pickle
+        log = self._makeOne(status="WARN", messages=["m"], duration=1.5)
+        assert not hasattr(log, "__dict__")
+        assert pickle.loads(pickle.dumps(log)) == log
+
+    def test_setstate_tolerates_missing_fields(self):
+        # an entry pickled before a field existed reads it as None
+        log = self._makeOne()
+        log.__setstate__({"date": T0, "status": "OK", "messages": []})
+        assert log.fire_time is None and log.traceback is None
+
+
+class TestBound:
+    def _callFUT(self, entries, limit):
+        from zcron.model.logs import bound
+        return bound(tuple(entries), limit)
+
+    def test_no_limit(self):
+        entries = [_log(-i) for i in range(5)]
+        assert self._callFUT(entries, None) == tuple(entries)
+
+    def test_within_limit(self):
+        entries = [_log(-i) for i in range(3)]
+        assert self._callFUT(entries, 3) == tuple(entries)
+
+    def test_newest_kept(self):
+        entries = [_log(-i) for i in range(5)]
+        assert self._callFUT(entries, 2) == tuple(entries[:2])
+
+    def test_newest_failure_survives(self):
+        entries = [_log(0), _log(-1), _log(-2, "FAILURE", execution_id="new"),
+                   _log(-3, "FAILURE", execution_id="old")]
+        kept = self._callFUT(entries, 2)
+        assert [e.execution_id for e in kept[2:]] == ["new"]
+        assert len(kept) == 3
+
+    def test_failure_in_window_adds_nothing(self):
+        entries = [_log(0, "FAILURE"), _log(-1), _log(-2, "FAILURE")]
+        assert self._callFUT(entries, 2) == tuple(entries[:2])
+
+
+class TestCronLogs:
+    def _getTargetClass(self):
+        from zcron.model.logs import CronLogs
+        return CronLogs
+
+    def _makeOne(self, *args, **kw):
+        return self._getTargetClass()(*args, **kw)
+
+    def test_empty(self):
+        logs = self._makeOne()
+        assert logs.entries == () and len(logs) == 0 and list(logs) == []
+        assert logs.counts == {} and logs.limit is None
+
+    def test_initial_entries_bounded(self):
+        entries = [_log(-i) for i in range(4)]
+        logs = self._makeOne(entries, limit=2)
+        assert logs.entries == tuple(entries[:2])
+
+    def test_add_newest_first_and_counts(self):
+        logs = self._makeOne()
+        first, second = _log(0), _log(1, "WARN")
+        logs.add(first, 10)
+        logs.add(second, 10)
+        assert list(logs) == [second, first]
+        assert logs.counts == {"OK": 1, "WARN": 1}
+        assert logs.limit == 10
+
+    def test_add_stores_the_limit(self):
+        logs = self._makeOne(limit=5)
+        logs.add(_log(), 3)
+        assert logs.limit == 3
+
+    def test_clear_keeps_counts(self):
+        logs = self._makeOne()
+        logs.add(_log(), 10)
+        logs.clear()
+        assert len(logs) == 0 and logs.counts == {"OK": 1}
+
+
+class TestCronLogsResolveConflict:
+    """The resolver on states, as ZODB hands them."""
+
+    def _callFUT(self, old, committed, new):
+        from zcron.model.logs import CronLogs
+        return CronLogs()._p_resolveConflict(old, committed, new)
+
+    def _state(self, entries, counts=None, limit=10):
+        return {"entries": tuple(entries), "counts": counts or {}, "limit": limit}
+
+    def test_both_additions_merged_newest_first(self):
+        a, b, c = _log(0), _log(2), _log(1, "WARN")
+        state = self._callFUT(self._state([a], {"OK": 1}),
+                              self._state([b, a], {"OK": 2}),
+                              self._state([c, a], {"OK": 1, "WARN": 1}))
+        assert state["entries"] == (b, c, a)
+        assert state["counts"] == {"OK": 2, "WARN": 1}
+        assert state["limit"] == 10
+
+    def test_bound_applied_keeps_newest_failure(self):
+        old = [_log(-1, "FAILURE"), _log(-2)]
+        ok1, ok2 = _log(1), _log(2)
+        state = self._callFUT(self._state(old, limit=2),
+                              self._state([ok1, old[0]], limit=2),
+                              self._state([ok2, old[0]], limit=2))
+        assert state["entries"] == (ok2, ok1, old[0])
+
+    def test_entries_dropped_by_one_side_stay_dropped(self):
+        a, b = _log(-1), _log(-2)
+        new = _log(1)
+        state = self._callFUT(self._state([a, b]),
+                              self._state([]),           # cleared
+                              self._state([new, a, b]))
+        assert state["entries"] == (new,)
+
+    def test_limit_from_committed_when_new_has_none(self):
+        entries = [_log(-i) for i in range(3)]
+        state = self._callFUT(self._state([], limit=None),
+                              self._state(entries[:2], limit=1),
+                              self._state(entries[2:], limit=None))
+        assert state["entries"] == (entries[0],)
+        assert state["limit"] == 1
+
+    def test_other_keys_come_from_new(self):
+        new = dict(self._state([_log()]), extra="kept")
+        state = self._callFUT(self._state([]), self._state([]), new)
+        assert state["extra"] == "kept"
+
+
+# -- the log record in a real ZODB ----------------------------------------------
+
+def _written_oids(storage):
+    """oids of the records written by the last committed transaction."""
+    tid = storage.lastTransaction()
+    it = storage.iterator(tid, tid)
+    try:
+        written = [{record.oid for record in txn} for txn in it]
+    finally:
+        it.close()
+    assert len(written) == 1
+    return written[0]
+
+
+def _site_with_crons(session, *names, **fields):
+    from zcron.components import load_crontab
+    from zcron.model import Cron, CronSite
+    site = session.root.add_site(CronSite("logged"))
+    crontab = load_crontab(site)
+    crons = [crontab.add_cron(Cron(name, "*/5 * * * *", **fields)) for name in names]
+    crontab.save()
+    session.tm.commit()
+    return crontab, crons
+
+
+class TestLogRecordIsolation:
+    def test_a_run_writes_only_that_crons_log_record(self, db, session):
+        crontab, (one, two) = _site_with_crons(session, "one", "two")
+        session.tm.begin()
+        one.add_log(_log(status="FAILURE", traceback="boom"))
+        session.tm.commit()
+        assert _written_oids(db.storage) == {one._logs._p_oid}
+        assert one._logs._p_oid not in (one._p_oid, two._p_oid, crontab._p_oid,
+                                        two._logs._p_oid)
+
+    def test_later_runs_too(self, db, session):
+        crontab, (one,) = _site_with_crons(session, "one", logs_limit=2)
+        for minute in range(4):
+            session.tm.begin()
+            one.add_log(_log(minute))
+            session.tm.commit()
+            assert _written_oids(db.storage) == {one._logs._p_oid}
+        assert len(one.logs) == 2
+
+    def test_logs_survive_reopen(self, tmp_path, zca):
+        from zcron.components import load_crontab
+        from zcron.db import Session, open_db
+        uri = f"file://{tmp_path}/Data.fs"
+        db = open_db(uri)
+        with Session(db) as session:
+            crontab, (one,) = _site_with_crons(session, "one")
+            one.add_log(_log(0, "WARN", messages=["w"]))
+            one.add_log(_log(1))
+            session.tm.commit()
+            uid = one.uid
+        db.close()
+        db = open_db(uri)
+        try:
+            with Session(db) as session:
+                cron = load_crontab(session.root.get_site("logged")).get(uid)
+                assert [(l.status, l.messages) for l in cron.logs] == \
+                    [("OK", []), ("WARN", ["w"])]
+                assert cron.log_counts == {"OK": 1, "WARN": 1}
+        finally:
+            db.close()
+
+    def test_two_crons_logged_concurrently_do_not_conflict(self, db, session):
+        from zcron.components import load_crontab
+        from zcron.db import Session
+        crontab, crons = _site_with_crons(session, "one", "two")
+        uids = [c.uid for c in crons]
+        loaded = threading.Barrier(2)
+        errors, done = [], []
+
+        def run(uid, minute):
+            with Session(db) as s:
+                try:
+                    cron = load_crontab(s.root.get_site("logged")).get(uid)
+                    cron.add_log(_log(minute))
+                    loaded.wait(10)     # both changed before either commits
+                    s.tm.commit()
+                    done.append(uid)
+                except Exception as e:  # reported below
+                    errors.append(e)
+
+        threads = [threading.Thread(target=run, args=(uid, i))
+                   for i, uid in enumerate(uids)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(20)
+        assert errors == [] and sorted(done) == sorted(uids)
+        session.tm.begin()
+        assert [len(c.logs) for c in crons] == [1, 1]
+
+    def _log_concurrently(self, db_one, db_two, limit=10, prior=(), sync=lambda: None):
+        """Two connections log to one cron; the second commit resolves.
+        ``sync()`` waits until each database has seen the others' commits."""
+        from zcron.components import load_crontab
+        from zcron.db import Session
+        with Session(db_one) as s:
+            crontab, (cron,) = _site_with_crons(s, "same", logs_limit=limit)
+            for log in prior:
+                cron.add_log(log)
+            s.tm.commit()
+            uid = cron.uid
+        sync()
+        one, two = Session(db_one), Session(db_two)
+        try:
+            crons = [load_crontab(s.root.get_site("logged")).get(uid)
+                     for s in (one, two)]
+            logs = [_log(10, "WARN", execution_id="w"), _log(11, execution_id="o")]
+            for cron, log in zip(crons, logs):
+                cron.add_log(log)
+            one.tm.commit()
+            two.tm.commit()      # would raise ConflictError without a resolver
+        finally:
+            one.close()
+            two.close()
+        sync()
+        with Session(db_one) as s:
+            cron = load_crontab(s.root.get_site("logged")).get(uid)
+            return list(cron.logs), cron.log_counts
+
+    def test_same_cron_from_two_connections_is_merged(self, db):
+        prior = [_log(0, "FAILURE", execution_id="f")]
+        entries, counts = self._log_concurrently(db, db, prior=prior)
+        assert [e.execution_id for e in entries] == ["o", "w", "f"]
+        assert counts == {"FAILURE": 1, "WARN": 1, "OK": 1}
+
+    def test_same_cron_merge_applies_the_bound(self, db):
+        prior = [_log(0, "FAILURE", execution_id="f"), _log(1, execution_id="p")]
+        entries, counts = self._log_concurrently(db, db, limit=2, prior=prior)
+        # the newest two, and the newest FAILURE pushed out of them
+        assert [e.execution_id for e in entries] == ["o", "w", "f"]
+        assert counts == {"FAILURE": 1, "WARN": 1, "OK": 2}
+
+    def test_same_cron_from_two_zeo_clients_is_merged(self, zeo_server, zca):
+        # The ZEO server resolves the conflict, in its own process.
+        from zcron.db import open_db
+        db_one, db_two = open_db(zeo_server.uri), open_db(zeo_server.uri)
+        try:
+            # A ZEO client learns of others' commits asynchronously: a
+            # round trip to the server makes sure it has.
+            entries, counts = self._log_concurrently(
+                db_one, db_two, sync=lambda: [db.storage.ping() for db in (db_one, db_two)])
+        finally:
+            db_one.close()
+            db_two.close()
+        assert [e.execution_id for e in entries] == ["o", "w"]
+        assert counts == {"WARN": 1, "OK": 1}
