@@ -1,6 +1,9 @@
 """Shared fixtures: a clean component registry, a fake clock, databases."""
 import pytest
 
+# The buildout tests' helpers assert too: their failures read like the tests'.
+pytest.register_assert_rewrite("buildout_support")
+
 
 @pytest.fixture
 def zca():

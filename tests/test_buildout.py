@@ -15,115 +15,33 @@ The bootstrap virtualenv, buildout's eggs and its download cache are kept
 in a cache directory shared by all runs on the machine, so only the first
 run downloads (under a minute here); later runs take a few seconds.  The
 cache is ``$ZCRON_BUILDOUT_CACHE`` if set, else
-``$XDG_CACHE_HOME/zcron-buildout`` (``~/.cache/zcron-buildout``).
+``$XDG_CACHE_HOME/zcron-buildout`` (``~/.cache/zcron-buildout``).  The
+helpers for all this, shared with tests/test_hostapp_buildout.py, are in
+tests/buildout_support.py.
 """
 
-import configparser
-import contextlib
-import fcntl
-import os
 import shutil
 import subprocess
-import sys
-import venv
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from buildout_support import (BUILDOUT_TIMEOUT, COPY_IGNORE_PATTERNS, ROOT, run,
+                              run_buildout)
 
 # What a buildout needs from the checkout.  setup.cfg holds the pytest
-# configuration that bin/test relies on.
+# configuration that bin/test relies on.  (tests/ takes buildout_support.py
+# along: bin/test runs the copy's suite.)
 CHECKOUT_FILES = [
     "setup.py", "setup.cfg", "README.rst", "CHANGES.rst",
     "buildout.cfg", "base.cfg",
 ]
 CHECKOUT_DIRS = ["src", "tests", "examples"]
-COPY_IGNORE = shutil.ignore_patterns(
-    "__pycache__", "*.pyc", "*.egg-info", ".pytest_cache")
-
-# pkg_resources, vendored by buildout, warns that the native ``zc``
-# namespace package was "already imported from None"; that is harmless.
-BUILDOUT_WARNINGS = "ignore:Module zc was already imported:UserWarning"
-
-# Enough for a cold run on a slow link; a warm one takes seconds.
-BUILDOUT_TIMEOUT = 600
-
-
-def _cache_dir():
-    explicit = os.environ.get("ZCRON_BUILDOUT_CACHE")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "zcron-buildout"
-
-
-def _pins():
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read(ROOT / "base.cfg", encoding="utf-8")
-    return parser["versions"]
-
-
-def _clean_env():
-    """The environment for the subprocesses, without this pytest's hooks.
-
-    PYTEST_ADDOPTS, pytest-cov's COV_CORE_* or a PYTHONPATH would leak into
-    ``bin/test`` and the pip runs of buildout and change what they do.
-    """
-    env = {
-        key: value for key, value in os.environ.items()
-        if not key.startswith(("PYTEST_", "COV_CORE_", "VIRTUAL_ENV"))
-        and key not in ("PYTHONPATH", "PYTHONHOME", "PYTHONWARNINGS")
-    }
-    env["PYTHONWARNINGS"] = BUILDOUT_WARNINGS
-    return env
-
-
-@contextlib.contextmanager
-def _locked(cache):
-    """Serialize users of the shared cache (e.g. under pytest-xdist)."""
-    cache.mkdir(parents=True, exist_ok=True)
-    with open(cache / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+COPY_IGNORE = shutil.ignore_patterns(*COPY_IGNORE_PATTERNS)
 
 
 def _run(cmd, cwd, timeout=120):
-    proc = subprocess.run(
-        [str(c) for c in cmd], cwd=cwd, env=_clean_env(),
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, timeout=timeout,
-    )
-    assert proc.returncode == 0, (
-        f"{' '.join(map(str, cmd))} exited {proc.returncode} in {cwd}:\n"
-        f"{proc.stdout}")
-    return proc.stdout
-
-
-def _bootstrap_buildout(cache, pins):
-    """The ``buildout`` script of a virtualenv with the pinned releases."""
-    home = cache / (
-        f"bootstrap-py{sys.version_info[0]}{sys.version_info[1]}"
-        f"-zc.buildout-{pins['zc.buildout']}-setuptools-{pins['setuptools']}")
-    done = home / ".complete"
-    if not done.exists():
-        # Left over from an interrupted run, if it exists.
-        shutil.rmtree(home, ignore_errors=True)
-        # sys.executable is the test virtualenv's Python; venv builds the
-        # new environment on the interpreter underneath it.
-        venv.EnvBuilder(with_pip=True).create(home)
-        python = home / "bin" / "python"
-        _run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
-             cwd=cache, timeout=BUILDOUT_TIMEOUT)
-        _run([python, "-m", "pip", "install", "--quiet",
-              f"zc.buildout=={pins['zc.buildout']}",
-              f"setuptools=={pins['setuptools']}"],
-             cwd=cache, timeout=BUILDOUT_TIMEOUT)
-        done.touch()
-    return home / "bin" / "buildout"
+    """``cmd``'s output, stdout and stderr together; it must exit 0."""
+    return run(cmd, cwd, timeout=timeout, stderr=subprocess.STDOUT).stdout
 
 
 @pytest.fixture(scope="module")
@@ -141,14 +59,7 @@ def buildout_dir(tmp_path_factory):
     for name in CHECKOUT_DIRS:
         shutil.copytree(ROOT / name, dest / name, ignore=COPY_IGNORE)
 
-    cache = _cache_dir()
-    with _locked(cache):
-        buildout = _bootstrap_buildout(cache, _pins())
-        out = _run(
-            [buildout, "-c", "buildout.cfg",
-             f"buildout:eggs-directory={cache / 'eggs'}",
-             f"buildout:download-cache={cache / 'downloads'}"],
-            cwd=dest, timeout=BUILDOUT_TIMEOUT)
+    out = run_buildout(dest, stderr=subprocess.STDOUT).stdout
     (dest / "buildout.log").write_text(out)
 
     # Buildout lists the versions it had to pick when a requirement is not

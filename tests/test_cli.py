@@ -1,10 +1,12 @@
 """The zcron command line: global options, settings, errors, sites and crons.
 
 Commands run in this process through click's CliRunner against real
-FileStorage databases in tmp_path; test_cli_worker.py adds real processes
-(the console script) and a ZEO server. Every bad input is checked to exit 2
-with one line on stderr and to leave the database as it was, compared by
-reopening it (see ``snapshot``).
+databases: every test using the ``uri`` fixture (hence ``zcron``) runs
+twice, on a FileStorage in tmp_path and on a fresh storage of a real ZEO
+server (see ``ZEOStorages``); test_cli_worker.py adds real processes (the
+console script). Every bad input is checked to exit 2 with one line on
+stderr and to leave the database as it was, compared by reopening it (see
+``snapshot``).
 
 Shared fixtures and helpers live here; the other test_cli_* modules
 import them by name.
@@ -12,7 +14,10 @@ import them by name.
 import contextlib
 import json
 import os
+import socket
+import subprocess
 import sys
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -76,9 +81,83 @@ def assert_one_error_line(stderr):
     assert "Traceback" not in stderr
 
 
-@pytest.fixture
-def uri(tmp_path):
+class ZEOStorages:
+    """Real ZEO servers (``runzeo``), each serving PER_SERVER empty
+    FileStorages named "1", "2", ...; ``uri()`` hands out one never used
+    before, starting another server when all are taken. A fresh storage
+    per test, without a server start (~0.4 s) per test."""
+
+    PER_SERVER = 40
+
+    def __init__(self, directory):
+        self.directory = Path(directory)
+        self.servers = []           # (port, process)
+        self.free = []              # (port, storage name)
+
+    def _start(self):
+        from zcron.testing import free_port
+        directory = self.directory / str(len(self.servers))
+        directory.mkdir(parents=True)
+        port = free_port()
+        args = [sys.executable, "-m", "ZEO.runzeo", "-a", f"127.0.0.1:{port}"]
+        for i in range(self.PER_SERVER):
+            args += ["-f", str(directory / f"{i + 1}.fs")]     # storage "i + 1"
+        process = subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        self.servers.append((port, process))
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError("the ZEO server exited at start") from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the ZEO server did not start in 30 s") from None
+                time.sleep(0.05)
+        self.free = [(port, str(i + 1)) for i in range(self.PER_SERVER)]
+
+    def uri(self):
+        if not self.free:
+            self._start()
+        port, storage = self.free.pop(0)
+        return f"zeo://127.0.0.1:{port}?storage={storage}&wait_timeout=30"
+
+    def stop(self):
+        for _, process in self.servers:
+            if process.poll() is None:
+                process.terminate()
+        for _, process in self.servers:
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.servers = []
+
+
+@pytest.fixture(scope="module")
+def zeo_storages(tmp_path_factory):
+    """Fresh ZEO storages for this module's tests (see ZEOStorages)."""
+    storages = ZEOStorages(tmp_path_factory.mktemp("zeo"))
+    yield storages
+    storages.stop()
+
+
+@pytest.fixture(params=["file", "zeo"])
+def uri(request, tmp_path):
+    """A fresh database: a FileStorage in tmp_path, or a storage of its own
+    on a real ZEO server. Every test using it (``zcron``, ``populated``,
+    ``snapshot(uri)``...) runs on both; a test inherently about FileStorage
+    is marked ``@file_only``."""
+    if request.param == "zeo":
+        return request.getfixturevalue("zeo_storages").uri()
     return f"file://{tmp_path}/Data.fs"
+
+
+# For tests inherently about FileStorage (its lock, one process only).
+file_only = pytest.mark.parametrize("uri", ["file"], indirect=True)
 
 
 @pytest.fixture
@@ -894,10 +973,12 @@ class TestRun:
     def test_refused_when_it_would_not_run(self, zcron, uri, populated):
         before = snapshot(uri)
         assert "it is disabled" in zcron.bad("run", "off")
+        assert snapshot(uri) == before
         zcron("pause", "hello")
         zcron("crontab", "disable")
-        paused = snapshot(uri)
+        off = snapshot(uri)
         assert "the crontab of site 'default' is disabled" in zcron.bad("run", "hello")
+        assert snapshot(uri) == off
         zcron("crontab", "enable")
         paused = snapshot(uri)
         assert "it is paused" in zcron.bad("run", "hello")
@@ -1130,6 +1211,18 @@ BAD_INPUTS = [
     ("usage", ["add", "x"], "Missing option '--cron'"),
     ("run off", ["run", "off"], "it is disabled"),
     ("clear-logs unknown", ["clear-logs", "nope"], "no such cron"),
+    # every other verb once, so that each is checked on every storage
+    ("disable unknown", ["disable", "nope"], "no such cron"),
+    ("resume ambiguous", ["resume", "twin"], "2 crons have this name"),
+    ("show unknown", ["show", "nope"], "no such cron"),
+    ("next unknown", ["next", "nope"], "no such cron"),
+    ("logs limit", ["logs", "hello", "--limit", "0"], "not in the range"),
+    ("crontab missing site", ["crontab", "enable", "--site", "nope"], "no such site"),
+    ("dump missing site", ["dump", "--site", "nope"], "no such site"),
+    ("load missing file", ["load", "{gone}"], "does not exist"),
+    ("check missing site", ["check", "--site", "nope"], "no such site"),
+    ("site remove unknown", ["site", "remove", "nope"], "no such site"),
+    ("worker concurrency", ["worker", "--concurrency", "0"], "not in the range"),
 ]
 
 
@@ -1149,7 +1242,7 @@ class TestBadInput:
             "late": [cron(i) for i in range(99)] + [cron(99, periodicity="0 0 32 * *")],
             "number": 42,
         }
-        paths = {}
+        paths = {"gone": str(tmp_path / "gone.json")}
         for name, data in files.items():
             path = tmp_path / f"{name}.json"
             path.write_text(data if isinstance(data, str) else json.dumps(data))

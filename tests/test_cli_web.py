@@ -8,6 +8,9 @@ import urllib.request
 
 import pytest
 
+from test_cli import (Zcron, assert_one_error_line, cli_env, snapshot,  # noqa: F401
+                      uri, zeo_storages)
+
 ZCRON = os.path.join(os.path.dirname(sys.executable), "zcron")
 
 
@@ -62,12 +65,14 @@ class TestUser:
 
 
 class TestServe:
-    def test_serves_the_dashboard_over_zeo(self, tmp_path, ini, zeo_server):
+    """On a FileStorage and on a ZEO server (the ``uri`` fixture)."""
+
+    def test_serves_the_dashboard(self, tmp_path, ini, uri):
         from zcron.testing import free_port
         _zcron("user", "add", "alice", "--role", "manager", "--password", "pw",
                "--config", ini, cwd=tmp_path)
         port = free_port()
-        proc = subprocess.Popen([ZCRON, "--db", zeo_server.uri, "--config", ini, "serve",
+        proc = subprocess.Popen([ZCRON, "--db", uri, "--config", ini, "serve",
                                  "--port", str(port)], cwd=tmp_path,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
@@ -78,20 +83,25 @@ class TestServe:
             proc.wait(20)
         assert proc.returncode == 0
 
-    def test_without_users_is_bad_input(self, tmp_path, zeo_server):
-        result = _zcron("--db", zeo_server.uri, "serve", "--port", "0", cwd=tmp_path)
+    def test_without_users_is_bad_input(self, tmp_path, uri):
+        Zcron(uri)("site", "add", "default")
+        before = snapshot(uri)
+        result = _zcron("--db", uri, "serve", "--port", "0", cwd=tmp_path)
         assert result.returncode == 2 and "needs users" in result.stderr
+        assert_one_error_line(result.stderr)
+        assert snapshot(uri) == before
 
 
 class TestWorkerWeb:
-    def test_worker_serves_the_dashboard_on_a_filestorage(self, tmp_path, ini):
+    """On a FileStorage and on a ZEO server (the ``uri`` fixture)."""
+
+    def test_worker_serves_the_dashboard(self, tmp_path, ini, uri):
         from zcron.testing import free_port
         _zcron("user", "add", "alice", "--role", "manager", "--password", "pw",
                "--config", ini, cwd=tmp_path)
-        db = f"file://{tmp_path}/Data.fs"
-        assert _zcron("--db", db, "site", "add", "default", cwd=tmp_path).returncode == 0
+        assert _zcron("--db", uri, "site", "add", "default", cwd=tmp_path).returncode == 0
         port = free_port()
-        proc = subprocess.Popen([ZCRON, "--db", db, "--config", ini, "worker", "--web",
+        proc = subprocess.Popen([ZCRON, "--db", uri, "--config", ini, "worker", "--web",
                                  f"127.0.0.1:{port}"], cwd=tmp_path,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
@@ -103,13 +113,21 @@ class TestWorkerWeb:
         assert proc.returncode == 0
 
     @pytest.mark.parametrize("address", ["nonsense", "host:port"])
-    def test_bad_address(self, tmp_path, ini, address):
+    def test_bad_address(self, tmp_path, ini, uri, address):
         _zcron("user", "add", "alice", "--password", "pw", "--config", ini, cwd=tmp_path)
-        result = _zcron("--db", f"file://{tmp_path}/Data.fs", "--config", ini, "worker",
+        Zcron(uri)("site", "add", "default")
+        before = snapshot(uri)
+        result = _zcron("--db", uri, "--config", ini, "worker",
                         "--web", address, "--max-seconds", "1", cwd=tmp_path)
         assert result.returncode == 2 and "[HOST:]PORT" in result.stderr
+        assert_one_error_line(result.stderr)
+        assert snapshot(uri) == before
 
-    def test_no_users(self, tmp_path):
-        result = _zcron("--db", f"file://{tmp_path}/Data.fs", "worker", "--web", "0",
+    def test_no_users(self, tmp_path, uri):
+        Zcron(uri)("site", "add", "default")
+        before = snapshot(uri)
+        result = _zcron("--db", uri, "worker", "--web", "0",
                         "--max-seconds", "1", cwd=tmp_path)
         assert result.returncode == 2 and "needs users" in result.stderr
+        assert_one_error_line(result.stderr)
+        assert snapshot(uri) == before

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from test_cli import (ZCRON_SCRIPT, Zcron, assert_one_error_line, cli_env,  # noqa: F401
-                      host_package, snapshot, uri, zcron)
+                      file_only, host_package, snapshot, uri, zcron, zeo_storages)
 
 
 def environ(tmp_path, **extra):
@@ -130,6 +130,7 @@ class TestWorker:
 class TestReadOnlyFallback:
     """A FileStorage held by another process (here: by this test)."""
 
+    @file_only
     def test_reads_go_read_only_writes_are_refused(self, zcron, uri):
         from zcron.db import open_db
         zcron("site", "add", "default")
@@ -177,6 +178,7 @@ class TestConsoleScript:
         check = script("check", problems, env=process_env)
         assert check.returncode == 1 and "invalid missed '?'" in check.stdout
 
+    @file_only
     @pytest.mark.timeout(120)
     def test_second_worker_on_a_file_storage(self, uri, tmp_path, host_package,
                                              process_env):
@@ -218,19 +220,13 @@ class TestConsoleScript:
 
 # -- ZEO ---------------------------------------------------------------------------------
 
-@pytest.fixture
-def zeo(tmp_path):
-    from zcron.testing import ZEOServer
-    server = ZEOServer(tmp_path / "zeo").start()
-    yield server
-    server.stop()
-
-
 class TestZEO:
+    """Every test above runs on ZEO too; this one shares it between processes."""
 
     @pytest.mark.timeout(180)
-    def test_commands_against_zeo(self, zeo, tmp_path, host_package, process_env):
-        z = Zcron(zeo.uri)
+    @pytest.mark.parametrize("uri", ["zeo"], indirect=True)
+    def test_commands_against_zeo(self, uri, tmp_path, host_package, process_env):
+        z = Zcron(uri)
         z("site", "add", "default")
         uid = z("add", "hello", "--cron", "0 0 1 1 *", "--tz", "Europe/Zurich",
                 "--environ", environ(tmp_path)).stdout.strip()
@@ -243,7 +239,7 @@ class TestZEO:
         # a worker in another process, while this one keeps editing: ZEO is
         # shared by processes, unlike a FileStorage
         worker = subprocess.Popen(
-            [str(ZCRON_SCRIPT), "--db", zeo.uri, "--zcml", str(host_package.zcml),
+            [str(ZCRON_SCRIPT), "--db", uri, "--zcml", str(host_package.zcml),
              "worker", "--json", "--max-seconds", "60"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=process_env)
         try:
@@ -272,13 +268,13 @@ class TestZEO:
         assert z.json("crontab", "show", "--site", "copy")["queued"] == 0
         assert z("check").stdout.endswith("ok: 2 crons checked in site 'default'\n")
         # bad input: one line, exit 2, nothing written
-        before = snapshot(zeo.uri)
+        before = snapshot(uri)
         z.bad("add", "x", "--cron", "bad")
         z.bad("add", "x", "--cron", "@daily", "--tz", "Nowhere")
         z.bad("load", "-", input=dump)                      # duplicate uids
         z.bad("logs", "hello", "--status", "SOMETIMES")
         z.bad("remove", "nope")
-        assert snapshot(zeo.uri) == before
+        assert snapshot(uri) == before
         z("remove", "hello")
         z("site", "remove", "copy")
         assert [s["name"] for s in z.json("site", "list")] == ["default"]

@@ -12,103 +12,38 @@ setuptools releases pinned in base.cfg (as ``make buildout`` makes it),
 kept with buildout's eggs and downloads in the cache that
 tests/test_buildout.py uses too: ``$ZCRON_BUILDOUT_CACHE``, else
 ``$XDG_CACHE_HOME/zcron-buildout`` (``~/.cache/zcron-buildout``). Only
-the first run downloads.
+the first run downloads. The helpers for this are in
+tests/buildout_support.py.
 """
-import configparser
-import contextlib
-import fcntl
 import json
-import os
 import shutil
-import subprocess
-import sys
 import time
-import venv
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+import buildout_support
+from buildout_support import (BUILDOUT_TIMEOUT, COPY_IGNORE_PATTERNS, ROOT,
+                              run_buildout)
+
 HOSTAPP = ROOT / "examples" / "hostapp"
 CHECKOUT_FILES = ["setup.py", "setup.cfg", "README.rst", "CHANGES.rst", "base.cfg"]
 COPY_IGNORE = shutil.ignore_patterns(
-    "__pycache__", "*.pyc", "*.egg-info", ".pytest_cache",
+    *COPY_IGNORE_PATTERNS,
     # a buildout run in the example itself leaves these
     "bin", "parts", "develop-eggs", "eggs", "var", ".installed.cfg")
-BUILDOUT_WARNINGS = "ignore:Module zc was already imported:UserWarning"
-BUILDOUT_TIMEOUT = 600
 PART = "zcron"
-
-
-def cache_dir():
-    explicit = os.environ.get("ZCRON_BUILDOUT_CACHE")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "zcron-buildout"
-
-
-def pins():
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read(ROOT / "base.cfg", encoding="utf-8")
-    return parser["versions"]
 
 
 def clean_env(**extra):
     """No settings of this test run leak into buildout or the scripts:
     neither pytest's nor zcron's own (ZCRON_DB would override the part's
     database)."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("PYTEST_", "COV_CORE_", "VIRTUAL_ENV", "ZCRON_",
-                                  "HOSTAPP_"))
-           and key not in ("PYTHONPATH", "PYTHONHOME", "PYTHONWARNINGS")}
-    env["PYTHONWARNINGS"] = BUILDOUT_WARNINGS
-    env.update(extra)
-    return env
+    return buildout_support.clean_env(strip=("ZCRON_", "HOSTAPP_"), **extra)
 
 
 def run(cmd, cwd, timeout=120, env=None, check=True):
-    proc = subprocess.run(
-        [str(c) for c in cmd], cwd=cwd, env=env or clean_env(),
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, timeout=timeout)
-    if check:
-        assert proc.returncode == 0, (
-            f"{' '.join(map(str, cmd))} exited {proc.returncode} in {cwd}:\n"
-            f"{proc.stdout}\n{proc.stderr}")
-    return proc
-
-
-@contextlib.contextmanager
-def locked(cache):
-    """One user of the shared cache at a time (pytest-xdist, two checkouts)."""
-    cache.mkdir(parents=True, exist_ok=True)
-    with open(cache / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def bootstrap_buildout(cache, versions):
-    """The ``buildout`` script of a virtualenv with the pinned releases
-    (the same directory tests/test_buildout.py makes and shares)."""
-    home = cache / (
-        f"bootstrap-py{sys.version_info[0]}{sys.version_info[1]}"
-        f"-zc.buildout-{versions['zc.buildout']}-setuptools-{versions['setuptools']}")
-    if not (home / ".complete").exists():
-        shutil.rmtree(home, ignore_errors=True)
-        venv.EnvBuilder(with_pip=True).create(home)
-        python = home / "bin" / "python"
-        run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
-            cwd=cache, timeout=BUILDOUT_TIMEOUT)
-        run([python, "-m", "pip", "install", "--quiet",
-             f"zc.buildout=={versions['zc.buildout']}",
-             f"setuptools=={versions['setuptools']}"],
-            cwd=cache, timeout=BUILDOUT_TIMEOUT)
-        (home / ".complete").touch()
-    return home / "bin" / "buildout"
+    return buildout_support.run(cmd, cwd, timeout=timeout, env=env or clean_env(),
+                                check=check)
 
 
 @pytest.fixture(scope="module")
@@ -125,14 +60,8 @@ def hostapp(tmp_path_factory):
     directory = checkout / "examples" / "hostapp"
     shutil.copytree(HOSTAPP, directory, ignore=COPY_IGNORE)
 
-    cache = cache_dir()
     started = time.monotonic()
-    with locked(cache):
-        buildout = bootstrap_buildout(cache, pins())
-        proc = run([buildout, "-c", "buildout.cfg",
-                    f"buildout:eggs-directory={cache / 'eggs'}",
-                    f"buildout:download-cache={cache / 'downloads'}"],
-                   cwd=directory, timeout=BUILDOUT_TIMEOUT)
+    proc = run_buildout(directory, env=clean_env())
     log = proc.stdout + proc.stderr
     (directory / "buildout.log").write_text(
         log + f"\n(buildout took {time.monotonic() - started:.1f} s)\n")

@@ -57,6 +57,12 @@ class QueueManagerContract:
             assert q.pending("default", "a" * 32)[0].signature == "x"
             assert q.pending("other", "a" * 32) == []
             assert sorted(j.uid for j in q.site_pending("default")) == ["a" * 32] * 2
+            q.put(_job("c" * 32, T0, kind="manual"))
+            assert sorted(q.site_crons("default")) == ["a" * 32, "c" * 32]
+            assert list(q.site_crons("nowhere")) == []
+            assert q.pending("default", "c" * 32, "schedule") == []
+            assert [j.kind for j in q.pending("default", "c" * 32, "manual")] == ["manual"]
+            assert q.remove(_job("c" * 32, T0, kind="manual"))
             assert q.sites() == ["default", "other"]
             assert q.clear_site("default") == 2
             assert len(q) == 1 and q.sites() == ["other"]

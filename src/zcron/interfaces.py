@@ -209,11 +209,15 @@ class IQueueManager(Interface):
     def remove(job):
         """Remove a pending job; False if it was not pending."""
 
-    def pending(site, uid):
-        """The pending jobs of one cron, soonest first."""
+    def pending(site, uid, kind=None):
+        """The pending jobs of one cron (of one kind, if given), soonest
+        first."""
 
     def site_pending(site):
         """Every pending job of a site."""
+
+    def site_crons(site):
+        """Uids of the crons of a site having pending jobs, each once."""
 
     def clear_site(site):
         """Remove every pending job of a site; returns how many."""

@@ -64,7 +64,7 @@ class CronManager:
     def register_job(self, now=None):
         """Returns the number of queue changes (0 when already right)."""
         cron = self.cron
-        scheduled = [j for j in self._pending() if j.kind == SCHEDULE]
+        scheduled = self.queue.pending(self.site.name, cron.uid, SCHEDULE)
         if not wanted(cron):
             return self.remove_jobs()
         sig = signature(cron)
@@ -113,14 +113,14 @@ class CrontabManager:
         factories = {}
         jar = getattr(crontab, "_p_jar", None)
         for count, cron in enumerate(crontab, 1):
-            if jar is not None and count % 5000 == 0:
+            if jar is not None and count % 1000 == 0:
                 jar.cacheGC()        # 100,000 crons need not all stay in memory
             kind = providedBy(cron)
             if kind not in factories:
                 factories[kind] = cron_manager_factory(site, cron)
             changes += factories[kind](site, cron).register_job(now)
-        gone = {job.uid for job in queue_for(self.root).site_pending(site.name)
-                if job.uid not in crontab}
+        gone = [uid for uid in queue_for(self.root).site_crons(site.name)
+                if uid not in crontab]
         for uid in gone:
             changes += self._forget(uid)
         return changes

@@ -259,6 +259,13 @@ def resolve(crontab, ref):
                                "(give a uid or a unique name; see zcron list)") from None
 
 
+def get_cron(root, name, ref, write=False):
+    """(site, crontab, cron) of the cron ``ref`` names in the site ``name``;
+    with ``write``, refuse a read-only crontab."""
+    site, crontab = get_crontab(root, name, write=write)
+    return site, crontab, resolve(crontab, ref)
+
+
 EPILOG = """\b
 Examples:
   zcron --zcml myhost/configure.zcml site add default

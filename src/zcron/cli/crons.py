@@ -5,10 +5,10 @@ from datetime import datetime
 import click
 
 from zcron import clock
-from zcron.cli.app import cli, get_crontab, pass_app, resolve
-from zcron.cli.output import (NONE, echo_json, echo_table, first_line,
-                              format_duration, format_seconds, format_time,
-                              iso_time, note, table)
+from zcron.cli.app import cli, get_cron, get_crontab, pass_app
+from zcron.cli.output import (NONE, echo_json, echo_result, echo_table,
+                              first_line, format_duration, format_seconds,
+                              format_time, iso_time, note, table)
 from zcron.cli.params import (cron_argument, json_option, parse_environ,
                               parse_time, policy_options, pop_policies,
                               site_option, utc_option)
@@ -58,13 +58,6 @@ def summary(cron, queue, now, utc=False):
     return data
 
 
-def echo_cron_result(cron_data, as_json, text):
-    if as_json:
-        echo_json(cron_data)
-    else:
-        click.echo(text)
-
-
 def label(data):
     return f"{data['name']} ({data['uid']})"
 
@@ -72,8 +65,7 @@ def label(data):
 def _edit_cron(app, site, ref, verb, change):
     """Apply ``change(cron)`` to one cron and save it; returns its dump."""
     def work(root):
-        _, crontab = get_crontab(root, site, write=True)
-        cron = resolve(crontab, ref)
+        _, crontab, cron = get_cron(root, site, ref, write=True)
         change(cron)
         crontab.save_cron(cron)
         return cron.dump()
@@ -115,7 +107,7 @@ def add(app, name, expression, timezone, environ, inactive, site, as_json, **par
         return cron.dump()
 
     data = app.transact(work, note=f"zcron add {name} --site {site}")
-    echo_cron_result(data, as_json, data["uid"])
+    echo_result(data, as_json, data["uid"])
 
 
 @cli.command(epilog="""\b
@@ -145,7 +137,7 @@ def edit(app, ref, expression, timezone, environ, name, site, as_json, **params)
         raise click.UsageError("nothing to change: give at least one option")
     data = _edit_cron(app, site, ref, "edit", lambda cron: cron.edit(**changes))
     fields = ", ".join(sorted(changes))
-    echo_cron_result(data, as_json, f"edited {label(data)}: {fields}")
+    echo_result(data, as_json, f"edited {label(data)}: {fields}")
 
 
 # -- remove, switch, pause ------------------------------------------------------------------
@@ -162,21 +154,20 @@ def remove(app, ref, site, as_json):
     """Remove a cron, its logs and its queued jobs (--json prints its dump,
     which zcron load takes back)."""
     def work(root):
-        _, crontab = get_crontab(root, site, write=True)
-        cron = resolve(crontab, ref)
+        _, crontab, cron = get_cron(root, site, ref, write=True)
         data = cron.dump()
         crontab.remove_cron(cron.uid)
         crontab.save_cron(cron.uid)
         return data
 
     data = app.transact(work, note=f"zcron remove {ref} --site {site}")
-    echo_cron_result(data, as_json, f"removed {label(data)}")
+    echo_result(data, as_json, f"removed {label(data)}")
 
 
 def _switch(app, ref, site, as_json, activated):
     verb = "enable" if activated else "disable"
     data = _edit_cron(app, site, ref, verb, lambda cron: cron.edit(activated=activated))
-    echo_cron_result(data, as_json, f"{verb}d {label(data)}")
+    echo_result(data, as_json, f"{verb}d {label(data)}")
 
 
 @cli.command(epilog="""\b
@@ -236,7 +227,7 @@ def pause(app, ref, until, note, site, as_json):
     when = "resumed"
     if data["paused_until"] != FOREVER_ISO:
         when = format_time(datetime.fromisoformat(data["paused_until"]), data["timezone"])
-    echo_cron_result(data, as_json, f"paused {label(data)} until {when}")
+    echo_result(data, as_json, f"paused {label(data)} until {when}")
 
 
 @cli.command(epilog="""\b
@@ -250,7 +241,7 @@ Example:
 def resume(app, ref, site, as_json):
     """End a cron's pause: it runs again from its next fire time."""
     data = _edit_cron(app, site, ref, "resume", lambda cron: cron.resume())
-    echo_cron_result(data, as_json, f"resumed {label(data)}")
+    echo_result(data, as_json, f"resumed {label(data)}")
 
 
 # -- run now ------------------------------------------------------------------------------
@@ -270,8 +261,7 @@ def run(app, ref, site, as_json):
     from zcron.sync import wanted
 
     def work(root):
-        site_obj, crontab = get_crontab(root, site)
-        cron = resolve(crontab, ref)
+        site_obj, crontab, cron = get_cron(root, site, ref)
         now = clock.now()
         if not crontab.activated:
             raise InvalidInput("cron", ref, f"the crontab of site {site!r} is "
@@ -287,11 +277,9 @@ def run(app, ref, site, as_json):
                 "due": iso_time(job.due, cron.timezone), "timezone": cron.timezone}
 
     data = app.transact(work, note=f"zcron run {ref} --site {site}")
-    if as_json:
-        echo_json(data)
-    else:
-        due = format_time(datetime.fromisoformat(data["due"]), data["timezone"])
-        click.echo(f"queued a run of {label(data)} due now ({due}); a worker will run it")
+    due = format_time(datetime.fromisoformat(data["due"]), data["timezone"])
+    echo_result(data, as_json,
+                f"queued a run of {label(data)} due now ({due}); a worker will run it")
 
 
 # -- list and show --------------------------------------------------------------------------
@@ -367,8 +355,7 @@ def show(app, ref, site, utc, as_json):
     from zcron.sync import next_runs, wanted
 
     def work(root):
-        _, crontab = get_crontab(root, site)
-        cron = resolve(crontab, ref)
+        _, crontab, cron = get_cron(root, site, ref)
         now = clock.now()
         data = cron.dump()
         data.update(
@@ -486,8 +473,7 @@ def next_(app, ref, expression, timezone, after, count, site, utc, as_json):
         from zcron.sync import next_runs, wanted
 
         def work(root):
-            _, crontab = get_crontab(root, site)
-            cron = resolve(crontab, ref)
+            _, _, cron = get_cron(root, site, ref)
             start = clock.now() if after is None else parse_time(after, "after",
                                                                   cron.timezone)
             return cron.timezone, next_runs(cron, start, count), wanted(cron)

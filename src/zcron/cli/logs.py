@@ -1,9 +1,9 @@
 """A cron's log: read it, clear it."""
 import click
 
-from zcron.cli.app import cli, get_crontab, pass_app, resolve
-from zcron.cli.output import (echo_json, echo_table, first_line, format_duration,
-                              format_time)
+from zcron.cli.app import cli, get_cron, pass_app
+from zcron.cli.output import (echo_json, echo_result, echo_table, first_line,
+                              format_duration, format_time)
 from zcron.cli.params import cron_argument, json_option, site_option, utc_option
 
 
@@ -31,8 +31,7 @@ def logs(app, ref, limit, status, with_traceback, site, utc, as_json):
     wanted = None if status is None else check_status(status)
 
     def work(root):
-        _, crontab = get_crontab(root, site)
-        cron = resolve(crontab, ref)
+        _, _, cron = get_cron(root, site, ref)
         entries = [log for log in cron.logs if wanted is None or log.status == wanted]
         return cron.timezone, [log.dump() for log in entries[:limit]]
 
@@ -74,14 +73,11 @@ def clear_logs(app, ref, site, as_json):
     """Forget a cron's log entries (works on read-only crontabs too: logs
     are kept in the database)."""
     def work(root):
-        _, crontab = get_crontab(root, site)
-        cron = resolve(crontab, ref)
+        _, _, cron = get_cron(root, site, ref)
         count = len(cron.logs)
         cron.clear_logs()
         return {"uid": cron.uid, "name": cron.name, "cleared": count}
 
     data = app.transact(work, note=f"zcron clear-logs {ref} --site {site}")
-    if as_json:
-        echo_json(data)
-    else:
-        click.echo(f"cleared {data['cleared']} log entries of {data['name']} ({data['uid']})")
+    echo_result(data, as_json,
+                f"cleared {data['cleared']} log entries of {data['name']} ({data['uid']})")

@@ -91,6 +91,14 @@ def echo_json(data):
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def echo_result(data, as_json, text):
+    """A command's result: ``data`` as JSON with ``--json``, else ``text``."""
+    if as_json:
+        echo_json(data)
+    else:
+        click.echo(text)
+
+
 def table(headers, rows):
     """Left-aligned columns separated by two spaces; the last one is not
     padded, so long messages do not widen the others."""

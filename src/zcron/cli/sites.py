@@ -6,7 +6,7 @@ from zope.component import getGlobalSiteManager, queryAdapter
 from zope.event import notify
 
 from zcron.cli.app import cli, get_crontab, get_site, pass_app
-from zcron.cli.output import echo_json, echo_table
+from zcron.cli.output import echo_json, echo_result, echo_table
 from zcron.cli.params import json_option, site_option
 from zcron.exceptions import InvalidInput
 
@@ -92,11 +92,8 @@ def site_add(app, name, registry, path, as_json):
         return site_info(new)
 
     info = app.transact(work, note=f"zcron site add {name}")
-    if as_json:
-        echo_json(info)
-    else:
-        click.echo(f"added site {info['name']!r} (registry {info['registry']}: "
-                   f"{describe_site(info)})")
+    echo_result(info, as_json, f"added site {info['name']!r} (registry "
+                               f"{info['registry']}: {describe_site(info)})")
 
 
 @site.command("list", epilog="""\b
@@ -152,11 +149,9 @@ def site_remove(app, name, as_json):
         return {"removed": name, "crons": crons, "jobs": jobs}
 
     result = app.transact(work, note=f"zcron site remove {name}")
-    if as_json:
-        echo_json(result)
-    else:
-        crons = "?" if result["crons"] is None else result["crons"]
-        click.echo(f"removed site {name!r} ({crons} crons, {result['jobs']} queued jobs)")
+    crons = "?" if result["crons"] is None else result["crons"]
+    echo_result(result, as_json,
+                f"removed site {name!r} ({crons} crons, {result['jobs']} queued jobs)")
 
 
 # -- the crontab as a whole ---------------------------------------------------------
@@ -217,11 +212,8 @@ def _switch(app, site, as_json, activated):
         return crontab_info(root, site_obj, tab)
 
     info = app.transact(work, note=f"zcron crontab {verb} --site {site}")
-    if as_json:
-        echo_json(info)
-    else:
-        click.echo(f"{verb}d the crontab of site {site!r} ({info['crons']} crons, "
-                   f"{info['queued']} jobs queued)")
+    echo_result(info, as_json, f"{verb}d the crontab of site {site!r} "
+                               f"({info['crons']} crons, {info['queued']} jobs queued)")
 
 
 @crontab.command("enable", epilog="""\b

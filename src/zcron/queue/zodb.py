@@ -52,12 +52,14 @@ def _pending_key(job):
 
 
 def _index_key(job):
-    return (f"{job.site}\x00{job.uid}\x00{job.due_us}\x00{job.fire_us}"
-            f"\x00{job.kind}\x00{job.attempt}")
+    """Cron, then kind: a cron's scheduled job is found without reading
+    its other (manual, retry) jobs."""
+    return (f"{job.site}\x00{job.uid}\x00{job.kind}\x00{job.due_us}\x00{job.fire_us}"
+            f"\x00{job.attempt}")
 
 
 def _job_from_index(key, signature=None):
-    site, uid, due_us, fire_us, kind, attempt = key.split("\x00")
+    site, uid, kind, due_us, fire_us, attempt = key.split("\x00")
     return Job(site, uid, int(fire_us), int(due_us), kind, int(attempt), signature)
 
 
@@ -67,9 +69,20 @@ def _job_from_pending(key, signature=None):
     return Job(site, uid, int(fire_us), due_us, kind, int(attempt), signature)
 
 
-def _cron_range(site, uid=None):
-    prefix = f"{site}\x00" if uid is None else f"{site}\x00{uid}\x00"
+def _cron_range(site, uid=None, kind=None):
+    prefix = f"{site}\x00"
+    if uid is not None:
+        prefix += f"{uid}\x00" + ("" if kind is None else f"{kind}\x00")
     return {"min": prefix, "max": prefix + "\uffff", "excludemax": True}
+
+
+def _min_key(tree, low, high):
+    """The smallest key of ``tree`` in [low, high), or None."""
+    try:
+        key = tree.minKey(low)
+    except ValueError:
+        return None
+    return key if key < high else None
 
 
 @adapter(ZcronRoot)
@@ -106,20 +119,31 @@ class ZODBQueueManager:
         shard.size.change(-1)
         return True
 
-    def pending(self, site, uid):
+    def pending(self, site, uid, kind=None):
         shard = self._shard(site, uid)
-        jobs = [_job_from_index(k) for k in shard.by_cron.keys(**_cron_range(site, uid))]
+        keys = shard.by_cron.keys(**_cron_range(site, uid, kind))
+        jobs = [_job_from_index(key) for key in keys]
         for job in jobs:
             job.signature = shard.pending.get(_pending_key(job))
         return sorted(jobs, key=lambda j: j.key)
 
     def site_pending(self, site):
-        """(uid, Job) of every pending job of a site, by uid."""
         for shard in self.data.shards:
             for key in shard.by_cron.keys(**_cron_range(site)):
                 job = _job_from_index(key)
                 job.signature = shard.pending.get(_pending_key(job))
                 yield job
+
+    def site_crons(self, site):
+        """Uids of a site's crons having pending jobs, each once: skips
+        over a cron's jobs instead of reading them all."""
+        for shard in self.data.shards:
+            bounds = _cron_range(site)
+            key = _min_key(shard.by_cron, bounds["min"], bounds["max"])
+            while key is not None:
+                uid = key.split("\x00", 2)[1]
+                yield uid
+                key = _min_key(shard.by_cron, f"{site}\x00{uid}\x01", bounds["max"])
 
     def clear_site(self, site):
         removed = 0

@@ -188,41 +188,39 @@ def edit_form(request):
     return render_form(request, site, crontab, cron, form_values(cron), {})
 
 
-def _invalid(request, site, crontab, cron, shown, errors):
-    request.response.status = 422
-    return render_form(request, site, crontab, cron, shown, errors)
+def save_form(request, site, crontab, cron):
+    """Add the posted cron (``cron`` None) or change ``cron`` to it, then
+    back to the crontab; a form with errors is shown again (422)."""
+    refused = refuse_read_only(request, site, crontab)
+    if refused is not None:
+        return refused
+    values, errors, shown = parse_form(request.POST)
+    if errors:
+        request.response.status = 422
+        return render_form(request, site, crontab, cron, shown, errors)
+    if cron is None:
+        cron = crontab.add_cron(Cron(**values))
+        done = "added"
+    else:
+        cron.edit(**values)
+        done = "saved"
+    crontab.save_cron(cron)
+    request.session.flash(f"{cron.name} is {done}.", "info")
+    return HTTPSeeOther(request.route_url("site", site=site.name))
 
 
 @view_config(route_name="cron_add", permission=MANAGE, request_method="POST",
              renderer="templates/cron_form.pt")
 def add(request):
     root, site, crontab = get_site(request)
-    refused = refuse_read_only(request, site, crontab)
-    if refused is not None:
-        return refused
-    values, errors, shown = parse_form(request.POST)
-    if errors:
-        return _invalid(request, site, crontab, None, shown, errors)
-    cron = crontab.add_cron(Cron(**values))
-    crontab.save_cron(cron)
-    request.session.flash(f"{cron.name} is added.", "info")
-    return HTTPSeeOther(request.route_url("site", site=site.name))
+    return save_form(request, site, crontab, None)
 
 
 @view_config(route_name="cron_edit", permission=MANAGE, request_method="POST",
              renderer="templates/cron_form.pt")
 def edit(request):
     root, site, crontab, cron = get_cron(request)
-    refused = refuse_read_only(request, site, crontab)
-    if refused is not None:
-        return refused
-    values, errors, shown = parse_form(request.POST)
-    if errors:
-        return _invalid(request, site, crontab, cron, shown, errors)
-    cron.edit(**values)
-    crontab.save_cron(cron)
-    request.session.flash(f"{cron.name} is saved.", "info")
-    return HTTPSeeOther(request.route_url("site", site=site.name))
+    return save_form(request, site, crontab, cron)
 
 
 @view_config(route_name="validate", permission=VIEW, request_method="GET",
