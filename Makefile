@@ -53,20 +53,30 @@ $(VENV)/.installed-%: $(PROJECT_FILES) | $(VENV_PYTHON)
 
 # --- Debian packages the tests need ---------------------------------------
 
-# Chromium, for the browser tests (Playwright drives /usr/bin/chromium).
+# Chromium, for the browser tests (Playwright drives /usr/bin/chromium);
+# PostgreSQL's server, for the postgres:// (RelStorage) tests, which start
+# a throw-away cluster with its initdb and pg_ctl.
 system-deps:
-	@if command -v chromium >/dev/null 2>&1; then \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if ! command -v initdb >/dev/null 2>&1 \
+	        && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	    missing="$$missing postgresql"; \
+	fi; \
+	if [ -z "$$missing" ]; then \
 	    : ; \
 	elif [ "$$(id -u)" != 0 ]; then \
-	    echo "note: chromium is not installed and this is not root, so it is not installed now;"; \
-	    echo "      the browser tests need it: sudo apt-get install chromium"; \
+	    echo "note:$$missing not installed and this is not root, so not installed now;"; \
+	    echo "      the browser tests need chromium, the PostgreSQL tests postgresql:"; \
+	    echo "      sudo apt-get install$$missing"; \
 	elif ! command -v apt-get >/dev/null 2>&1; then \
-	    echo "note: chromium is not installed and there is no apt-get here; the browser tests need it"; \
+	    echo "note:$$missing not installed and there is no apt-get here;"; \
+	    echo "      the browser tests need chromium, the PostgreSQL tests postgresql"; \
 	else \
-	    echo "Installing chromium (Debian package) for the browser tests ..."; \
+	    echo "Installing$$missing (Debian packages) for the tests ..."; \
 	    export DEBIAN_FRONTEND=noninteractive; \
-	    apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null \
-	    && echo "Installed $$(chromium --version 2>/dev/null || echo chromium)"; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+	    && echo "Installed$$missing"; \
 	fi
 
 # --- tasks ----------------------------------------------------------------

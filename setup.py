@@ -5,7 +5,10 @@ with open("README.rst", encoding="utf-8") as f:
 
 EXTRAS = {
     "zeo": ["ZEO >= 6"],
-    "postgresql": ["RelStorage[postgresql] >= 4", "psycopg2-binary"],
+    # Not RelStorage[postgresql]: that adds psycopg2, which has no Linux
+    # wheel (a C build needing libpq-dev) and clobbers psycopg2-binary's
+    # files; psycopg2-binary is the same `psycopg2` module, prebuilt.
+    "postgresql": ["RelStorage >= 4", "psycopg2-binary"],
     "web": [
         "pyramid >= 2",
         "pyramid_chameleon",
@@ -15,7 +18,7 @@ EXTRAS = {
     "bench": ["APScheduler >= 3.10, < 4", "SQLAlchemy", "psutil"],
 }
 EXTRAS["test"] = sorted(set(
-    EXTRAS["zeo"] + EXTRAS["web"] + [
+    EXTRAS["zeo"] + EXTRAS["postgresql"] + EXTRAS["web"] + [
         "pytest >= 8",
         "pytest-cov",
         "pytest-timeout",

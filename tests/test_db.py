@@ -151,7 +151,6 @@ class TestOpenDB:
 
     @pytest.mark.parametrize("uri,needle", [
         ("foo://bar", "unknown scheme 'foo'"),
-        ("postgres://user@host/db", "zcron[postgresql]"),
         ("memory://?bogus=1", "Unrecognized database keyword(s): bogus"),
         ("zeo://127.0.0.1:notaport", "notaport"),
         ("file://?x=1", "no file path"),
@@ -162,6 +161,17 @@ class TestOpenDB:
             self._callFUT(uri)
         assert isinstance(info.value, InvalidInput)
         assert info.value.field == "database URI" and needle in str(info.value)
+
+    def test_postgres_without_relstorage(self, monkeypatch):
+        # RelStorage is in the test extra: hide its resolver
+        import zodburi
+        from zcron.exceptions import InvalidURI
+
+        def no_resolver(uri):
+            raise zodburi.NoResolverForScheme(uri)
+        monkeypatch.setattr(zodburi, "resolve_uri", no_resolver)
+        with pytest.raises(InvalidURI, match=r"zcron\[postgresql\]"):
+            self._callFUT("postgres://user@host:5432/db")
 
     def test_not_a_filestorage(self, tmp_path):
         from zcron.exceptions import InvalidURI

@@ -81,14 +81,14 @@ class QueueManagerContract:
             q = self._queue(s)
             job = _job()
             q.put(job)
-            claim = q.claim(job, "w1", T0)
+            claim = q.claim(job, "w1", T0, "e" * 32, ["a note"])
             assert claim.worker_id == "w1" and claim.job == job
+            assert claim.execution_id == "e" * 32 and claim.notes == ("a note",)
             assert q.pending(job.site, job.uid) == [] and len(q) == 0
-            assert q.get_claim(job) is claim
+            s.tm.commit()
+            assert q.get_claim(job) == claim
             assert q.claimed() == [claim] and q.claimed("default", job.uid) == [claim]
             assert q.running("default", job.uid) == [claim]
-            claim.done = True
-            assert q.running("default", job.uid) == []
             q.complete(job)
             assert q.get_claim(job) is None and q.claimed() == []
 
@@ -158,6 +158,18 @@ class QueueManagerContract:
             s2.tm.abort()
             s2.tm.begin()
             assert self._queue(s2).get_claim(job).worker_id == "w1"
+
+    def test_a_run_has_ended_when_its_log_entry_exists(self):
+        from zcron.model import Cron, Log
+        from zcron.queue.base import still_running
+        cron = Cron("job", "* * * * *")
+        with self.open_session() as s:
+            q = self._queue(s)
+            ended, going = _job("a" * 32), _job("b" * 32)
+            claims = [q.claim(ended, "w", T0, "1" * 32), q.claim(going, "w", T0, "2" * 32)]
+            cron.add_log(Log(T0, "OK", execution_id="1" * 32))
+            assert still_running(cron, claims) == claims[1:]
+            assert still_running(cron, []) == []
 
     def test_claims_of_different_jobs_commit_concurrently(self):
         with self.open_session() as s:

@@ -178,15 +178,38 @@ class TestServerRestart:
         notify(ServerRestartEvent(None, session.root))
         assert raw.uid in {j.uid for j in _pending(session)}
 
+    def test_restart_skips_crontabs_unchanged_since_the_last_one(self, session, crontab):
+        from zope.event import notify
+        from zcron.components import marker_for, queue_for
+        from zcron.events import ServerRestartEvent
+        cron = crontab.add_cron(_cron("a"))
+        crontab.save()
+        session.tm.commit()
+        notify(ServerRestartEvent(None, session.root))
+        session.tm.commit()
+        assert marker_for(session.root).stamp("default") == crontab._p_serial
+        queue_for(session.root).remove(_pending(session, cron.uid)[0])
+        session.tm.commit()
+        notify(ServerRestartEvent(None, session.root))     # unchanged: skipped
+        assert _pending(session, cron.uid) == []
+        crontab.activated = True                             # the crontab is written
+        session.tm.commit()
+        notify(ServerRestartEvent(None, session.root))
+        assert len(_pending(session, cron.uid)) == 1
+
     def test_restart_forgets_removed_sites(self, session, crontab):
         from zope.event import notify
         from zcron.components import marker_for
         from zcron.events import ServerRestartEvent
         crontab.add_cron(_cron())
         crontab.save()
+        session.tm.commit()
+        notify(ServerRestartEvent(None, session.root))
+        assert marker_for(session.root).stamp("default") is not None
         session.root.remove_site("default")
         notify(ServerRestartEvent(None, session.root))
         assert _pending(session) == [] and marker_for(session.root).sites() == []
+        assert marker_for(session.root).stamp("default") is None
 
     def test_concurrent_restarts_over_zeo(self, zeo_server, zca, fake_clock):
         """Several workers firing ServerRestart at once: one job per cron."""

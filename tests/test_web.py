@@ -801,8 +801,10 @@ class TestPages:
                                 ("b" * 32, "gone:9:zz")]:
                 job = Job("default", uid, to_us(NOW), to_us(NOW))
                 q.put(job)
-                claim = q.claim(job, worker, NOW)
-            claim.done = True
+                claim = q.claim(job, worker, NOW, uid[:1] * 32)
+            # the run of the last claim ended: its log entry is there
+            load_crontab(root.get_site("default")).get("b" * 32).add_log(
+                Log(NOW, "OK", execution_id="b" * 32))
             job = Job("nosite", "d" * 32, to_us(NOW), to_us(NOW), attempt=2, kind="retry")
             q.put(job)
             q.claim(job, "host:1:aa", NOW)
@@ -816,6 +818,8 @@ class TestPages:
         two = re.search(r'data-worker="host:2:bb">(.*?)</section>', page, re.S).group(1)
         assert "lease expired" in two and "Holds no run." in two
         assert "gone:9:zz" in page and "unregistered" in page and "report" in page
+        orphan = page[page.index("gone:9:zz"):]
+        assert "<td>done</td>" in orphan
         assert "Held runs" in page and "default / hello" in page
         assert "ro / " + "e" * 32 in page
 

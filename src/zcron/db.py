@@ -1,5 +1,6 @@
 """Open a ZODB database from a URI and find zcron's root container in it."""
 import os
+from urllib.parse import urlsplit
 
 import transaction
 import zodburi
@@ -42,6 +43,8 @@ def open_db(uri=None, create_dirs=True, **db_options):
     except Exception as e:
         # KeyError and ValueError carry their message as their first arg
         raise InvalidURI(uri, str(e.args[0]) if e.args else type(e).__name__) from None
+    if uri.startswith("postgres://"):
+        _check_postgres_uri(uri)
     if uri.startswith("file://") and create_dirs:
         directory = os.path.dirname(uri[len("file://"):].partition("?")[0])
         os.makedirs(directory, exist_ok=True)
@@ -61,6 +64,21 @@ def open_db(uri=None, create_dirs=True, **db_options):
     return db
 
 
+POSTGRES_FORM = "postgres://user[:password]@host:port/dbname[?options]"
+
+
+def _check_postgres_uri(uri):
+    """RelStorage's resolver writes every part of the URI into the libpq DSN,
+    a missing one as the string 'None' (user 'None', port 'None'): a URI
+    without them would fail as an unreachable server instead of bad input."""
+    parts = urlsplit("http://" + uri[len("postgres://"):])
+    missing = [name for name, value in (
+        ("user", parts.username), ("host", parts.hostname),
+        ("port", parts.port), ("dbname", parts.path.strip("/"))) if not value]
+    if missing:
+        raise InvalidURI(uri, f"no {', '.join(missing)}: the form is {POSTGRES_FORM}")
+
+
 def _storage_error(uri, error):
     if isinstance(error, LockError):
         return DatabaseLocked(
@@ -70,7 +88,8 @@ def _storage_error(uri, error):
     name = type(error).__name__
     if not uri.startswith("file://") and (
             isinstance(error, OSError) or name in ("ClientDisconnected", "OperationalError")):
-        return DatabaseUnavailable(f"cannot reach the database at {uri} ({name}: {error})")
+        detail = " ".join(str(error).split())    # libpq's messages span lines
+        return DatabaseUnavailable(f"cannot reach the database at {uri} ({name}: {detail})")
     return InvalidURI(uri, f"cannot open it ({name}: {error})")
 
 

@@ -235,9 +235,9 @@ class IQueueManager(Interface):
     def sites():
         """Names of sites having pending or claimed jobs."""
 
-    def claim(job, worker, now):
+    def claim(job, worker, now, execution_id=None, notes=()):
         """Take ``job`` out of the pending jobs and return its new claim
-        (see ``Claim``) for worker id ``worker``."""
+        (see ``zcron.queue.Claim``) for worker id ``worker``."""
 
     def get_claim(job):
         """The claim of ``job``, or None."""
@@ -249,7 +249,8 @@ class IQueueManager(Interface):
         """Claims, optionally of one site or one cron."""
 
     def running(site, uid):
-        """Claims of one cron whose run has not ended."""
+        """Claims of one cron not completed yet (a run that ended but whose
+        claim is not completed is known by its log entry)."""
 
     def hold(job):
         """Keep ``job`` until its cron's running job ends (overlap policy
@@ -311,6 +312,13 @@ class IQueueMarker(Interface):
 
     def unmark(site):
         """Forget a site."""
+
+    def stamp(site):
+        """The stamp recorded by ``set_stamp`` for a site, or None."""
+
+    def set_stamp(site, stamp):
+        """Record what a site's crontab was like (an opaque value) when its
+        jobs were last re-registered, so a restart can skip it unchanged."""
 
     def sites():
         """Names of marked sites, sorted."""

@@ -40,7 +40,7 @@ def schedule_after(cron, after):
     if fire is None:
         return None
     fire_us = to_us(fire)
-    due_us = fire_us + int(cron.jitter_offset() * 1_000_000)
+    due_us = fire_us + round(cron.jitter_offset() * 1_000_000)
     return Job(cron.__parent__.site, cron.uid, fire_us, due_us, SCHEDULE,
                signature=signature(cron))
 
@@ -156,7 +156,23 @@ def on_server_restart(event):
             queue_for(root).clear_site(name)
             marker.unmark(name)
             continue
-        crontab_manager(site, load_crontab(site)).synchronize()
+        crontab = load_crontab(site)
+        stamp = sync_stamp(crontab)
+        if stamp is not None and marker.stamp(name) == stamp:
+            continue         # synchronised as it is now: 100,000 crons need no re-reading
+        crontab_manager(site, crontab).synchronize()
+        if stamp is not None:
+            marker.set_stamp(name, stamp)
+
+
+def sync_stamp(crontab):
+    """What a stored crontab looked like when last synchronised at a
+    restart: its record's serial, which adding a cron or switching the
+    crontab changes (cron edits are synchronised when saved). None for a
+    crontab not stored as such (the json registry's) or changed now."""
+    if getattr(crontab, "_p_jar", None) is None or crontab._p_changed:
+        return None
+    return crontab._p_serial
 
 
 def next_runs(cron, after, n):

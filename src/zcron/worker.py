@@ -2,14 +2,14 @@
 
 One dispatcher thread claims jobs (one transaction per batch) and a pool
 of threads runs them, each thread with its own ZODB connection. A run's
-transaction holds the runner's own writes, the log entry and the claim's
-"done" mark: one outcome. The dispatcher then clears finished claims,
-queues retries and released overlap runs, renews the worker's lease and
-reaps the claims of workers whose lease ran out.
+transaction holds the runner's own writes, its log entry (whose execution
+id marks the run as ended) and any retry: one outcome. The dispatcher then
+clears finished claims, queues released overlap runs, renews the worker's
+lease and reaps the claims of workers whose lease ran out.
 """
+import heapq
 import logging
 import os
-import heapq
 import queue as stdqueue
 import random
 import socket
@@ -31,7 +31,7 @@ from zcron.exceptions import NotFound
 from zcron.interfaces import FAILURE, NOTRUN, OK, WARN
 from zcron.model.log import Log, new_execution_id
 from zcron.policies import plan, window_start
-from zcron.queue.base import QUEUED, RETRY, Job, WorkerInfo, to_us
+from zcron.queue.base import QUEUED, RETRY, Job, WorkerInfo, still_running, to_us
 from zcron.sync import wanted
 
 logger = logging.getLogger("zcron.worker")
@@ -50,11 +50,13 @@ LOOKAHEAD = timedelta(seconds=0.1)
 QUICK_RUN = 0.01
 
 
-def retry_time(cron, job, status):
-    """When a FAILURE is retried (backoff doubling each attempt), or None."""
+def queue_retry(queue, cron, job, status):
+    """Queue the retry of a FAILURE, backoff doubling at each attempt."""
     if status != FAILURE or job.attempt >= cron.retries:
-        return None
-    return clock.now() + timedelta(seconds=cron.retry_backoff * 2 ** job.attempt)
+        return
+    due = clock.now() + timedelta(seconds=cron.retry_backoff * 2 ** job.attempt)
+    queue.put(Job(job.site, job.uid, job.fire_us, to_us(due), RETRY, job.attempt + 1))
+
 
 
 def new_worker_id():
@@ -327,12 +329,8 @@ class Worker:
         self._on_commit.append(forget)
 
     def _complete(self, q, job):
-        """Forget a finished claim; queue its retry and any held run."""
-        claim = q.get_claim(job)
+        """Forget a finished claim; queue the cron's held run, if any."""
         q.complete(job)
-        if claim is not None and claim.retry_at is not None:
-            q.put(Job(job.site, job.uid, job.fire_us, to_us(claim.retry_at), RETRY,
-                      job.attempt + 1))
         if not q.running(job.site, job.uid):
             held = q.release_held(job.site, job.uid)
             if held is not None:
@@ -354,7 +352,9 @@ class Worker:
                                                     and cron.paused_until > now):
                 q.remove(job)
                 continue
-            running = q.running(job.site, job.uid)
+            running = still_running(cron, q.running(job.site, job.uid))
+            if running and job.due > now:
+                continue      # claimed ahead of time: decide on overlap when due
             decision = plan(cron, job, now, running)
             if decision.wait:
                 waiting = True
@@ -378,9 +378,7 @@ class Worker:
                     self.stats.count(NOTRUN)
                     events.append(FinishedCronJobEvent(cron, site, job, log))
                 continue
-            claim = q.claim(run_job, self.id, now)
-            claim.execution_id = new_execution_id()
-            claim.notes = list(decision.notes)
+            q.claim(run_job, self.id, now, new_execution_id(), decision.notes)
             claimed.append(run_job)
         return claimed, waiting
 
@@ -409,10 +407,10 @@ class Worker:
             if owner == self.id or (owner in workers and owner not in lost):
                 continue
             job = claim.job
-            if claim.done:
-                self._complete(q, job)
-                continue
             cron = self._find_cron(root, crontabs, job)
+            if cron is not None and not still_running(cron, [claim]):
+                self._complete(q, job)      # it ended; only its claim was left
+                continue
             q.complete(job)
             if cron is not None and cron.retry_interrupted:
                 q.put(job.replace(kind=RETRY, due_us=to_us(now)))
@@ -498,7 +496,8 @@ class Worker:
                 if time.monotonic() - started >= GROUP_WINDOW or len(group) >= GROUP_MAX:
                     break
                 job = self._take()
-            group = [(job, found and self._write_outcome(job, found[0], found[2], outcome))
+            group = [(job, found and self._write_outcome(session, job, found[0], found[2],
+                                                         outcome))
                      for job, found, outcome in group]
             try:
                 tm.commit()
@@ -518,12 +517,11 @@ class Worker:
         """(claim, site, cron) of a claimed job, or None when there is
         nothing to run (reaped meanwhile, or the cron is gone)."""
         claim = queue_for(root).get_claim(job)
-        if claim is None or claim.worker_id != self.id or claim.done:
+        if claim is None or claim.worker_id != self.id:
             return None        # reaped meanwhile: another worker accounted for it
         cron = self._find_cron(root, {}, job)
-        if cron is None:
-            claim.done = True
-            return None
+        if cron is None or not still_running(cron, [claim]):
+            return None        # gone, or already recorded
         return claim, root.sites[job.site], cron
 
     def _invoke(self, session, job, claim, site, cron):
@@ -536,14 +534,14 @@ class Worker:
             self._quick = outcome.duration < QUICK_RUN
         return outcome
 
-    def _write_outcome(self, job, claim, cron, outcome):
-        """The log entry and the claim's end, in the run's transaction."""
+    def _write_outcome(self, session, job, claim, cron, outcome):
+        """The log entry (which marks the run as ended) and any retry, in
+        the run's transaction."""
         log = Log(clock.now(), outcome.status, list(claim.notes) + outcome.messages,
                   fire_time=job.fire_time, duration=outcome.duration,
                   execution_id=claim.execution_id, traceback=outcome.traceback)
         cron.add_log(log)
-        claim.done = True
-        claim.retry_at = retry_time(cron, job, outcome.status)
+        queue_retry(queue_for(session.root), cron, job, outcome.status)
         return log
 
     def _execute(self, session, job):
@@ -561,7 +559,7 @@ class Worker:
             outcome = self._invoke(session, job, claim, site, cron)
             if outcome.abandoned:
                 return self._log_timeout(job, claim.execution_id, outcome.duration)
-            log = self._write_outcome(job, claim, cron, outcome)
+            log = self._write_outcome(session, job, claim, cron, outcome)
             try:
                 tm.commit()
             except ConflictError as e:
@@ -652,13 +650,9 @@ class Worker:
             root = session.root
             cron = self._find_cron(root, {}, job)
             log = Log(clock.now(), status, messages, fire_time=job.fire_time, **fields)
-            claim = queue_for(root).get_claim(job)
-            if claim is not None:
-                claim.done = True
             if cron is not None:
                 cron.add_log(log)
-                if claim is not None:
-                    claim.retry_at = retry_time(cron, job, status)
+                queue_retry(queue_for(root), cron, job, status)
             try:
                 tm.commit()
                 return log

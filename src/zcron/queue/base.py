@@ -90,22 +90,44 @@ class Job:
                 f"fire={self.fire_time.isoformat()} attempt={self.attempt}>")
 
 
-class Claim(Persistent):
-    """A running job. The worker running it writes only this record (never
-    shared BTrees), so a run's commit does not conflict with other runs;
-    the claiming worker's dispatcher later clears finished claims."""
+class Claim:
+    """A claimed job: who runs it, since when, under which execution id.
 
-    def __init__(self, job, worker_id, claimed_at):
+    A plain value kept in its shard's claims BTree, written once when the
+    job is claimed and removed when its outcome is recorded: a run's own
+    transaction never writes it, so runs do not conflict over claims. A run
+    is known to have ended by its log entry carrying the execution id.
+    """
+
+    __slots__ = ("job", "worker_id", "claimed_at", "execution_id", "notes")
+
+    def __init__(self, job, worker_id, claimed_at, execution_id=None, notes=()):
         self.job = job
         self.worker_id = worker_id
         self.claimed_at = claimed_at
-        self.done = False
-        self.retry_at = None          # aware datetime: queue a retry then
-        self.execution_id = None
-        self.notes = []               # messages for the run's log (missed runs)
+        self.execution_id = execution_id
+        self.notes = tuple(notes)      # messages for the run's log (missed runs)
+
+    def __reduce__(self):
+        return (Claim, (self.job, self.worker_id, self.claimed_at, self.execution_id,
+                        self.notes))
+
+    def __eq__(self, other):
+        return isinstance(other, Claim) and self.__reduce__() == other.__reduce__()
+
+    def __hash__(self):
+        return hash(self.execution_id)
 
     def __repr__(self):
-        return f"<Claim {self.job!r} by {self.worker_id} done={self.done}>"
+        return f"<Claim {self.job!r} by {self.worker_id} ({self.execution_id})>"
+
+
+def still_running(cron, claims):
+    """The claims whose run has no log entry yet: a run's end is its entry."""
+    if not claims:
+        return []
+    logged = {log.execution_id for log in cron.logs}
+    return [claim for claim in claims if claim.execution_id not in logged]
 
 
 @implementer(IWorkerInfo)

@@ -21,6 +21,7 @@ from zcron.model.site import ZcronRoot
 from zcron.queue.base import Claim, Job, from_us, shard_of, to_us
 
 SHARDS = 8
+STAMPS = "marker:zodb:stamps"
 
 
 class Shard(Persistent):
@@ -218,9 +219,9 @@ class ZODBQueueManager:
 
     # -- claims -----------------------------------------------------------------
 
-    def claim(self, job, worker, now):
+    def claim(self, job, worker, now, execution_id=None, notes=()):
         self.remove(job)
-        claim = Claim(job, worker, now)
+        claim = Claim(job, worker, now, execution_id, notes)
         self._shard(job.site, job.uid).claims[_ref(job)] = claim
         return claim
 
@@ -241,9 +242,9 @@ class ZODBQueueManager:
         return claims
 
     def running(self, site, uid):
-        """Claims of one cron that are not done."""
+        """Claims of one cron not completed yet."""
         shard = self._shard(site, uid)
-        return [c for c in shard.claims.values(**_cron_range(site, uid)) if not c.done]
+        return list(shard.claims.values(**_cron_range(site, uid)))
 
     # -- held jobs (overlap policy 'queue-one') ------------------------------------
 
@@ -301,6 +302,17 @@ class ZODBQueueMarker:
     def unmark(self, site):
         if site in self.marked:
             self.marked.remove(site)
+        stamps = self.root.components.get(STAMPS)
+        if stamps is not None:
+            stamps.pop(site, None)
+
+    def stamp(self, site):
+        stamps = self.root.components.get(STAMPS)
+        return None if stamps is None else stamps.get(site)
+
+    def set_stamp(self, site, stamp):
+        if self.stamp(site) != stamp:
+            self.root.component_data(STAMPS, OOBTree)[site] = stamp
 
     def sites(self):
         return list(self.marked)

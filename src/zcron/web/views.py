@@ -18,6 +18,7 @@ from zcron.components import cron_manager, load_crontab, queue_for
 from zcron.exceptions import InvalidInput
 from zcron.interfaces import FAILURE, STATUSES
 from zcron.periodicity.zone import load_zone
+from zcron.queue.base import still_running
 from zcron.web.security import MANAGE, VIEW, safe_came_from
 
 PAGE_SIZE = 20
@@ -190,23 +191,30 @@ def workers_page(request):
     root = request.zcron_root
     queue = queue_for(root)
     now = clock.now()
-    names = {}
+    crons = {}
 
-    def cron_name(site_name, uid):
+    def find_cron(site_name, uid):
         key = (site_name, uid)
-        if key not in names:
+        if key not in crons:
             site = root.sites.get(site_name)
             try:
                 crontab = load_crontab(site) if site is not None else None
-                names[key] = crontab.get(uid).name if crontab is not None else None
+                crons[key] = crontab.get(uid) if crontab is not None else None
             except InvalidInput:
-                names[key] = None
-        return names[key]
+                crons[key] = None
+        return crons[key]
+
+    def cron_name(site_name, uid):
+        cron = find_cron(site_name, uid)
+        return None if cron is None else cron.name
 
     claims = {}
     for claim in queue.claimed():
+        cron = find_cron(claim.job.site, claim.job.uid)
+        done = cron is not None and not still_running(cron, [claim])
         claims.setdefault(claim.worker_id, []).append(Row(
-            claim=claim, job=claim.job, cron_name=cron_name(claim.job.site, claim.job.uid)))
+            claim=claim, job=claim.job, done=done,
+            cron_name=None if cron is None else cron.name))
     workers = [Row(worker=worker, alive=worker.alive(now), claims=claims.pop(worker.id, []))
                for worker in sorted(queue.workers(), key=lambda w: w.started)]
     held = [Row(job=job, cron_name=cron_name(job.site, job.uid)) for job in queue.held()]

@@ -1,0 +1,596 @@
+"""zcron vs APScheduler 3.x, side by side, on this machine, in one run.
+
+    .venv/bin/python bench/run.py [--quick] [--only burst,lateness,scale,zeo2]
+
+Prints one table (absolute figures, zcron / APScheduler ratios, issue #3's
+targets) and writes it with every raw figure to bench/results/latest.json.
+bench/README.rst explains each scenario and how to read the results.
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from common import (BENCH_DIR, REPO_DIR, ChildError, child_env,  # noqa: E402
+                    make_tmpdir, remove_tree, run_child)
+
+SCENARIOS = ("burst", "lateness", "scale", "zeo2")
+
+SIZES = {
+    "full": {
+        "burst_n": 10_000, "burst_concurrency": [1, 2, 4],
+        "aps_burst_cap_s": 45.0,
+        "lateness_crons": 200, "lateness_warmup": 2.0, "lateness_duration": 10.0,
+        "lateness_concurrency": 4,
+        "scale_n": 100_000, "scale_edits": 50, "aps_sqlite_cap_s": 30.0,
+        "queue_jobs": 1_000_000, "queue_crons": 1_000, "queue_batch": 50_000,
+        "zeo_n": 5_000, "zeo_concurrency": 4,
+    },
+    "quick": {
+        "burst_n": 300, "burst_concurrency": [1, 2, 4],
+        "aps_burst_cap_s": 20.0,
+        "lateness_crons": 200, "lateness_warmup": 1.0, "lateness_duration": 2.0,
+        "lateness_concurrency": 4,
+        "scale_n": 3_000, "scale_edits": 20, "aps_sqlite_cap_s": 2.0,
+        "queue_jobs": 10_000, "queue_crons": 100, "queue_batch": 5_000,
+        "zeo_n": 200, "zeo_concurrency": 4,
+    },
+}
+
+TARGETS = {
+    "burst_rate": (">=", 2000), "burst_dropped": ("<=", 0),
+    "lateness_p99": ("<=", 10.0),
+    "add_rate": (">=", 10_000), "save_one": ("<=", 5.0),
+    "rss_crons": ("<=", 200), "rss_queue": ("<=", 300),
+    "fair_share": (">=", 40.0),
+}
+
+
+def log(message):
+    print(message, flush=True)
+
+
+class Row(dict):
+    """One line of the table (and of the JSON)."""
+
+    def __init__(self, scenario, metric, zcron, aps=None, unit="", better="higher",
+                 target=None, note=None):
+        super().__init__(scenario=scenario, metric=metric, unit=unit, zcron=zcron,
+                         apscheduler=aps, better=better, note=note)
+        self["ratio"] = ratio(zcron, aps)
+        if target is not None:
+            op, value = target
+            self["target"] = f"{op} {fmt(value)}"
+            self["met"] = None if not isinstance(zcron, (int, float)) else (
+                zcron >= value if op == ">=" else zcron <= value)
+        else:
+            self["target"] = None
+            self["met"] = None
+
+
+def ratio(a, b):
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b:
+        return a / b
+    return None
+
+
+def fmt(value):
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()
+                                  and abs(value) >= 100):
+        return f"{int(value):,}"
+    v = abs(value)
+    if v >= 1000:
+        return f"{value:,.0f}"
+    if v >= 100:
+        return f"{value:.0f}"
+    if v >= 10:
+        return f"{value:.1f}"
+    if v >= 0.1 or v == 0:
+        return f"{value:.2f}"
+    return f"{value:.3g}"
+
+
+def step(label, task, params, timeout, tmp, details, key):
+    """Run one child task; keep its result under details[key] (or the
+    error) and return it (None on error)."""
+    log(f"  {label} ...")
+    t = time.perf_counter()
+    try:
+        result = run_child(task, params, timeout, tmp)
+    except ChildError as e:
+        log(f"  {label}: FAILED {e}")
+        details[key] = {"error": str(e)}
+        return None
+    details[key] = result
+    log(f"  {label}: done in {time.perf_counter() - t:.1f} s")
+    return result
+
+
+def get(result, *path, default=None):
+    for name in path:
+        if not isinstance(result, dict) or name not in result:
+            return default
+        result = result[name]
+    return result
+
+
+# -- 1. burst --------------------------------------------------------------------------
+
+def scenario_burst(size, tmp):
+    n = size["burst_n"]
+    details, rows = {}, []
+    by_concurrency = {}
+    for c in size["burst_concurrency"]:
+        d = make_tmpdir(prefix="burst-", base=tmp)
+        r = step(f"zcron: {n:,} runs due at once, FileStorage, concurrency={c}",
+                 "zcron.burst", {"n": n, "concurrency": c, "tmpdir": d},
+                 max(300, n / 20), d, details, f"zcron_c{c}")
+        if r:
+            by_concurrency[c] = r
+        remove_tree(d)
+    aps = {}
+    cap = size["aps_burst_cap_s"]
+    for label, grace in (("default", "default"), ("no_grace", None)):
+        d = make_tmpdir(prefix="burst-aps-", base=tmp)
+        what = "default settings" if grace == "default" else "misfire_grace_time=None"
+        aps[label] = step(f"APScheduler: {n:,} DateTrigger jobs at one instant, SQLite, {what}",
+                          "aps.burst", {"n": n, "tmpdir": d, "misfire_grace_time": grace,
+                                        "cap_s": cap},
+                          700, d, details, f"aps_{label}")
+        remove_tree(d)
+
+    best_c = max(by_concurrency, key=lambda c: by_concurrency[c]["runs_per_s"] or 0,
+                 default=None)
+    best = by_concurrency.get(best_c, {})
+    aps_d, aps_n = aps.get("default") or {}, aps.get("no_grace") or {}
+    rows.append(Row("burst", f"durable runs/s, best (concurrency={best_c})",
+                    best.get("runs_per_s"), aps_d.get("runs_per_s"), "runs/s",
+                    target=TARGETS["burst_rate"],
+                    note="zcron: worker start to idle, every run's log committed "
+                         "(counted after reopening the file); APScheduler: T0 to last "
+                         "event, default settings"))
+    rows.append(Row("burst", "runs dropped / missed (best)", best.get("dropped"),
+                    aps_d.get("dropped"), "runs", better="lower",
+                    target=TARGETS["burst_dropped"],
+                    note=(f"APScheduler stopped after {cap:.0f} s; the "
+                          f"{aps_d.get('not_reached'):,} jobs not handed to its executor "
+                          "by then count as dropped (already past their 1 s grace)")
+                    if aps_d and not aps_d.get("finished", True) else None))
+    rows.append(Row("burst", "due jobs handled/s (run or dropped)", best.get("runs_per_s"),
+                    aps_d.get("handled_per_s"), "jobs/s"))
+    rows.append(Row("burst", "CPU per due job (best)", best.get("cpu_ms_per_run"),
+                    aps_d.get("cpu_ms_per_job"), "ms", better="lower",
+                    note="process CPU time (all threads) over the drain: unlike rates, "
+                         "barely moved by other processes' load"))
+    for c, r in sorted(by_concurrency.items()):
+        rows.append(Row("burst", f"runs/s, concurrency={c}", r.get("runs_per_s"),
+                        None, "runs/s", target=TARGETS["burst_rate"]))
+        rows.append(Row("burst", f"dropped, concurrency={c}", r.get("dropped"), None,
+                        "runs", better="lower", target=TARGETS["burst_dropped"]))
+        rows.append(Row("burst", f"duplicate runner calls, concurrency={c}",
+                        r.get("duplicate_invocations"), None, "calls", better="lower",
+                        target=("<=", 0)))
+    capped = aps_n and not aps_n.get("finished", True)
+    rows.append(Row("burst", "runs/s vs APScheduler misfire_grace_time=None",
+                    best.get("runs_per_s"), aps_n.get("runs_per_s"), "runs/s",
+                    note=(f"APScheduler stopped after {cap:.0f} s with "
+                          f"{aps_n.get('not_reached'):,} jobs not reached yet; rate over "
+                          "those seconds") if capped else None))
+    rows.append(Row("burst", "dropped vs APScheduler misfire_grace_time=None",
+                    best.get("dropped"), aps_n.get("dropped"), "runs", better="lower"))
+    return rows, details
+
+
+# -- 2. lateness --------------------------------------------------------------------------
+
+def scenario_lateness(size, tmp):
+    details = {}
+    params = {"crons": size["lateness_crons"], "warmup": size["lateness_warmup"],
+              "duration": size["lateness_duration"], "jitter": 1,
+              "concurrency": size["lateness_concurrency"]}
+    timeout = params["warmup"] + params["duration"] + 120
+    d = make_tmpdir(prefix="late-", base=tmp)
+    z = step(f"zcron: {params['crons']} per-second crons spread by jitter, "
+             f"{params['duration']:.0f} s measured", "zcron.lateness",
+             dict(params, tmpdir=d), timeout, d, details, "zcron") or {}
+    remove_tree(d)
+    d = make_tmpdir(prefix="late-aps-", base=tmp)
+    a = step(f"APScheduler: {params['crons']} CronTrigger(second='*', jitter=1) jobs, "
+             f"MemoryJobStore", "aps.lateness", dict(params, tmpdir=d), timeout, d,
+             details, "aps") or {}
+    remove_tree(d)
+    rows = [
+        Row("lateness", "runs/s in the window", z.get("rate_per_s"), a.get("rate_per_s"),
+            "runs/s"),
+        Row("lateness", "p50 lateness", z.get("p50"), a.get("p50"), "ms", better="lower"),
+        Row("lateness", "p99 lateness", z.get("p99"), a.get("p99"), "ms", better="lower",
+            target=TARGETS["lateness_p99"]),
+        Row("lateness", "max lateness", z.get("max"), a.get("max"), "ms", better="lower"),
+        Row("lateness", "fire times in window not run", z.get("missing_in_window"),
+            get(a, "events", "missed"), "runs", better="lower",
+            note="APScheduler: EVENT_JOB_MISSED + max_instances skips over the whole run"),
+    ]
+    if a and get(a, "events", "max_instances"):
+        rows[-1]["apscheduler"] = get(a, "events", "missed", default=0) + \
+            get(a, "events", "max_instances", default=0)
+    return rows, details
+
+
+# -- 3. scale ------------------------------------------------------------------------------
+
+def scenario_scale(size, tmp):
+    n, edits = size["scale_n"], size["scale_edits"]
+    details = {}
+    d = make_tmpdir(prefix="scale-", base=tmp)
+    add = step(f"zcron: add {n:,} crons in one transaction, save, commit",
+               "zcron.scale_add", {"n": n, "tmpdir": d}, 600, d, details, "zcron_add") or {}
+    edit = worker = {}
+    if add:
+        edit = step(f"zcron: edit + save_cron + commit one cron of {n:,}, x{edits}",
+                    "zcron.scale_edit", {"tmpdir": d, "edits": edits}, 300, d, details,
+                    "zcron_edit") or {}
+        worker = step(f"zcron: worker process start (ServerRestart) over {n:,} crons, "
+                      "until idle", "zcron.worker_rss", {"tmpdir": d}, 600, d, details,
+                      "zcron_worker_rss") or {}
+    remove_tree(d)
+
+    jobs = size["queue_jobs"]
+    d = make_tmpdir(prefix="queue-", base=tmp)
+    fill = step(f"zcron: queue {jobs:,} future jobs ({size['queue_crons']:,} crons) "
+                f"in batches of {size['queue_batch']:,}", "zcron.queue_fill",
+                {"tmpdir": d, "jobs": jobs, "crons": size["queue_crons"],
+                 "batch": size["queue_batch"]}, 900, d, details, "zcron_queue_fill") or {}
+    qrss = {}
+    if fill:
+        qrss = step(f"zcron: worker process with {jobs:,} queued jobs, until idle",
+                    "zcron.worker_rss", {"tmpdir": d}, 900, d, details,
+                    "zcron_queue_rss") or {}
+    remove_tree(d)
+
+    d = make_tmpdir(prefix="scale-aps-", base=tmp)
+    sq = step(f"APScheduler: add up to {n:,} jobs to SQLAlchemyJobStore (SQLite), "
+              f"capped at {size['aps_sqlite_cap_s']:.0f} s", "aps.scale_sqlite",
+              {"n": n, "tmpdir": d, "edits": edits, "cap_s": size["aps_sqlite_cap_s"]},
+              600, d, details, "aps_sqlite") or {}
+    sqrss = {}
+    if sq:
+        sqrss = step("APScheduler: fresh scheduler process on that SQLite store",
+                     "aps.rss_sqlite", {"tmpdir": d}, 300, d, details,
+                     "aps_sqlite_rss") or {}
+    remove_tree(d)
+    mem = step(f"APScheduler: add {n:,} jobs to MemoryJobStore, RSS", "aps.scale_memory",
+               {"n": n, "edits": edits}, 600, tmp, details, "aps_memory") or {}
+
+    rows = [
+        Row("scale", f"bulk add {n:,}: add_cron only", add.get("add_per_s"),
+            mem.get("add_per_s"), "crons/s",
+            note="APScheduler column: MemoryJobStore add_job"),
+        Row("scale", f"bulk add {n:,}: save() + commit only", add.get("save_commit_per_s"),
+            None, "crons/s"),
+        Row("scale", f"bulk add {n:,}: add + save + commit", add.get("total_per_s"),
+            sq.get("add_per_s"), "crons/s", target=TARGETS["add_rate"],
+            note="persisted; APScheduler column: SQLAlchemyJobStore add_job"
+                 + (f" (first {sq.get('added'):,} jobs, time-capped)"
+                    if sq.get("capped") else "")),
+        Row("scale", "save one cron, median", edit.get("p50"), get(sq, "edit", "p50"), "ms",
+            better="lower", target=TARGETS["save_one"],
+            note="zcron: edit + save_cron + commit; APScheduler: reschedule_job (SQLite)"),
+        Row("scale", "save one cron, p90", edit.get("p90"), get(sq, "edit", "p90"), "ms",
+            better="lower"),
+        Row("scale", "records written per one-cron commit",
+            edit.get("records_per_commit_median"), None, "records", better="lower"),
+        Row("scale", f"worker peak RSS, {n:,} crons", worker.get("peak_rss_mb"),
+            mem.get("peak_rss_mb"), "MB", better="lower", target=TARGETS["rss_crons"],
+            note="APScheduler column: MemoryJobStore holding the jobs"),
+        Row("scale", f"worker RSS at idle, {n:,} crons", worker.get("idle_rss_mb"),
+            sqrss.get("rss_mb"), "MB", better="lower",
+            note="APScheduler column: fresh scheduler on the SQLite store"),
+        Row("scale", f"worker start to idle, {n:,} crons", worker.get("start_to_idle_s"),
+            sqrss.get("start_s"), "s", better="lower"),
+        Row("scale", f"worker peak RSS, {jobs:,} queued jobs", qrss.get("peak_rss_mb"),
+            "n/a", "MB", better="lower", target=TARGETS["rss_queue"]),
+        Row("scale", f"worker start to idle, {jobs:,} queued jobs",
+            qrss.get("start_to_idle_s"), "n/a", "s", better="lower"),
+        Row("scale", "queue put rate (batched commits)", fill.get("fill_per_s"), None,
+            "jobs/s"),
+    ]
+    return rows, details
+
+
+# -- 4. zeo2 ----------------------------------------------------------------------------------
+
+def zeo_round(workers, size, tmp, details, key):
+    from zcron.testing import ZEOServer
+    n, concurrency = size["zeo_n"], size["zeo_concurrency"]
+    d = make_tmpdir(prefix=f"zeo{workers}-", base=tmp)
+    server = ZEOServer(os.path.join(d, "zeo")).start()
+    procs, errs = [], []
+    try:
+        populated = step(f"zcron: ZEO: queue {n:,} no-op runs due now", "zcron.zeo_populate",
+                         {"uri": server.uri, "n": n}, 300, d, details, f"{key}_populate")
+        if not populated:
+            return None
+        log(f"  zcron: ZEO: {workers} worker process(es), concurrency={concurrency}, "
+            "drain until idle ...")
+        for i in range(workers):
+            err = open(os.path.join(d, f"worker{i}.stderr"), "w")
+            errs.append(err)
+            procs.append(subprocess.Popen(
+                [sys.executable, os.path.join(BENCH_DIR, "zeo_worker.py"), server.uri,
+                 str(concurrency)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=err, text=True, cwd=REPO_DIR, env=child_env()))
+        for p in procs:
+            if p.stdout.readline().strip() != "ready":
+                raise ChildError("a ZEO worker did not start")
+        go = time.time()
+        for p in procs:
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        outs = []
+        for p in procs:
+            out, _ = p.communicate(timeout=max(300, n / 5))
+            if p.returncode != 0:
+                raise ChildError(f"a ZEO worker exited with status {p.returncode}")
+            outs.append(json.loads(out.strip().splitlines()[-1]))
+        verify = step("zcron: ZEO: count the logs", "zcron.zeo_verify", {"uri": server.uri},
+                      300, d, details, f"{key}_verify") or {}
+        end = max(o["end"] for o in outs)
+        ok = get(verify, "statuses", "OK", default=0)
+        runs = [o["runs"] for o in outs]
+        result = {
+            "workers": outs, "go": go, "elapsed_s": end - go,
+            "runs_per_s": ok / (end - go), "ok_logs": ok, "n": n,
+            "drain_runs_per_s": ok / (end - min(o["first_run"] for o in outs
+                                                if o.get("first_run")))
+            if any(o.get("first_run") for o in outs) else None,
+            "dropped": n - ok, "runner_calls": sum(runs),
+            "claim_conflicts": sum(o["claim_conflicts"] for o in outs),
+            "shares_pct": [100.0 * r / sum(runs) if sum(runs) else 0 for r in runs],
+            "verify": verify,
+        }
+        details[key] = result
+        log(f"  done: {result['runs_per_s']:.0f} runs/s, shares "
+            + " / ".join(f"{s:.0f}%" for s in result["shares_pct"]))
+        return result
+    except (ChildError, subprocess.TimeoutExpired, ValueError, OSError) as e:
+        log(f"  FAILED: {e}")
+        details[key] = {"error": str(e)}
+        return None
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        for err in errs:
+            err.close()
+        server.stop()
+        remove_tree(d)
+
+
+def first_runs(result):
+    """Seconds from the start signal to each worker's first run, "a / b"."""
+    times = [w["first_run"] - result["go"] for w in result.get("workers", [])
+             if w.get("first_run")]
+    if not times:
+        return None
+    return times[0] if len(times) == 1 else " / ".join(f"{t:.1f}" for t in times)
+
+
+def scenario_zeo2(size, tmp):
+    details = {}
+    one = zeo_round(1, size, tmp, details, "one_worker") or {}
+    two = zeo_round(2, size, tmp, details, "two_workers") or {}
+    na = "n/a (no multi-process coordination)"
+    shares = two.get("shares_pct") or []
+    rows = [
+        Row("zeo2", "runs/s, 1 worker process", one.get("runs_per_s"), na, "runs/s"),
+        Row("zeo2", "runs/s, 2 worker processes", two.get("runs_per_s"), na, "runs/s",
+            target=(">=", round(one["runs_per_s"], 1)) if one.get("runs_per_s") else None,
+            note="target: not below 1 worker's figure"),
+        Row("zeo2", "2 workers / 1 worker", ratio(two.get("runs_per_s"), one.get("runs_per_s")),
+            na, "x", target=(">=", 1.0)),
+        Row("zeo2", "start to first run, 1 worker", first_runs(one), na, "s",
+            better="lower", note="a worker's start includes ServerRestartEvent over "
+                                 "every cron, over the network"),
+        Row("zeo2", "start to first run, 2 workers", first_runs(two), na, "s",
+            better="lower"),
+        Row("zeo2", "claim conflicts, 1 worker", one.get("claim_conflicts"), na, "",
+            better="lower"),
+        Row("zeo2", "claim conflicts, 2 workers", two.get("claim_conflicts"), na, "",
+            better="lower"),
+        Row("zeo2", "runs per worker, 2 workers",
+            " / ".join(f"{o['runs']:,}" for o in two.get("workers", [])) or None, na, "runs"),
+        Row("zeo2", "smallest worker share, 2 workers", min(shares) if shares else None, na,
+            "%", target=TARGETS["fair_share"]),
+        Row("zeo2", "dropped runs, 2 workers", two.get("dropped"), na, "runs",
+            better="lower", target=("<=", 0)),
+        Row("zeo2", "runner calls - logged runs, 2 workers",
+            (two["runner_calls"] - two["ok_logs"]) if two else None, na, "calls",
+            better="lower", target=("<=", 0)),
+    ]
+    return rows, details
+
+
+# -- output ------------------------------------------------------------------------------------
+
+def print_table(rows):
+    headers = ["scenario", "metric", "unit", "zcron", "APScheduler", "zcron/APS", "target",
+               "met"]
+    lines = []
+    for r in rows:
+        met = r.get("met")
+        lines.append([
+            r["scenario"], r["metric"] + (" (lower=better)" if r["better"] == "lower"
+                                          else ""),
+            r["unit"], fmt(r["zcron"]),
+            "n/a" if isinstance(r["apscheduler"], str) and r["apscheduler"].startswith("n/a")
+            else fmt(r["apscheduler"]),
+            "-" if r["ratio"] is None else f"{r['ratio']:.2f}x",
+            r["target"] or "", "" if met is None else ("yes" if met else "NO"),
+        ])
+    widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h)
+              for i, h in enumerate(headers)]
+    right = {3, 4, 5}
+
+    def render(cells):
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+    print(render(headers))
+    print("  ".join("-" * w for w in widths))
+    previous = None
+    for line in lines:
+        if previous is not None and line[0] != previous:
+            print()
+        previous = line[0]
+        print(render(line))
+    notes = [(r["scenario"], r["metric"], r["note"]) for r in rows if r.get("note")]
+    na = {r["apscheduler"] for r in rows
+          if isinstance(r["apscheduler"], str) and r["apscheduler"].startswith("n/a ")}
+    if notes or na:
+        print()
+        for scenario, metric, note in notes:
+            print(f"  {scenario} / {metric}: {note}")
+        for text in sorted(na):
+            print(f"  APScheduler n/a: {text[4:].strip('()')}")
+
+
+def git_info():
+    def git(*args):
+        try:
+            return subprocess.run(["git", *args], cwd=REPO_DIR, capture_output=True,
+                                  text=True, timeout=10).stdout.strip()
+        except Exception:
+            return ""
+    return {"commit": git("rev-parse", "HEAD"),
+            "dirty_files": len([l for l in git("status", "--porcelain").splitlines()
+                                if l.strip()]),
+            "src_fingerprint": src_fingerprint()}
+
+
+def src_fingerprint():
+    """A hash of zcron's source files as they are now (committed or not)."""
+    import hashlib
+    digest = hashlib.sha1()
+    root = os.path.join(REPO_DIR, "src")
+    for directory, dirs, files in sorted(os.walk(root)):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.endswith(".egg-info"))
+        for name in sorted(files):
+            if name.endswith((".py", ".zcml")):
+                path = os.path.join(directory, name)
+                digest.update(os.path.relpath(path, root).encode())
+                with open(path, "rb") as f:
+                    digest.update(f.read())
+    return digest.hexdigest()[:12]
+
+
+def versions():
+    from importlib.metadata import PackageNotFoundError, version
+    out = {}
+    for name in ("zcron", "APScheduler", "ZODB", "ZEO", "BTrees", "persistent",
+                 "SQLAlchemy", "psutil"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes: a smoke run in well under a minute")
+    parser.add_argument("--only", action="append", default=[], metavar="NAME",
+                        help="run only these scenarios (repeat, or comma-separate): "
+                             + ", ".join(SCENARIOS))
+    parser.add_argument("--json", default=os.path.join(BENCH_DIR, "results", "latest.json"),
+                        help="where to write the results (default: %(default)s)")
+    parser.add_argument("--keep-tmp", action="store_true",
+                        help="keep the temporary directory (databases, children's stderr)")
+    args = parser.parse_args(argv)
+    only = [name.strip() for value in args.only for name in value.split(",") if name.strip()]
+    unknown = [name for name in only if name not in SCENARIOS]
+    if unknown:
+        parser.error(f"unknown scenario(s) {', '.join(unknown)}; choose from "
+                     + ", ".join(SCENARIOS))
+    selected = [name for name in SCENARIOS if not only or name in only]
+    mode = "quick" if args.quick else "full"
+    size = SIZES[mode]
+
+    tmp = make_tmpdir()
+    started = time.perf_counter()
+    meta = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "mode": mode, "scenarios": selected, "sizes": size,
+        "command": " ".join([os.path.relpath(sys.executable, REPO_DIR), "bench/run.py",
+                             *(argv if argv is not None else sys.argv[1:])]),
+        "python": sys.version.split()[0], "platform": platform.platform(),
+        "cpus": os.cpu_count(), "git": git_info(), "versions": versions(),
+        "targets": {k: f"{op} {v}" for k, (op, v) in TARGETS.items()},
+    }
+    log(f"zcron bench ({mode}): {', '.join(selected)}; python {meta['python']}, "
+        f"{meta['cpus']} CPUs, APScheduler {meta['versions']['APScheduler']}, "
+        f"ZODB {meta['versions']['ZODB']}")
+    rows, details, durations, loads = [], {}, {}, {}
+    if os.getloadavg()[0] > (os.cpu_count() or 1):
+        log(f"note: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: "
+            "other processes compete; figures will be noisy")
+    try:
+        for name in selected:
+            log(f"[{name}]")
+            loads[name] = os.getloadavg()[0]
+            t = time.perf_counter()
+            scenario_rows, scenario_details = globals()[f"scenario_{name}"](size, tmp)
+            durations[name] = time.perf_counter() - t
+            rows.extend(scenario_rows)
+            details[name] = scenario_details
+            log(f"[{name}] {durations[name]:.0f} s")
+    finally:
+        if args.keep_tmp:
+            log(f"temporary files kept in {tmp}")
+        else:
+            remove_tree(tmp)
+    meta["git_at_end"] = git_info()
+    if any(meta["git_at_end"][k] != meta["git"][k] for k in ("commit", "src_fingerprint")):
+        log("note: zcron's source changed during the run (a commit, or files under "
+            "src/): scenarios may have measured different code")
+    meta["durations_s"] = durations
+    meta["load_average_at_start_of"] = loads
+    meta["total_s"] = time.perf_counter() - started
+
+    print()
+    print_table(rows)
+    print()
+    missed = [r for r in rows if r.get("met") is False]
+    unknown = [r for r in rows if r.get("target") and r.get("met") is None]
+    if mode == "quick":
+        print("quick run: sizes are too small for the targets to mean much; "
+              "this checks that everything runs")
+    print(f"total {meta['total_s']:.0f} s; targets missed: {len(missed)}"
+          + (f"; targets not measured: {len(unknown)}" if unknown else ""))
+    for r in missed:
+        print(f"  MISSED {r['scenario']} / {r['metric']}: {fmt(r['zcron'])} {r['unit']}"
+              f" (target {r['target']})")
+
+    os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+    with open(args.json, "w") as f:
+        json.dump({"meta": meta, "rows": rows, "details": details}, f, indent=1,
+                  sort_keys=False, default=str)
+    print(f"results written to {os.path.relpath(args.json, os.getcwd())}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

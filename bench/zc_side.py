@@ -1,0 +1,375 @@
+"""The zcron side of each scenario; every function runs in a child process
+(see child.py) and returns a JSON-able dict."""
+import json
+import math
+import os
+import random
+import threading
+import time
+
+from common import RSSSampler, peak_rss_mb, rss_mb, summary_ms
+
+SITE = "bench"
+# Runner invocations: (time.time() at start, cron uid, fire time). A list
+# append is atomic under the GIL, so the runners need no lock.
+RECORD = []
+
+
+def setup():
+    """Load zcron's components and register the no-op runner."""
+    import zcron
+
+    class NoOp(zcron.Runner):
+        def run(self):
+            RECORD.append((time.time(), self.cron.uid, self.fire_time))
+
+    zcron.configure()
+    zcron.add_runner("noop", NoOp)
+
+
+def file_uri(directory):
+    return "file://" + os.path.join(directory, "Data.fs")
+
+
+def open_db(uri):
+    from zcron.db import open_db as _open
+    return _open(uri)
+
+
+def create_crons(db, expressions, **fields):
+    """A site SITE whose crontab holds one 'noop' cron per expression; the
+    crontab is saved (its jobs queued) in the same transaction."""
+    import zcron
+    from zcron.components import load_crontab
+    from zcron.db import get_root
+    uids = []
+    with db.transaction() as conn:
+        root = get_root(conn)
+        site = root.sites.get(SITE) or root.add_site(zcron.CronSite(SITE))
+        crontab = load_crontab(site)
+        for expression in expressions:
+            uids.append(crontab.add_cron(zcron.Cron("noop", expression, **fields)).uid)
+        crontab.save()
+    return uids
+
+
+def queue_run_now(db, when=None):
+    """A MANUAL job due ``when`` (default now) for every cron of SITE."""
+    from zcron import clock
+    from zcron.components import cron_manager, load_crontab
+    from zcron.db import get_root
+    when = when or clock.now()
+    with db.transaction() as conn:
+        site = get_root(conn).sites[SITE]
+        for cron in load_crontab(site):
+            cron_manager(site, cron).run_now(when)
+    return when
+
+
+def count_logs(db):
+    """Per status, the number of log entries of SITE's crons, plus the
+    number of crons with more than one entry / none."""
+    from zcron.components import load_crontab, queue_for
+    from zcron.db import get_root
+    statuses, several, none, crons = {}, 0, 0, 0
+    with db.transaction() as conn:
+        root = get_root(conn)
+        for cron in load_crontab(root.sites[SITE]):
+            crons += 1
+            logs = cron.logs
+            if not logs:
+                none += 1
+            elif len(logs) > 1:
+                several += 1
+            for log in logs:
+                statuses[log.status] = statuses.get(log.status, 0) + 1
+            conn.cacheGC()
+        queue = queue_for(root)
+        pending = len(queue)
+        claims = len(queue.claimed())
+    return {"statuses": statuses, "crons": crons, "crons_without_log": none,
+            "crons_with_several_logs": several, "pending_jobs": pending,
+            "claims_left": claims}
+
+
+# -- 1. burst ---------------------------------------------------------------------------
+
+def burst(params):
+    """N crons, each with one MANUAL job due now; one worker drains them."""
+    from zcron.worker import Worker
+    setup()
+    n, concurrency, tmp = params["n"], params["concurrency"], params["tmpdir"]
+    uri = file_uri(tmp)
+    db = open_db(uri)
+    t = time.perf_counter()
+    create_crons(db, ["0 0 1 1 *"] * n)      # a yearly cron: its own job is not due
+    due = queue_run_now(db)
+    setup_s = time.perf_counter() - t
+
+    worker = Worker(db, concurrency=concurrency)
+    start_wall = time.time()
+    cpu = time.process_time()
+    start = time.perf_counter()
+    stats = worker.run(until_idle=True)
+    elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu
+    db.close()
+
+    # what is durable: reopen the file and count the logs
+    db = open_db(uri)
+    counts = count_logs(db)
+    db.close()
+    ok = counts["statuses"].get("OK", 0)
+    invocations = len(RECORD)
+    distinct = len({(uid, fire) for _, uid, fire in RECORD})
+    first = min((r[0] for r in RECORD), default=None)
+    last = max((r[0] for r in RECORD), default=None)
+    drain = (last - first) if first is not None and last > first else None
+    return {
+        "n": n, "concurrency": concurrency, "setup_s": setup_s,
+        "elapsed_s": elapsed, "cpu_s": cpu,
+        "cpu_ms_per_run": 1000 * cpu / ok if ok else None,
+        "runs_per_s": ok / elapsed if elapsed else None,
+        "ok_logs": ok, "dropped": n - ok, "logs": counts,
+        "runner_invocations": invocations,
+        "duplicate_invocations": invocations - distinct,
+        "first_run_after_s": None if first is None else first - start_wall,
+        "drain_runs_per_s": (invocations - 1) / drain if drain else None,
+        "worker_stats": {"by_status": dict(stats.by_status),
+                         "claim_conflicts": stats.claim_conflicts},
+        "due": due.isoformat(),
+    }
+
+
+# -- 2. lateness ----------------------------------------------------------------------------
+
+def lateness(params):
+    """``crons`` per-second crons spread over each second by their jitter:
+    ``crons`` runs/s. Lateness = runner start - due time (fire time +
+    the cron's jitter offset)."""
+    from zcron.worker import Worker
+    setup()
+    n, tmp = params["crons"], params["tmpdir"]
+    warmup, duration = params["warmup"], params["duration"]
+    db = open_db(file_uri(tmp))
+    from zcron.components import load_crontab
+    from zcron.db import get_root
+    uids = create_crons(db, ["* * * * * *"] * n, jitter=params["jitter"])
+    with db.transaction() as conn:
+        crontab = load_crontab(get_root(conn).sites[SITE])
+        offsets = {uid: crontab.get(uid).jitter_offset() for uid in uids}
+
+    worker = Worker(db, concurrency=params["concurrency"])
+    start = time.time()
+    window = (start + warmup, start + warmup + duration)
+    thread = threading.Thread(target=worker.run, kwargs={"max_seconds": warmup + duration + 1.5},
+                              daemon=True)
+    thread.start()
+    thread.join(warmup + duration + 60)
+    stats = worker.stats
+    late, expected = [], 0
+    for started, uid, fire in RECORD:
+        due = fire.timestamp() + offsets[uid]
+        if window[0] <= due < window[1]:
+            late.append(started - due)
+    # fire times due inside the window: one per cron per second
+    for offset in offsets.values():
+        expected += math.ceil(window[1] - offset) - math.ceil(window[0] - offset)
+    db.close()
+    result = summary_ms(late)
+    result.update({
+        "crons": n, "window_s": duration, "expected_runs": expected,
+        "runs_in_window": len(late),
+        "rate_per_s": len(late) / duration,
+        "missing_in_window": expected - len(late),
+        "worker_stats": {"by_status": dict(stats.by_status),
+                         "claim_conflicts": stats.claim_conflicts},
+        "concurrency": params["concurrency"],
+    })
+    return result
+
+
+# -- 3. scale ----------------------------------------------------------------------------------
+
+def daily_expression(i):
+    """1,440 distinct daily crons, as a big crontab has."""
+    return f"{i % 60} {(i // 60) % 24} * * *"
+
+
+def scale_add(params):
+    """Add N crons in one transaction, save the crontab (queues N jobs),
+    commit; keep the database for scale_edit and scale_worker."""
+    import zcron
+    from zcron.components import load_crontab, queue_for
+    from zcron.db import Session
+    setup()
+    n, tmp = params["n"], params["tmpdir"]
+    db = open_db(file_uri(tmp))
+    session = Session(db)
+    session.tm.begin()
+    root = session.root
+    site = root.add_site(zcron.CronSite(SITE))
+    crontab = load_crontab(site)
+    crons = [zcron.Cron("noop", daily_expression(i)) for i in range(n)]
+    t0 = time.perf_counter()
+    for cron in crons:
+        crontab.add_cron(cron)
+    t1 = time.perf_counter()
+    crontab.save()
+    t2 = time.perf_counter()
+    session.tm.commit()
+    t3 = time.perf_counter()
+    uids = [cron.uid for cron in crons]
+    with open(os.path.join(tmp, "uids.json"), "w") as f:
+        json.dump(uids, f)
+    session.tm.begin()
+    queued = len(queue_for(session.root))
+    session.close()
+    db.close()
+    return {
+        "n": n, "queued": queued,
+        "add_s": t1 - t0, "save_s": t2 - t1, "commit_s": t3 - t2,
+        "add_per_s": n / (t1 - t0), "save_commit_per_s": n / (t3 - t1),
+        "total_per_s": n / (t3 - t0),
+        "construct_note": "Cron objects are built before the clock starts",
+        "file_mb": os.path.getsize(os.path.join(tmp, "Data.fs")) / 1024 / 1024,
+    }
+
+
+def last_transaction_records(db):
+    """(records, bytes) written by the storage's last transaction."""
+    storage = db.storage
+    last = storage.lastTransaction()
+    for txn in storage.iterator(last):
+        records = list(txn)
+        return len(records), sum(len(r.data or b"") for r in records), \
+            sorted({_class_of(r.data) for r in records})
+    return 0, 0, []
+
+
+def _class_of(data):
+    """'module.Class' of a ZODB record, from its pickle."""
+    from ZODB.utils import get_pickle_metadata
+    try:
+        return ".".join(get_pickle_metadata(data))
+    except Exception:
+        return "?"
+
+
+def scale_edit(params):
+    """Median time to edit one cron's periodicity and save it (save_cron +
+    commit) in a crontab of N crons; records written per commit."""
+    from zcron.components import load_crontab
+    from zcron.db import Session
+    setup()
+    tmp, edits = params["tmpdir"], params["edits"]
+    with open(os.path.join(tmp, "uids.json")) as f:
+        uids = json.load(f)
+    db = open_db(file_uri(tmp))
+    rng = random.Random(42)
+    session = Session(db)
+    times, records, sizes, classes = [], [], [], {}
+    for i in range(edits):
+        uid = rng.choice(uids)
+        expression = f"{rng.randrange(60)} {rng.randrange(24)} * * {rng.randrange(7)}"
+        t0 = time.perf_counter()
+        session.tm.begin()
+        crontab = load_crontab(session.root.sites[SITE])
+        cron = crontab.get(uid)
+        cron.edit(periodicity=expression)
+        crontab.save_cron(cron)
+        session.tm.commit()
+        times.append(time.perf_counter() - t0)
+        count, size, names = last_transaction_records(db)
+        records.append(count)
+        sizes.append(size)
+        for name in names:
+            classes[name] = classes.get(name, 0) + 1
+    session.close()
+    db.close()
+    result = summary_ms(times)
+    result.update({
+        "edits": edits, "records_per_commit_median": sorted(records)[len(records) // 2],
+        "records_per_commit_max": max(records),
+        "bytes_per_commit_median": sorted(sizes)[len(sizes) // 2],
+        "record_classes": classes, "first_edit_ms": times[0] * 1000,
+    })
+    return result
+
+
+def worker_rss(params):
+    """RSS of a worker process that starts (ServerRestartEvent over every
+    cron / job of the database) and runs until idle."""
+    from zcron.worker import Worker
+    setup()
+    db = open_db(file_uri(params["tmpdir"]))
+    baseline = rss_mb()
+    worker = Worker(db, concurrency=params.get("concurrency", 4))
+    with RSSSampler() as sampler:
+        t0 = time.perf_counter()
+        stats = worker.run(until_idle=True, max_seconds=params.get("max_seconds"))
+        elapsed = time.perf_counter() - t0
+        idle_rss = rss_mb()
+        time.sleep(0.3)
+    db.close()
+    return {
+        "baseline_rss_mb": baseline, "idle_rss_mb": idle_rss,
+        "peak_rss_mb": sampler.peak, "peak_rss_getrusage_mb": peak_rss_mb(),
+        "start_to_idle_s": elapsed,
+        "worker_stats": {"by_status": dict(stats.by_status),
+                         "claim_conflicts": stats.claim_conflicts},
+    }
+
+
+def queue_fill(params):
+    """``jobs`` MANUAL jobs queued in the future for ``crons`` crons, put
+    with the queue manager in batches, one commit per batch."""
+    from zcron import clock
+    from zcron.components import queue_for
+    from zcron.db import Session
+    from zcron.queue.base import MANUAL, Job, to_us
+    setup()
+    tmp, jobs, ncrons, batch = params["tmpdir"], params["jobs"], params["crons"], params["batch"]
+    db = open_db(file_uri(tmp))
+    uids = create_crons(db, ["0 0 1 1 *"] * ncrons)
+    base = to_us(clock.now()) + 86_400 * 1_000_000      # due tomorrow: the worker idles
+    session = Session(db)
+    t0 = time.perf_counter()
+    done = 0
+    while done < jobs:
+        session.tm.begin()
+        queue = queue_for(session.root)
+        for k in range(done, min(jobs, done + batch)):
+            fire = base + k * 1000
+            queue.put(Job(SITE, uids[k % ncrons], fire, fire, MANUAL))
+        session.tm.commit()
+        session.conn.cacheGC()
+        done = min(jobs, done + batch)
+    elapsed = time.perf_counter() - t0
+    session.tm.begin()
+    queued = len(queue_for(session.root))
+    session.close()
+    db.close()
+    return {"jobs": jobs, "crons": ncrons, "queued": queued, "fill_s": elapsed,
+            "fill_per_s": jobs / elapsed,
+            "file_mb": os.path.getsize(os.path.join(tmp, "Data.fs")) / 1024 / 1024}
+
+
+# -- 4. zeo2 -----------------------------------------------------------------------------------------
+
+def zeo_populate(params):
+    """N crons with one MANUAL job due now each, over ZEO."""
+    setup()
+    db = open_db(params["uri"])
+    create_crons(db, ["0 0 1 1 *"] * params["n"])
+    due = queue_run_now(db)
+    db.close()
+    return {"n": params["n"], "due": due.isoformat()}
+
+
+def zeo_verify(params):
+    setup()
+    db = open_db(params["uri"])
+    counts = count_logs(db)
+    db.close()
+    return counts

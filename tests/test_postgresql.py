@@ -1,0 +1,195 @@
+"""zcron over PostgreSQL (RelStorage, ``postgres://``), against a real,
+throw-away PostgreSQL cluster: opening a database, the queue manager
+contract, and two worker processes sharing the crons with no duplicate and
+no missing run.
+
+Skipped when the PostgreSQL server binaries are missing, except in CI
+(``$CI`` set), where that is a failure: see zcron.testing.PostgreSQLServer.
+"""
+import collections
+from datetime import datetime, timedelta, timezone
+
+import os
+
+import pytest
+
+from test_engine_processes import add_crons, finish, host, invocations, read_logs, start_worker
+from test_queue import QueueManagerContract
+
+assert host  # a fixture, used by name below
+
+
+@pytest.fixture(scope="module")
+def pg_server():
+    """One cluster for the module; each test takes a database of its own."""
+    from zcron.testing import PostgreSQLServer
+    server = PostgreSQLServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg(pg_server, tmp_path):
+    """A fresh, empty database in the module's cluster."""
+    from zcron.testing import PostgreSQLDatabase
+    database = PostgreSQLDatabase(tmp_path, server=pg_server)
+    yield database
+    database.close()
+
+
+class TestOpenDB:
+    def test_creates_the_root(self, pg, zca):
+        from relstorage.storage import RelStorage
+        from zcron.db import Session, open_db
+        from zcron.model import CronSite, ZcronRoot
+        from zcron.model.site import ROOT_KEY
+        assert pg.uri.startswith("postgres://postgres@127.0.0.1:")
+        db = open_db(pg.uri)
+        try:
+            assert isinstance(db.storage, RelStorage)
+            with Session(db) as s:
+                assert isinstance(s.conn.root()[ROOT_KEY], ZcronRoot)
+                s.root.add_site(CronSite("over-postgres"))
+                s.tm.commit()
+        finally:
+            db.close()
+        other = open_db(pg.uri)            # another client, as on another machine
+        try:
+            with Session(other) as s:
+                assert list(s.root.sites) == ["over-postgres"]
+        finally:
+            other.close()
+
+    def test_clients_see_each_others_commits(self, pg, zca):
+        from zcron.db import Session
+        from zcron.model import CronSite
+        one, two = pg.open(), pg.open()
+        try:
+            with Session(one) as s1, Session(two) as s2:
+                assert list(s2.root.sites) == []
+                s1.root.add_site(CronSite("a"))
+                s1.tm.commit()
+                s2.tm.begin()              # a new transaction polls for changes
+                assert list(s2.root.sites) == ["a"]
+        finally:
+            one.close()
+            two.close()
+
+
+class TestPostgreSQLQueueManager(QueueManagerContract):
+    @pytest.fixture(autouse=True)
+    def _db(self, pg, zca):
+        self.db = pg.open()
+        yield
+        self.db.close()
+
+    def open_session(self):
+        from zcron.db import Session
+        return Session(self.db)
+
+
+class TestBadURIs:
+    def test_unreachable_server_is_not_bad_input(self, pg_server):
+        from zcron.db import open_db
+        from zcron.exceptions import DatabaseUnavailable, InvalidInput
+        from zcron.testing import free_port
+        uri = f"postgres://postgres@127.0.0.1:{free_port()}/zcron?connect_timeout=2"
+        with pytest.raises(DatabaseUnavailable) as info:
+            open_db(uri)
+        assert not isinstance(info.value, InvalidInput)
+        assert "cannot reach the database" in str(info.value)
+
+    def test_command_line_says_it_in_one_line(self, tmp_path):
+        """RelStorage's own log lines stay out of the command's stderr."""
+        import subprocess
+        import sys
+        from zcron.testing import free_port
+        zcron = os.path.join(os.path.dirname(sys.executable), "zcron")
+        unreachable = f"postgres://postgres@127.0.0.1:{free_port()}/zcron?connect_timeout=2"
+        for uri, status in ((unreachable, 1), ("postgres://127.0.0.1:5432/zcron", 2)):
+            result = subprocess.run([zcron, "--db", uri, "list"], cwd=tmp_path,
+                                    capture_output=True, text=True, timeout=60)
+            assert result.returncode == status
+            assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+    def test_missing_database_is_unavailable(self, pg_server):
+        from zcron.db import open_db
+        from zcron.exceptions import DatabaseUnavailable
+        with pytest.raises(DatabaseUnavailable, match="does not exist"):
+            open_db(pg_server.uri_for("no_such_database"))
+
+    @pytest.mark.parametrize("uri,needle", [
+        # RelStorage would send the string 'None' for each missing part
+        ("postgres://127.0.0.1:5432/zcron", "no user"),
+        ("postgres://postgres@127.0.0.1/zcron", "no port"),
+        ("postgres://postgres@127.0.0.1:5432", "no dbname"),
+        ("postgres://postgres@127.0.0.1:5432/", "no dbname"),
+        ("postgres://postgres@:5432/zcron", "no host"),
+        ("postgres://postgres@127.0.0.1:99999/zcron", "Port out of range"),
+        ("postgres://postgres@127.0.0.1:5432/zcron?bogus=1",
+         "Unrecognized database keyword(s): bogus"),
+        ("postgres://postgres@127.0.0.1:5432/zcron?keep_history=maybe",
+         "not a valid boolean"),
+    ])
+    def test_malformed(self, uri, needle):
+        from zcron.db import open_db
+        from zcron.exceptions import InvalidURI
+        with pytest.raises(InvalidURI) as info:
+            open_db(uri)
+        assert needle in str(info.value)
+        if needle.startswith("no "):
+            assert "postgres://user[:password]@host:port/dbname" in str(info.value)
+
+
+class TestTwoWorkersOverPostgreSQL:
+    def test_every_fire_time_exactly_once(self, pg, host, tmp_path):
+        from zcron.periodicity import get_periodicity
+        out = str(tmp_path / "calls.txt")
+        fields = {"environ": {"out": out}, "missed": "all", "overlap": "allow",
+                  "logs_limit": 100}
+        specs = [("every-second", "* * * * * *", fields)]
+        specs += [(f"two-{n}", "*/2 * * * * *", fields) for n in range(20)]
+        uids = add_crons(pg.uri, specs)
+        start = datetime.now(timezone.utc)
+        procs = [start_worker(pg.uri, seconds=13) for _ in range(2)]
+        outputs = finish(procs)
+        # fire times from 3 s after start to 11 s after: both workers were up
+        window_start = start + timedelta(seconds=3)
+        window_end = start + timedelta(seconds=11)
+        logs = read_logs(pg.uri)
+        calls = invocations(out)
+        executions = [c[3] for c in calls]
+        assert len(executions) == len(set(executions))       # no execution twice
+        assert len({c[2] for c in calls}) == 2, outputs         # both workers ran some
+        entries = {}                                            # execution id -> (uid, log)
+        for name, uid in uids.items():
+            expr = "* * * * * *" if name == "every-second" else "*/2 * * * * *"
+            expected = list(get_periodicity(expr).fire_times(window_start, until=window_end))
+            assert len(expected) >= 4
+            logged = [l.fire_time for l in logs[uid] if l.fire_time is not None]
+            assert len(logged) == len(set(logged)), name        # one entry per fire time
+            for fire in expected:
+                assert [l.status for l in logs[uid] if l.fire_time == fire] == ["OK"], \
+                    (name, fire)
+            for entry in logs[uid]:
+                entries[entry.execution_id] = (uid, entry)
+        # every invocation is one log entry, and (cron, fire time) is invoked once
+        assert sum(len(v) for v in logs.values()) == len(calls)
+        invoked = collections.Counter()
+        for _, fire, _, execution_id in calls:
+            uid, entry = entries[execution_id]
+            assert entry.fire_time.isoformat() == fire
+            invoked[uid, fire] += 1
+        assert set(invoked.values()) == {1}
+
+
+class TestWithoutPostgreSQL:
+    def test_skips_outside_ci_fails_in_ci(self, monkeypatch):
+        from zcron.testing import PostgreSQLServer
+        monkeypatch.setattr(PostgreSQLServer, "find_binaries", staticmethod(lambda: None))
+        monkeypatch.delenv("CI", raising=False)
+        with pytest.raises(pytest.skip.Exception, match="apt-get install postgresql"):
+            PostgreSQLServer().start()
+        monkeypatch.setenv("CI", "true")
+        with pytest.raises(RuntimeError, match="initdb, pg_ctl"):
+            PostgreSQLServer().start()
