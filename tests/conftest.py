@@ -17,6 +17,18 @@ def zca():
 
 
 @pytest.fixture
+def clean_zca():
+    """An empty global registry; nothing of zcron's loaded yet."""
+    from zope.component.testing import setUp, tearDown
+    from zcron import config
+    setUp()
+    config.reset()
+    yield
+    tearDown()
+    config.reset()
+
+
+@pytest.fixture
 def fake_clock():
     from zcron.clock import FakeClock, install_clock, uninstall_clock
     clock = install_clock(FakeClock())

@@ -2,17 +2,6 @@
 import pytest
 
 
-@pytest.fixture
-def clean_zca():
-    from zope.component.testing import setUp, tearDown
-    from zcron import config
-    setUp()
-    config.reset()
-    yield
-    tearDown()
-    config.reset()
-
-
 def _zcml(path, body):
     path.write_text('<configure xmlns="http://namespaces.zope.org/zope">'
                     f'{body}</configure>')

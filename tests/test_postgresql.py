@@ -6,14 +6,12 @@ no missing run.
 Skipped when the PostgreSQL server binaries are missing, except in CI
 (``$CI`` set), where that is a failure: see zcron.testing.PostgreSQLServer.
 """
-import collections
-from datetime import datetime, timedelta, timezone
 
 import os
 
 import pytest
 
-from test_engine_processes import add_crons, finish, host, invocations, read_logs, start_worker
+from test_engine_processes import host, prove_exactly_once  # noqa: F401 (fixture)
 from test_queue import QueueManagerContract
 
 assert host  # a fixture, used by name below
@@ -143,44 +141,7 @@ class TestBadURIs:
 
 class TestTwoWorkersOverPostgreSQL:
     def test_every_fire_time_exactly_once(self, pg, host, tmp_path):
-        from zcron.periodicity import get_periodicity
-        out = str(tmp_path / "calls.txt")
-        fields = {"environ": {"out": out}, "missed": "all", "overlap": "allow",
-                  "logs_limit": 100}
-        specs = [("every-second", "* * * * * *", fields)]
-        specs += [(f"two-{n}", "*/2 * * * * *", fields) for n in range(20)]
-        uids = add_crons(pg.uri, specs)
-        start = datetime.now(timezone.utc)
-        procs = [start_worker(pg.uri, seconds=13) for _ in range(2)]
-        outputs = finish(procs)
-        # fire times from 3 s after start to 11 s after: both workers were up
-        window_start = start + timedelta(seconds=3)
-        window_end = start + timedelta(seconds=11)
-        logs = read_logs(pg.uri)
-        calls = invocations(out)
-        executions = [c[3] for c in calls]
-        assert len(executions) == len(set(executions))       # no execution twice
-        assert len({c[2] for c in calls}) == 2, outputs         # both workers ran some
-        entries = {}                                            # execution id -> (uid, log)
-        for name, uid in uids.items():
-            expr = "* * * * * *" if name == "every-second" else "*/2 * * * * *"
-            expected = list(get_periodicity(expr).fire_times(window_start, until=window_end))
-            assert len(expected) >= 4
-            logged = [l.fire_time for l in logs[uid] if l.fire_time is not None]
-            assert len(logged) == len(set(logged)), name        # one entry per fire time
-            for fire in expected:
-                assert [l.status for l in logs[uid] if l.fire_time == fire] == ["OK"], \
-                    (name, fire)
-            for entry in logs[uid]:
-                entries[entry.execution_id] = (uid, entry)
-        # every invocation is one log entry, and (cron, fire time) is invoked once
-        assert sum(len(v) for v in logs.values()) == len(calls)
-        invoked = collections.Counter()
-        for _, fire, _, execution_id in calls:
-            uid, entry = entries[execution_id]
-            assert entry.fire_time.isoformat() == fire
-            invoked[uid, fire] += 1
-        assert set(invoked.values()) == {1}
+        prove_exactly_once(pg.uri, tmp_path, workers=2, seconds=14, every_two=20)
 
 
 class TestWithoutPostgreSQL:

@@ -50,18 +50,6 @@ def _forget_hostpkg():
 
 
 @pytest.fixture
-def clean_zca():
-    """An empty global registry; nothing of zcron's loaded yet."""
-    from zope.component.testing import setUp, tearDown
-    from zcron import config
-    setUp()
-    config.reset()
-    yield
-    tearDown()
-    config.reset()
-
-
-@pytest.fixture
 def hostpkg(tmp_path, monkeypatch, clean_zca):
     """A host package on sys.path: hostpkg/{__init__,jobs}.py + ZCML."""
     package = tmp_path / "hostpkg"
