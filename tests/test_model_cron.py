@@ -314,6 +314,15 @@ class TestCron:
         cron.pause(until=T0)
         assert cron.paused_until == T0 and cron.pause_note == ""
 
+    def test_state(self):
+        cron = self._makeOne()
+        assert cron.state(T0) == "on" and not cron.paused_at(T0)
+        cron.pause(until=T0 + timedelta(hours=1))
+        assert cron.state(T0) == "paused" and cron.paused_at(T0)
+        assert cron.state(T0 + timedelta(hours=1)) == "on"     # the pause is over
+        cron.edit(activated=False)
+        assert cron.state(T0) == "off"
+
     def test_pause_naive_refused(self):
         from zcron.exceptions import InvalidInput
         cron = self._makeOne()

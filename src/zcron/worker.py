@@ -348,8 +348,8 @@ class Worker:
             if len(claimed) >= min(free, self.batch):
                 break
             cron = self._find_cron(root, crontabs, job)
-            if cron is None or not wanted(cron) or (cron.paused and job.kind != RETRY
-                                                    and cron.paused_until > now):
+            if cron is None or not wanted(cron) or (job.kind != RETRY
+                                                    and cron.paused_at(now)):
                 q.remove(job)
                 continue
             running = still_running(cron, q.running(job.site, job.uid))

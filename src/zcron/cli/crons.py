@@ -20,14 +20,6 @@ FOREVER_ISO = FOREVER.isoformat()
 
 # -- views of a cron ------------------------------------------------------------------
 
-def cron_state(cron, now):
-    if not cron.activated:
-        return "off"
-    if cron.paused and cron.paused_until > now:
-        return "paused"
-    return "on"
-
-
 def next_run(cron, queue, now):
     """(due time, kind) of the cron's next run: its soonest queued job, or
     -- when the queue has none yet -- the next one its schedule gives."""
@@ -49,7 +41,7 @@ def summary(cron, queue, now, utc=False):
     due, _ = next_run(cron, queue, now)
     last = cron.last_log()
     data.update(
-        state=cron_state(cron, now),
+        state=cron.state(now),
         next_run=iso_time(due, cron.timezone, utc),
         last_run=None if last is None else iso_time(last.date, cron.timezone, utc),
         last_status=None if last is None else last.status,
@@ -269,7 +261,7 @@ def run(app, ref, site, as_json):
         if not wanted(cron):
             raise InvalidInput("cron", ref, "it is disabled (zcron enable); a worker "
                                "would not run it")
-        if cron_state(cron, now) == "paused":
+        if cron.state(now) == "paused":
             raise InvalidInput("cron", ref, "it is paused (zcron resume); a worker "
                                "would not run it")
         job = cron_manager(site_obj, cron).run_now(now)
@@ -361,7 +353,7 @@ def show(app, ref, site, utc, as_json):
         data.update(
             site=site,
             crontab_activated=crontab.activated,
-            state=cron_state(cron, now),
+            state=cron.state(now),
             description=cron.get_periodicity().describe(),
             jitter_offset=cron.jitter_offset(),
             queued=[{"due": iso_time(j.due, cron.timezone, utc),

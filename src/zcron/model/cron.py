@@ -207,6 +207,16 @@ class Cron(Persistent):
     def paused(self):
         return self.paused_until is not None
 
+    def paused_at(self, now):
+        """True while a pause that is not over yet holds the cron."""
+        return self.paused_until is not None and self.paused_until > now
+
+    def state(self, now):
+        """'off', 'paused' (a pause not over yet) or 'on'."""
+        if not self.activated:
+            return "off"
+        return "paused" if self.paused_at(now) else "on"
+
     def pause(self, until=None, note=""):
         self.edit(paused_until=until or FOREVER, pause_note=note)
 

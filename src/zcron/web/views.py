@@ -57,13 +57,6 @@ def describe(cron):
         return ""
 
 
-def cron_state(cron, now):
-    """'off', 'paused' (a pause not over yet) or 'on'."""
-    if not cron.activated:
-        return "off"
-    return "paused" if cron.paused and cron.paused_until > now else "on"
-
-
 def cron_row(site, cron, queue, now):
     """What the crontab table shows of one cron."""
     pending = queue.pending(site.name, cron.uid)
@@ -73,7 +66,7 @@ def cron_row(site, cron, queue, now):
     return Row(
         cron=cron,
         uid=cron.uid,
-        state=cron_state(cron, now),
+        state=cron.state(now),
         describe=describe(cron),
         next_run=next_job.due if next_job else None,
         next_kind=next_job.kind if next_job else None,
@@ -308,7 +301,7 @@ def toggle(request):
              permission=MANAGE, request_method="POST")
 def run_now(request):
     root, site, crontab, cron = get_cron(request)
-    state = cron_state(cron, clock.now()) if crontab.activated else "off"
+    state = cron.state(clock.now()) if crontab.activated else "off"
     if state != "on":
         request.session.flash(
             f"{cron.name} is {state}: a worker would not run it. "
