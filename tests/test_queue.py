@@ -117,14 +117,6 @@ class QueueManagerContract:
             q.unregister_worker("h:1:x")
             assert q.workers() == []
 
-    def test_changed_since(self):
-        with self.open_session() as s:
-            q = self._queue(s)
-            serial = q.serial
-            assert not q.changed_since(serial)
-            q.put(_job())
-            assert q.changed_since(serial)
-
     def test_workers_prefer_their_own_shards(self):
         """Two workers see the due jobs in different orders: each first
         gets its own share, so they rarely reach for the same job."""

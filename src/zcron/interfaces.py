@@ -274,10 +274,6 @@ class IQueueManager(Interface):
     def workers():
         """Registered workers (IWorkerInfo), live or lost."""
 
-    def changed_since(serial):
-        """True if jobs were put since ``serial`` (the ``serial`` attribute
-        read earlier): lets idle workers wake up."""
-
 
 class IJob(Interface):
     """A reference to one due run of one cron."""

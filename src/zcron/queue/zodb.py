@@ -40,7 +40,6 @@ class QueueData(Persistent):
     def __init__(self, shards=SHARDS):
         self.shards = tuple(Shard() for _ in range(shards))
         self.workers = OOBTree()      # worker id -> WorkerInfo
-        self.changes = Length()       # bumped on every put: wakes idle workers
 
 
 def _ref(job):
@@ -108,7 +107,6 @@ class ZODBQueueManager:
         shard.pending[key] = job.signature
         shard.by_cron.add(_index_key(job))
         shard.size.change(1)
-        self.data.changes.change(1)
 
     def remove(self, job):
         shard = self._shard(job.site, job.uid)
@@ -194,13 +192,6 @@ class ZODBQueueManager:
             own = [s for i, s in enumerate(shards) if i % count == rank]
         other = [s for s in shards if s not in own]
         return own, other
-
-    def changed_since(self, serial):
-        return self.data.changes() != serial
-
-    @property
-    def serial(self):
-        return self.data.changes()
 
     def sites(self):
         found = set()
