@@ -45,6 +45,14 @@ def schedule_after(cron, after):
                signature=signature(cron))
 
 
+def forget_jobs(queue, site, uid):
+    """Remove every pending and held job of a cron; the number removed."""
+    changes = sum(queue.remove(job) for job in queue.pending(site, uid))
+    if queue.release_held(site, uid) is not None:
+        changes += 1
+    return changes
+
+
 def wanted(cron):
     crontab = cron.__parent__
     return bool(cron.activated and crontab is not None and crontab.activated)
@@ -57,9 +65,6 @@ class CronManager:
         self.site = site
         self.cron = cron
         self.queue = queue_for(root_of(site))
-
-    def _pending(self):
-        return self.queue.pending(self.site.name, self.cron.uid)
 
     def register_job(self, now=None):
         """Returns the number of queue changes (0 when already right)."""
@@ -78,10 +83,7 @@ class CronManager:
         return changes
 
     def remove_jobs(self):
-        changes = sum(self.queue.remove(job) for job in self._pending())
-        if self.queue.release_held(self.site.name, self.cron.uid) is not None:
-            changes += 1
-        return changes
+        return forget_jobs(self.queue, self.site.name, self.cron.uid)
 
     def run_now(self, now=None):
         fire_us = to_us(now or clock.now())
@@ -126,11 +128,7 @@ class CrontabManager:
         return changes
 
     def _forget(self, uid):
-        queue = queue_for(self.root)
-        changes = sum(queue.remove(job) for job in queue.pending(self.site.name, uid))
-        if queue.release_held(self.site.name, uid) is not None:
-            changes += 1
-        return changes
+        return forget_jobs(queue_for(self.root), self.site.name, uid)
 
 
 @adapter(IModifiedCrontabEvent)

@@ -408,22 +408,17 @@ class Worker:
                 continue
             job = claim.job
             cron = self._find_cron(root, crontabs, job)
-            if cron is not None and not still_running(cron, [claim]):
-                self._complete(q, job)      # it ended; only its claim was left
-                continue
-            q.complete(job)
-            if cron is not None and cron.retry_interrupted:
-                q.put(job.replace(kind=RETRY, due_us=to_us(now)))
-            elif cron is not None:
-                log = cron.add_log(Log(now, FAILURE, [f"interrupted: worker {owner} lost"],
-                                       fire_time=job.fire_time,
-                                       execution_id=claim.execution_id))
-                self.stats.count(FAILURE)
-                events.append(FinishedCronJobEvent(cron, root.sites[job.site], job, log))
-            if not q.running(job.site, job.uid):
-                held = q.release_held(job.site, job.uid)
-                if held is not None:
-                    q.put(held.replace(due_us=to_us(now)))
+            # a run that ended left only its claim; one that did not is accounted for
+            if cron is not None and still_running(cron, [claim]):
+                if cron.retry_interrupted:
+                    q.put(job.replace(kind=RETRY, due_us=to_us(now)))
+                else:
+                    log = cron.add_log(Log(now, FAILURE, [f"interrupted: worker {owner} lost"],
+                                           fire_time=job.fire_time,
+                                           execution_id=claim.execution_id))
+                    self.stats.count(FAILURE)
+                    events.append(FinishedCronJobEvent(cron, root.sites[job.site], job, log))
+            self._complete(q, job)
         for wid in lost:
             q.unregister_worker(wid)
 

@@ -64,11 +64,6 @@ class Job:
         """Claims are keyed by cron first, to find a cron's running jobs."""
         return (self.site, self.uid, self.fire_us, self.kind, self.attempt)
 
-    @classmethod
-    def from_key(cls, key, signature=None):
-        due_us, site, uid, fire_us, kind, attempt = key
-        return cls(site, uid, fire_us, due_us, kind, attempt, signature)
-
     def __reduce__(self):
         # a plain tuple pickles small: claims and held jobs hold Jobs
         return (Job, (self.site, self.uid, self.fire_us, self.due_us, self.kind,

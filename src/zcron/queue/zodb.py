@@ -157,7 +157,7 @@ class ZODBQueueManager:
         keys = [s.pending.minKey() for s in self.data.shards if s.size()]
         return from_us(min(keys)[0]) if keys else None
 
-    def due(self, now, limit=None, worker=None, skip=()):
+    def due(self, now, limit=None, worker=None):
         """Due jobs, soonest first within preference groups: the worker's own
         shards first, then the others (work stealing)."""
         now_us = to_us(now)
@@ -166,8 +166,6 @@ class ZODBQueueManager:
         for group in (own, other):
             streams = [self._due_in(shard, now_us) for shard in group]
             for job in heapq.merge(*streams, key=lambda j: j.key):
-                if job.key in skip:
-                    continue
                 result.append(job)
                 if limit is not None and len(result) >= limit:
                     return result
@@ -272,9 +270,6 @@ class ZODBQueueManager:
 
     def workers(self):
         return list(self.data.workers.values())
-
-    def get_worker(self, worker_id):
-        return self.data.workers.get(worker_id)
 
 
 @adapter(ZcronRoot)
