@@ -327,7 +327,8 @@ def queue_fill(params):
     from zcron import clock
     from zcron.components import queue_for
     from zcron.db import Session
-    from zcron.queue.base import MANUAL, Job, to_us
+    from zcron.model.timeutil import to_us
+    from zcron.queue.base import MANUAL, Job
     setup()
     tmp, jobs, ncrons, batch = params["tmpdir"], params["jobs"], params["crons"], params["batch"]
     db = open_db(file_uri(tmp))

@@ -153,6 +153,37 @@ class TestLog:
         assert not hasattr(log, "__dict__")
         assert pickle.loads(pickle.dumps(log)) == log
 
+    def test_pickle_round_trips_every_field(self):
+        import pickle
+        from datetime import timedelta
+        log = self._makeOne(status="FAILURE", messages=["a", "b"],
+                            fire_time=T0 - timedelta(microseconds=1), duration=0.25,
+                            execution_id="e1", traceback="Traceback ...")
+        back = pickle.loads(pickle.dumps(log))
+        assert back.dump() == log.dump() and back.fire_time == log.fire_time
+        assert isinstance(back.messages, list)
+
+    def test_pickle_holds_plain_values_only(self):
+        """A run re-pickles its cron's whole log: few objects per entry."""
+        import pickle
+        import pickletools
+        log = self._makeOne(messages=["m"], duration=1.5)
+        globals_ = [arg for op, arg, _ in pickletools.genops(pickle.dumps(log, 3))
+                    if op.name == "GLOBAL"]
+        assert globals_ == ["zcron.model.log _restore"]
+
+    def test_entries_pickled_as_a_dict_of_fields_load(self):
+        import copyreg
+        import pickle
+        from zcron.model.log import Log
+        log = self._makeOne(messages=["m"])
+        state = {k: getattr(log, k) for k in Log.__slots__}
+
+        class DictPickled:      # how development builds pickled entries
+            def __reduce__(self):
+                return (copyreg._reconstructor, (Log, object, None), state)
+        assert pickle.loads(pickle.dumps(DictPickled())) == log
+
     def test_setstate_tolerates_missing_fields(self):
         # an entry pickled before a field existed reads it as None
         log = self._makeOne()
@@ -221,6 +252,11 @@ class TestCronLogs:
         logs.add(_log(), 3)
         assert logs.limit == 3
 
+    def test_counts_of_a_fresh_log_are_not_shared(self):
+        one, other = self._makeOne(), self._makeOne()
+        one.add(_log(), 10)
+        assert other.counts == {} and one.counts == {"OK": 1}
+
     def test_clear_keeps_counts(self):
         logs = self._makeOne()
         logs.add(_log(), 10)
@@ -262,6 +298,14 @@ class TestCronLogsResolveConflict:
                               self._state([]),           # cleared
                               self._state([new, a, b]))
         assert state["entries"] == (new,)
+
+    def test_first_entries_of_a_fresh_log_merge(self):
+        """A fresh log stores no state of its own: both first runs survive."""
+        a, b = _log(1), _log(2, "WARN")
+        state = self._callFUT({}, {"entries": (a,), "counts": {"OK": 1}, "limit": 10},
+                              {"entries": (b,), "counts": {"WARN": 1}, "limit": 10})
+        assert state["entries"] == (b, a) and state["counts"] == {"OK": 1, "WARN": 1}
+
 
     def test_limit_from_committed_when_new_has_none(self):
         entries = [_log(-i) for i in range(3)]
@@ -428,3 +472,9 @@ class TestLogRecordIsolation:
             db_two.close()
         assert [e.execution_id for e in entries] == ["o", "w"]
         assert counts == {"WARN": 1, "OK": 1}
+
+
+class TestCronLogsRecord:
+    def test_a_fresh_log_pickles_no_state(self):
+        from zcron.model.logs import CronLogs
+        assert CronLogs().__getstate__() == {}

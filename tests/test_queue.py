@@ -12,7 +12,8 @@ T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
 
 def _job(uid="a" * 32, at=T0, site="default", kind="schedule", attempt=0, signature=None):
-    from zcron.queue.base import Job, to_us
+    from zcron.model.timeutil import to_us
+    from zcron.queue.base import Job
     us = to_us(at)
     return Job(site, uid, us, us, kind, attempt, signature)
 
@@ -209,7 +210,8 @@ class TestZODBQueueMarker:
 
 class TestJob:
     def test_times_round_trip(self):
-        from zcron.queue.base import Job, from_us, to_us
+        from zcron.model.timeutil import from_us, to_us
+        from zcron.queue.base import Job
         at = datetime(2026, 3, 29, 1, 30, 0, 123456, tzinfo=timezone.utc)
         assert from_us(to_us(at)) == at
         job = Job("s", "u" * 32, to_us(at))

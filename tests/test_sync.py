@@ -178,24 +178,39 @@ class TestServerRestart:
         notify(ServerRestartEvent(None, session.root))
         assert raw.uid in {j.uid for j in _pending(session)}
 
-    def test_restart_skips_crontabs_unchanged_since_the_last_one(self, session, crontab):
+    def test_restart_skips_crontabs_unchanged_since_the_last_sync(self, session, crontab):
         from zope.event import notify
         from zcron.components import marker_for, queue_for
         from zcron.events import ServerRestartEvent
+        from zcron.sync import sync_stamp
         cron = crontab.add_cron(_cron("a"))
         crontab.save()
         session.tm.commit()
-        notify(ServerRestartEvent(None, session.root))
-        session.tm.commit()
-        assert marker_for(session.root).stamp("default") == crontab._p_serial
+        assert marker_for(session.root).stamp("default") == sync_stamp(crontab)
         queue_for(session.root).remove(_pending(session, cron.uid)[0])
         session.tm.commit()
         notify(ServerRestartEvent(None, session.root))     # unchanged: skipped
         assert _pending(session, cron.uid) == []
-        crontab.activated = True                             # the crontab is written
+        crontab.add_cron(_cron("b"))                         # changed, not saved
         session.tm.commit()
         notify(ServerRestartEvent(None, session.root))
         assert len(_pending(session, cron.uid)) == 1
+        assert marker_for(session.root).stamp("default") == sync_stamp(crontab)
+
+    def test_restart_reads_a_crontab_switched_without_save(self, session, crontab):
+        from zope.event import notify
+        from zcron.events import ServerRestartEvent
+        cron = crontab.add_cron(_cron("a"))
+        crontab.save()
+        session.tm.commit()
+        crontab.activated = False                            # no save(): no event
+        session.tm.commit()
+        notify(ServerRestartEvent(None, session.root))
+        assert _pending(session, cron.uid) == []
+
+    def test_no_stamp_for_a_crontab_that_is_not_persistent(self):
+        from zcron.sync import sync_stamp
+        assert sync_stamp(object()) is None
 
     def test_restart_forgets_removed_sites(self, session, crontab):
         from zope.event import notify
@@ -268,3 +283,34 @@ class TestCost:
         assert 1 <= len(written) <= 12, written
         assert not [o for o in written if type(o).__name__ in ("Crontab", "Cron")
                     and o is not cron]
+
+
+class TestNextScheduled:
+    """A worker queues a cron's next run from its job's signature: it must
+    be the job ``schedule_after`` gives from the cron itself."""
+
+    @pytest.mark.parametrize("fields", [
+        {"periodicity": "*/5 * * * *"},
+        {"periodicity": "30 2 * * *", "timezone": "Europe/Zurich"},
+        {"periodicity": "0 9 * * 1-5", "timezone": "America/New_York", "jitter": 90},
+        {"periodicity": "*/10 * * * * *", "jitter": 2.5},
+        {"periodicity": "0 * * * *",
+         "paused_until": datetime(2026, 3, 2, 8, 30, tzinfo=timezone.utc)},
+    ])
+    def test_same_as_from_the_cron(self, crontab, fields):
+        from zcron.sync import next_scheduled, schedule_after
+        cron = crontab.add_cron(_cron("job", fields.pop("periodicity"), **fields))
+        job = schedule_after(cron, T0)
+        for _ in range(5):
+            following = next_scheduled(job)
+            assert following == schedule_after(cron, job.fire_time)
+            assert (following.due_us, following.signature) == \
+                (schedule_after(cron, job.fire_time).due_us, job.signature)
+            job = following
+
+    def test_paused_until_resumed_has_none(self, crontab):
+        from zcron.sync import next_scheduled, schedule_after, signature
+        cron = crontab.add_cron(_cron())
+        job = schedule_after(cron, T0)
+        cron.pause()
+        assert next_scheduled(job.replace(signature=signature(cron))) is None

@@ -29,7 +29,8 @@ from zcron.components import load_crontab, queue_for
 from zcron.db import get_root, open_db
 from zcron.exceptions import InvalidInput
 from zcron.model import FOREVER, Log
-from zcron.queue.base import Job, WorkerInfo, to_us
+from zcron.model.timeutil import to_us
+from zcron.queue.base import Job, WorkerInfo
 from zcron.testing import setup_components, teardown_components
 from zcron import web
 from zcron.web import formatting, metrics, security, views

@@ -51,6 +51,17 @@ class FailsOnce(zcron.Runner):
             raise RuntimeError("first attempt fails")
 
 
+class Changes(zcron.Runner):
+    """Changes another cron without saving it (as a script might)."""
+
+    def run(self):
+        other = self.cron.__parent__.get(self.environ["uid"])
+        if self.environ.get("pause"):
+            other.pause(note="by a runner")
+        else:
+            other.activated = False
+
+
 @pytest.fixture
 def db(durable_database, zca):
     """The whole suite runs over FileStorage and over a ZEO server."""
@@ -63,7 +74,8 @@ def db(durable_database, zca):
 def runners(zca):
     del CALLS[:]
     for name, factory in [("ok", Ok), ("warns", Warns), ("fails", Fails),
-                          ("writes", Writes), ("sleeps", Sleeps), ("fails-once", FailsOnce)]:
+                          ("writes", Writes), ("sleeps", Sleeps), ("fails-once", FailsOnce),
+                          ("changes", Changes)]:
         zcron.add_runner(name, factory)
 
 
@@ -380,6 +392,42 @@ class TestOverlap:
         assert spans[1][0] < spans[0][1]          # the second started before the first ended
 
 
+class TestChangedAfterClaim:
+    """The dispatcher claims on-time jobs from the queue alone; the thread
+    that runs one loads its cron and checks it still wants the run."""
+
+    def _claimed_together(self, env, fake_clock, **environ):
+        from zcron.components import queue_for
+        fake_clock.set(T0)
+        other = env.add("ok", "0 12 * * *")
+        first = env.add("changes", "0 0 1 1 *", environ=dict(environ, uid=other.uid))
+        env.run_now(first)
+        fake_clock.advance(1)
+        env.run_now(other)
+        env.run(concurrency=1)
+        return other, queue_for(env.session.root)
+
+    def test_switched_off_is_not_run_and_its_schedule_ends(self, env, fake_clock):
+        other, q = self._claimed_together(env, fake_clock)
+        assert env.logs(other) == [] and CALLS == []
+        assert q.pending("default", other.uid) == []
+
+    def test_paused_is_not_run_and_keeps_its_schedule(self, env, fake_clock):
+        other, q = self._claimed_together(env, fake_clock, pause=True)
+        assert env.logs(other) == [] and CALLS == []
+        assert [j.kind for j in q.pending("default", other.uid)] == ["schedule"]
+
+    def test_removed_is_not_run(self, env, fake_clock):
+        from zcron.components import queue_for
+        fake_clock.set(T0)
+        cron = env.add("ok", "0 12 * * *")
+        env.run_now(cron)
+        env.crontab.remove_cron(cron.uid)           # no save: its jobs stay queued
+        env.session.tm.commit()
+        env.run(concurrency=1)
+        assert CALLS == [] and queue_for(env.session.root).pending("default", cron.uid) == []
+
+
 class TestLostWorker:
     def _lost_claim(self, env, fake_clock, **kw):
         from zcron.components import queue_for
@@ -390,7 +438,7 @@ class TestLostWorker:
         q = queue_for(env.session.root)
         job = q.due(T0)[0]
         q.register_worker(WorkerInfo("ghost:1:x", "ghost", 1, T0, T0 + timedelta(seconds=5)))
-        q.claim(job, "ghost:1:x", T0).execution_id = "e" * 32
+        q.claim(job, "ghost:1:x", T0, "e" * 32)
         env.session.tm.commit()
         fake_clock.advance(7)         # the lease, plus its grace, ran out
         return cron

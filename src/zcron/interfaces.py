@@ -237,7 +237,8 @@ class IQueueManager(Interface):
 
     def claim(job, worker, now, execution_id=None, notes=()):
         """Take ``job`` out of the pending jobs and return its new claim
-        (see ``zcron.queue.Claim``) for worker id ``worker``."""
+        (see ``zcron.queue.Claim``) for worker id ``worker``, under
+        ``execution_id`` (a new one when not given)."""
 
     def get_claim(job):
         """The claim of ``job``, or None."""
@@ -314,7 +315,8 @@ class IQueueMarker(Interface):
 
     def set_stamp(site, stamp):
         """Record what a site's crontab was like (an opaque value) when its
-        jobs were last re-registered, so a restart can skip it unchanged."""
+        jobs were last fully synchronised, so a restart can skip it
+        unchanged."""
 
     def sites():
         """Names of marked sites, sorted."""

@@ -3,12 +3,14 @@ without I/O so that every case can be tested with a fake clock.
 
 The worker asks ``plan(cron, job, now, running)`` and carries out the
 answer in its claim transaction: NOTRUN entries to log, the fire time to
-run (if any), the next job to queue, or to wait.
+run (if any), the next job to queue, or to wait. ``quick_plan(job, now)``
+answers the common case without loading the cron.
 """
 from datetime import timedelta, timezone
 
 from zcron.queue.base import QUEUED, RETRY, SCHEDULE
-from zcron.sync import schedule_after
+from zcron.model.timeutil import to_us
+from zcron.sync import next_scheduled, schedule_after
 
 UTC = timezone.utc
 # A fire time whose due time passed by more than this is "missed" for the
@@ -49,6 +51,23 @@ def due_fire_times(cron, first, now):
         times.append(fire.astimezone(UTC))     # UTC: no DST fold to compare
         fire = cron.next_fire_time(fire)
     return times
+
+
+def quick_plan(job, now):
+    """The plan for a job whose cron has no run in progress, from the job
+    alone when it is on time: what ``plan`` decides then reads none of
+    the cron's policies. None when the cron is needed (a scheduled fire
+    time missed, or followed by more already due)."""
+    result = Plan()
+    result.run_fire = job.fire_time
+    if job.kind != SCHEDULE:
+        return result
+    if job.signature is None or now - result.run_fire > MISFIRE_GRACE:
+        return None
+    result.next_job = next_scheduled(job)
+    if result.next_job is not None and result.next_job.due_us <= to_us(now):
+        return None
+    return result
 
 
 def plan(cron, job, now, running):

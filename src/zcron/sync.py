@@ -6,6 +6,9 @@ active cron, and are driven by events:
 ModifiedCrontabEvent -> CrontabSynchronisationEvent -> CrontabManager;
 ServerRestartEvent -> every marked site's CrontabManager.
 """
+from datetime import datetime
+
+from persistent import Persistent
 from zope.component import adapter
 from zope.event import notify
 from zope.interface import Interface, implementer, providedBy
@@ -18,31 +21,49 @@ from zcron.events import CrontabSynchronisationEvent
 from zcron.interfaces import (ICron, ICronManager, ICrontab, ICrontabManager,
                               IModifiedCrontabEvent, ICrontabSynchronisationEvent,
                               IServerRestartEvent)
-from zcron.model.timeutil import FOREVER
-from zcron.queue.base import MANUAL, SCHEDULE, Job, to_us
+from zcron.model.cron import jitter_offset
+from zcron.model.timeutil import FOREVER, to_us
+from zcron.periodicity import get_periodicity
+from zcron.queue.base import MANUAL, SCHEDULE, Job
+
+SEP = "\x1f"
 
 
 def signature(cron):
     """What a scheduled job's fire time was computed from (one string:
-    queue entries stay small)."""
+    queue entries stay small). The next one is computed from it too."""
     paused = cron.paused_until.isoformat() if cron.paused_until else ""
-    return f"{cron.periodicity}\x1f{cron.timezone}\x1f{cron.jitter}\x1f{paused}"
+    return SEP.join((cron.periodicity, cron.timezone, str(cron.jitter), paused))
 
 
 def schedule_after(cron, after):
     """The scheduled job of ``cron`` for the first fire time after
     ``after`` (or after its pause), or None when it never fires."""
-    if cron.paused_until is not None:
-        if cron.paused_until >= FOREVER:
+    return _scheduled(cron.__parent__.site, cron.uid, cron.get_periodicity(), cron.jitter,
+                      cron.paused_until, after, signature(cron))
+
+
+def next_scheduled(job):
+    """The scheduled job following ``job``, computed from its signature
+    alone (what ``schedule_after`` gives for a cron of that signature):
+    a worker needs not load the cron to queue its next run."""
+    expression, zone, jitter, paused = job.signature.split(SEP)
+    paused_until = datetime.fromisoformat(paused) if paused else None
+    return _scheduled(job.site, job.uid, get_periodicity(expression, zone), float(jitter),
+                      paused_until, job.fire_time, job.signature)
+
+
+def _scheduled(site, uid, periodicity, jitter, paused_until, after, sig):
+    if paused_until is not None:
+        if paused_until >= FOREVER:
             return None
-        after = max(after, cron.paused_until)
-    fire = cron.next_fire_time(after)
+        after = max(after, paused_until)
+    fire = periodicity.next_fire_time(after)
     if fire is None:
         return None
     fire_us = to_us(fire)
-    due_us = fire_us + round(cron.jitter_offset() * 1_000_000)
-    return Job(cron.__parent__.site, cron.uid, fire_us, due_us, SCHEDULE,
-               signature=signature(cron))
+    due_us = fire_us + round(jitter_offset(uid, jitter) * 1_000_000)
+    return Job(site, uid, fire_us, due_us, SCHEDULE, signature=sig)
 
 
 def forget_jobs(queue, site, uid):
@@ -76,7 +97,8 @@ class CronManager:
         if len(scheduled) == 1 and scheduled[0].signature == sig:
             return 0
         changes = sum(self.queue.remove(job) for job in scheduled)
-        job = schedule_after(cron, now or clock.now())
+        job = _scheduled(self.site.name, cron.uid, cron.get_periodicity(), cron.jitter,
+                         cron.paused_until, now or clock.now(), sig)
         if job is not None:
             self.queue.put(job)
             changes += 1
@@ -112,6 +134,11 @@ class CrontabManager:
                 else:
                     changes += self._forget(uid)
             return changes
+        # removed crons first: the scan then skips the jobs queued below
+        gone = [uid for uid in queue_for(self.root).site_crons(site.name)
+                if uid not in crontab]
+        for uid in gone:
+            changes += self._forget(uid)
         factories = {}
         jar = getattr(crontab, "_p_jar", None)
         for count, cron in enumerate(crontab, 1):
@@ -121,10 +148,9 @@ class CrontabManager:
             if kind not in factories:
                 factories[kind] = cron_manager_factory(site, cron)
             changes += factories[kind](site, cron).register_job(now)
-        gone = [uid for uid in queue_for(self.root).site_crons(site.name)
-                if uid not in crontab]
-        for uid in gone:
-            changes += self._forget(uid)
+        stamp = sync_stamp(crontab)
+        if stamp is not None:
+            marker_for(self.root).set_stamp(site.name, stamp)
         return changes
 
     def _forget(self, uid):
@@ -159,18 +185,20 @@ def on_server_restart(event):
         if stamp is not None and marker.stamp(name) == stamp:
             continue         # synchronised as it is now: 100,000 crons need no re-reading
         crontab_manager(site, crontab).synchronize()
-        if stamp is not None:
-            marker.set_stamp(name, stamp)
 
 
 def sync_stamp(crontab):
-    """What a stored crontab looked like when last synchronised at a
-    restart: its record's serial, which adding a cron or switching the
-    crontab changes (cron edits are synchronised when saved). None for a
-    crontab not stored as such (the json registry's) or changed now."""
-    if getattr(crontab, "_p_jar", None) is None or crontab._p_changed:
+    """What a stored crontab's own record holds, left aside the trees of
+    its crons: adding a cron (its insertion counter) or switching the
+    crontab changes it. A full synchronisation records it, so that a
+    restart re-reads only crontabs changed without one since (cron edits
+    are synchronised when saved). None for a crontab that is not
+    persistent (the json registry's): always re-read."""
+    if not isinstance(crontab, Persistent):
         return None
-    return crontab._p_serial
+    state = crontab.__getstate__()
+    return tuple(sorted((key, value) for key, value in state.items()
+                        if isinstance(value, (str, int, float, bool, type(None)))))
 
 
 def next_runs(cron, after, n):

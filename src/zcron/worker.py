@@ -30,9 +30,10 @@ from zcron.events import (FinishedCronJobEvent, ServerRestartEvent,
 from zcron.exceptions import NotFound
 from zcron.interfaces import FAILURE, NOTRUN, OK, WARN
 from zcron.model.log import Log, new_execution_id
-from zcron.policies import plan, window_start
-from zcron.queue.base import QUEUED, RETRY, Job, WorkerInfo, still_running, to_us
-from zcron.sync import wanted
+from zcron.policies import plan, quick_plan, window_start
+from zcron.model.timeutil import to_us
+from zcron.queue.base import QUEUED, RETRY, Job, WorkerInfo, still_running
+from zcron.sync import forget_jobs, wanted
 
 logger = logging.getLogger("zcron.worker")
 
@@ -57,6 +58,12 @@ def queue_retry(queue, cron, job, status):
     due = clock.now() + timedelta(seconds=cron.retry_backoff * 2 ** job.attempt)
     queue.put(Job(job.site, job.uid, job.fire_us, to_us(due), RETRY, job.attempt + 1))
 
+
+def runnable(cron, job, now):
+    """Does ``cron`` (None when gone) still want ``job`` run? Retries
+    run even while paused: they finish a run that started before."""
+    return cron is not None and wanted(cron) and (job.kind == RETRY
+                                                  or not cron.paused_at(now))
 
 
 def new_worker_id():
@@ -97,6 +104,9 @@ class Pending:
                 return heapq.heappop(self._heap)[2]
             return None
 
+    def __len__(self):
+        return len(self._heap)
+
     def drain(self):
         with self._cond:
             jobs = [entry[2] for entry in self._heap]
@@ -123,7 +133,7 @@ class Worker:
     """``Worker(db).run()`` until ``stop()``, SIGTERM (via the CLI),
     ``max_seconds`` or, with ``until_idle``, an empty due queue."""
 
-    def __init__(self, db, concurrency=4, lease=30.0, poll=0.25, batch=64,
+    def __init__(self, db, concurrency=4, lease=30.0, poll=0.25, batch=512,
                  worker_id=None, shutdown_grace=30.0, reap_interval=None):
         self.db = db
         self.concurrency = max(1, int(concurrency))
@@ -244,10 +254,17 @@ class Worker:
         slow, two per thread, leaving the rest to other workers."""
         return self.concurrency + (self.batch if self._quick else self.concurrency)
 
+    @property
+    def low_water(self):
+        """Quick runs: claim more once the claimed backlog is down to this
+        (a group per thread), so that each claim transaction takes many."""
+        return min(self.capacity // 2, GROUP_MAX * self.concurrency)
+
     def _sleep(self, next_due, deadline, claimed, waiting):
         """Until the next due time, a finished run, or the poll interval
         (which notices jobs other processes queue)."""
-        full = len(self._inflight) >= self.capacity
+        full = len(self._inflight) >= self.capacity or (
+            self._quick and len(self._todo) > self.low_water)    # enough to do
         if claimed and not full:
             return                      # more may be due right now
         timeout = self.poll
@@ -347,26 +364,29 @@ class Worker:
         for job in q.due(ahead, limit=min(free, self.batch) + 32, worker=self.id):
             if len(claimed) >= min(free, self.batch):
                 break
-            cron = self._find_cron(root, crontabs, job)
-            if cron is None or not wanted(cron) or (job.kind != RETRY
-                                                    and cron.paused_at(now)):
-                q.remove(job)
-                continue
-            running = still_running(cron, q.running(job.site, job.uid))
-            if running and job.due > now:
-                continue      # claimed ahead of time: decide on overlap when due
-            decision = plan(cron, job, now, running)
-            if decision.wait:
-                waiting = True
-                continue
+            claims = q.running(job.site, job.uid)
+            # Usually the job alone decides: the cron is loaded (once) by
+            # the thread that runs it, which checks it is still wanted.
+            decision = None if claims else quick_plan(job, now)
+            if decision is None:
+                cron = self._find_cron(root, crontabs, job)
+                if not runnable(cron, job, now):
+                    q.remove(job)
+                    continue
+                running = still_running(cron, claims)
+                if running and job.due > now:
+                    continue      # claimed ahead of time: decide on overlap when due
+                decision = plan(cron, job, now, running)
+                if decision.wait:
+                    waiting = True
+                    continue
             q.remove(job)
             if decision.next_job is not None:
                 q.put(decision.next_job)
-            site = root.sites[job.site]
             for fire_time, messages in decision.notrun:
                 log = cron.add_log(Log(now, NOTRUN, messages, fire_time=fire_time))
                 self.stats.count(NOTRUN)
-                events.append(FinishedCronJobEvent(cron, site, job, log))
+                events.append(FinishedCronJobEvent(cron, root.sites[job.site], job, log))
             if decision.run_fire is None:
                 continue
             run_job = job.replace(fire_us=to_us(decision.run_fire))
@@ -376,7 +396,7 @@ class Worker:
                         "overlap: a run is already queued behind the running one"],
                         fire_time=decision.run_fire))
                     self.stats.count(NOTRUN)
-                    events.append(FinishedCronJobEvent(cron, site, job, log))
+                    events.append(FinishedCronJobEvent(cron, root.sites[job.site], job, log))
                 continue
             q.claim(run_job, self.id, now, new_execution_id(), decision.notes)
             claimed.append(run_job)
@@ -452,9 +472,14 @@ class Worker:
             clock.get_clock().sleep(delay)
 
     def _end(self, jobs):
+        """Hand finished claims to the dispatcher. While runs are quick it
+        is woken only once the claimed backlog is down to its low water:
+        it then completes and claims many jobs in one transaction, not a
+        few in each of many."""
         for job in jobs:
             self._finished.put(job.claim_key)
-        self._wake.set()
+        if not self._quick or len(self._todo) <= self.low_water:
+            self._wake.set()
 
     def _execute_group(self, session, job):
         """Run ``job`` and, while runs are quick and more are waiting, the
@@ -472,13 +497,15 @@ class Worker:
         tm.begin()
         group, left = [], None
         started = time.monotonic()
+        root = session.root
+        q, crontabs = queue_for(root), {}
         try:
             while job is not None:
-                claim = queue_for(session.root).get_claim(job)
+                claim = q.get_claim(job)
                 if group and claim is None:
                     left = job        # claimed after this transaction began
                     break
-                found = self._prepare(session.root, job)
+                found = self._prepare(root, q, crontabs, job, claim)
                 if found is not None and found[2].timeout:
                     if group:
                         left = job
@@ -491,8 +518,7 @@ class Worker:
                 if time.monotonic() - started >= GROUP_WINDOW or len(group) >= GROUP_MAX:
                     break
                 job = self._take()
-            group = [(job, found and self._write_outcome(session, job, found[0], found[2],
-                                                         outcome))
+            group = [(job, found and self._write_outcome(q, job, found[0], found[2], outcome))
                      for job, found, outcome in group]
             try:
                 tm.commit()
@@ -508,15 +534,19 @@ class Worker:
             self._end([entry[0] for entry in group])
         return session, left
 
-    def _prepare(self, root, job):
+    def _prepare(self, root, q, crontabs, job, claim):
         """(claim, site, cron) of a claimed job, or None when there is
-        nothing to run (reaped meanwhile, or the cron is gone)."""
-        claim = queue_for(root).get_claim(job)
+        nothing to run: reaped meanwhile, already recorded, or its cron
+        gone, switched off or paused since the job was queued."""
         if claim is None or claim.worker_id != self.id:
             return None        # reaped meanwhile: another worker accounted for it
-        cron = self._find_cron(root, {}, job)
-        if cron is None or not still_running(cron, [claim]):
-            return None        # gone, or already recorded
+        cron = self._find_cron(root, crontabs, job)
+        if not runnable(cron, job, clock.now()):
+            if cron is None or not wanted(cron):
+                forget_jobs(q, job.site, job.uid)      # its schedule ends here
+            return None
+        if not still_running(cron, [claim]):
+            return None        # already recorded
         return claim, root.sites[job.site], cron
 
     def _invoke(self, session, job, claim, site, cron):
@@ -529,14 +559,14 @@ class Worker:
             self._quick = outcome.duration < QUICK_RUN
         return outcome
 
-    def _write_outcome(self, session, job, claim, cron, outcome):
+    def _write_outcome(self, q, job, claim, cron, outcome):
         """The log entry (which marks the run as ended) and any retry, in
         the run's transaction."""
         log = Log(clock.now(), outcome.status, list(claim.notes) + outcome.messages,
                   fire_time=job.fire_time, duration=outcome.duration,
                   execution_id=claim.execution_id, traceback=outcome.traceback)
         cron.add_log(log)
-        queue_retry(queue_for(session.root), cron, job, outcome.status)
+        queue_retry(q, cron, job, outcome.status)
         return log
 
     def _execute(self, session, job):
@@ -546,7 +576,8 @@ class Worker:
         tm = session.tm
         for attempt in range(CONFLICT_RETRIES + 1):
             tm.begin()
-            found = self._prepare(session.root, job)
+            q = queue_for(session.root)
+            found = self._prepare(session.root, q, {}, job, q.get_claim(job))
             if found is None:
                 tm.commit()
                 return session
@@ -554,7 +585,7 @@ class Worker:
             outcome = self._invoke(session, job, claim, site, cron)
             if outcome.abandoned:
                 return self._log_timeout(job, claim.execution_id, outcome.duration)
-            log = self._write_outcome(session, job, claim, cron, outcome)
+            log = self._write_outcome(q, job, claim, cron, outcome)
             try:
                 tm.commit()
             except ConflictError as e:

@@ -146,6 +146,15 @@ def validate(values):
     return clean
 
 
+def jitter_offset(uid, jitter):
+    """Seconds in [0, jitter), from the uid alone: stable everywhere."""
+    if not jitter:
+        return 0.0
+    digest = hashlib.sha256(uid.encode()).digest()
+    fraction = int.from_bytes(digest[:8], "big") / 2.0 ** 64
+    return round(fraction * jitter, 3)
+
+
 @implementer(ICron)
 class Cron(Persistent):
     """Configuration of one job. Its logs live in a separate record."""
@@ -159,7 +168,7 @@ class Cron(Persistent):
         self._apply(values)
         # Its own record from the start: even the first run writes the
         # log record only, never the cron.
-        self._logs = CronLogs(limit=self.logs_limit)
+        self._logs = CronLogs()
 
     # -- editing ------------------------------------------------------------
 
@@ -197,11 +206,7 @@ class Cron(Persistent):
 
     def jitter_offset(self):
         """Same offset for this cron on every worker and after restarts."""
-        if not self.jitter:
-            return 0.0
-        digest = hashlib.sha256(self.uid.encode()).digest()
-        fraction = int.from_bytes(digest[:8], "big") / 2.0 ** 64
-        return round(fraction * self.jitter, 3)
+        return jitter_offset(self.uid, self.jitter)
 
     @property
     def paused(self):

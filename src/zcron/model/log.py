@@ -6,7 +6,7 @@ from zope.interface import implementer
 
 from zcron.exceptions import InvalidDump, InvalidInput, UnknownStatus
 from zcron.interfaces import FAILURE, ILog, NOTRUN, OK, STATUSES, WARN
-from zcron.model.timeutil import dump_time, load_time, to_utc
+from zcron.model.timeutil import dump_time, from_us, load_time, to_us, to_utc
 
 # collective.cron 2.x stored statuses as integers.
 LEGACY_STATUSES = {0: FAILURE, 1: OK, 2: WARN, 3: NOTRUN}
@@ -73,10 +73,15 @@ class Log:
         self.execution_id = _optional_text("execution_id", execution_id) or new_execution_id()
         self.traceback = bound_traceback(_optional_text("traceback", traceback))
 
-    def __getstate__(self):
-        return {k: getattr(self, k) for k in self.__slots__}
+    def __reduce__(self):
+        # A flat tuple of plain values: each run re-pickles its cron's
+        # whole log, and ZODB's pickler visits every object in it.
+        fire_us = None if self.fire_time is None else to_us(self.fire_time)
+        return (_restore, (to_us(self.date), self.status, tuple(self.messages), fire_us,
+                           self.duration, self.execution_id, self.traceback))
 
     def __setstate__(self, state):
+        """Entries pickled by development builds as a dict of fields."""
         for k in self.__slots__:
             setattr(self, k, state.get(k))
 
@@ -114,3 +119,16 @@ class Log:
             execution_id=data.get("execution_id"),
             traceback=data.get("traceback"),
         )
+
+
+def _restore(date_us, status, messages, fire_us, duration, execution_id, traceback):
+    """A Log from its pickle: the values were checked when it was made."""
+    log = Log.__new__(Log)
+    log.date = from_us(date_us)
+    log.status = status
+    log.messages = list(messages)
+    log.fire_time = None if fire_us is None else from_us(fire_us)
+    log.duration = duration
+    log.execution_id = execution_id
+    log.traceback = traceback
+    return log

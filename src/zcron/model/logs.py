@@ -30,14 +30,21 @@ def _key(entry):
 
 
 class CronLogs(Persistent):
-    """Newest first, bounded; the newest FAILURE survives the bound."""
+    """Newest first, bounded; the newest FAILURE survives the bound.
 
+    An empty log stores nothing of its own (the class holds the empty
+    values): every cron gets one, so 100,000 crons write 100,000 of them.
+    """
+
+    entries = ()
+    counts = {}      # never changed in place: add() replaces it
     limit = None     # the cron's logs_limit, as of the last add()
 
     def __init__(self, entries=(), limit=None):
-        self.entries = bound(tuple(entries), limit)
-        self.counts = {}
-        self.limit = limit
+        if entries:
+            self.entries = bound(tuple(entries), limit)
+        if limit is not None:
+            self.limit = limit
 
     def add(self, log, limit):
         # The limit is kept here so that conflict resolution, which sees
@@ -65,6 +72,11 @@ class CronLogs(Persistent):
         The result is newest first by date, bounded, and the per-status
         counts add up both sides' increments.
         """
+        # states leave out what the class holds (an empty log)
+        old, committed, new = (dict(state or {}) for state in (old, committed, new))
+        for state in (old, committed, new):
+            state.setdefault("entries", ())
+            state.setdefault("counts", {})
         old_keys = {_key(e) for e in old["entries"]}
         committed_keys = {_key(e) for e in committed["entries"]}
         new_keys = {_key(e) for e in new["entries"]}
@@ -84,7 +96,7 @@ class CronLogs(Persistent):
             counts[status] = (committed["counts"].get(status, 0)
                               + new["counts"].get(status, 0) - base)
 
-        state = dict(new)
+        state = new
         state["entries"] = bound(tuple(entries), limit)
         state["counts"] = counts
         state["limit"] = limit

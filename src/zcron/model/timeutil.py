@@ -1,11 +1,23 @@
 """Datetimes in and out of JSON: ISO 8601 with offsets; naive means UTC."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from zcron.exceptions import InvalidInput
 
 UTC = timezone.utc
 # Pausing "until resumed" is pausing until a date nobody reaches.
 FOREVER = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def to_us(dt):
+    """Aware datetime -> integer microseconds since the epoch: exact, and
+    small in pickles and BTree keys."""
+    delta = dt.astimezone(UTC) - EPOCH
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_us(us):
+    return EPOCH + timedelta(microseconds=us)
 
 
 def to_utc(dt):

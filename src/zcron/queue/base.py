@@ -1,29 +1,15 @@
 """Jobs and claims: the values every queue manager passes around."""
-from datetime import datetime, timezone
 from zlib import crc32
 
 from persistent import Persistent
 from zope.interface import implementer
 
 from zcron.interfaces import IJob, IWorkerInfo
+from zcron.model.timeutil import from_us
 
-UTC = timezone.utc
 # Kinds of job: a scheduled fire time, a "run now", a retry after FAILURE,
 # and a run queued behind a still-running one (overlap policy 'queue-one').
 SCHEDULE, MANUAL, RETRY, QUEUED = "schedule", "manual", "retry", "queued"
-
-
-def to_us(dt):
-    """Aware datetime -> integer microseconds since the epoch (BTree keys)."""
-    delta = dt.astimezone(UTC) - EPOCH
-    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def from_us(us):
-    return datetime.fromtimestamp(us / 1_000_000, UTC)
-
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def shard_of(site, uid, shards):
@@ -88,8 +74,8 @@ class Job:
 class Claim:
     """A claimed job: who runs it, since when, under which execution id.
 
-    A plain value kept in its shard's claims BTree, written once when the
-    job is claimed and removed when its outcome is recorded: a run's own
+    A plain value; the ZODB queue keeps it encoded as a string, written once
+    when the job is claimed and removed when its outcome is recorded: a run's own
     transaction never writes it, so runs do not conflict over claims. A run
     is known to have ended by its log entry carrying the execution id.
     """
@@ -103,12 +89,11 @@ class Claim:
         self.execution_id = execution_id
         self.notes = tuple(notes)      # messages for the run's log (missed runs)
 
-    def __reduce__(self):
-        return (Claim, (self.job, self.worker_id, self.claimed_at, self.execution_id,
-                        self.notes))
+    def _fields(self):
+        return (self.job.key, self.worker_id, self.claimed_at, self.execution_id, self.notes)
 
     def __eq__(self, other):
-        return isinstance(other, Claim) and self.__reduce__() == other.__reduce__()
+        return isinstance(other, Claim) and self._fields() == other._fields()
 
     def __hash__(self):
         return hash(self.execution_id)

@@ -18,7 +18,9 @@ from zope.interface import implementer
 
 from zcron.interfaces import IQueueManager, IQueueMarker
 from zcron.model.site import ZcronRoot
-from zcron.queue.base import Claim, Job, from_us, shard_of, to_us
+from zcron.model.log import new_execution_id
+from zcron.model.timeutil import from_us, to_us
+from zcron.queue.base import Claim, Job, shard_of
 
 SHARDS = 8
 STAMPS = "marker:zodb:stamps"
@@ -29,9 +31,9 @@ class Shard(Persistent):
     a whole bucket, so small entries keep commits cheap."""
 
     def __init__(self):
-        self.pending = OOBTree()      # (due_us, ref) -> signature
+        self.pending = OOBTree()      # due key + NUL + ref -> signature
         self.by_cron = OOTreeSet()    # "site NUL uid NUL due NUL fire NUL kind NUL attempt"
-        self.claims = OOBTree()       # ref -> Claim
+        self.claims = OOBTree()       # ref -> encoded Claim (see _claim_value)
         self.held = OOBTree()         # "site NUL uid" -> Job waiting for its cron's run
         self.size = Length()
 
@@ -47,8 +49,19 @@ def _ref(job):
     return f"{job.site}\x00{job.uid}\x00{job.fire_us}\x00{job.kind}\x00{job.attempt}"
 
 
+# Due times in pending keys: fixed-width digits, so that strings sort in
+# time order; the offset keeps times before 1970 positive.
+DUE_OFFSET = 10 ** 18
+
+
+def _due_key(due_us):
+    return f"{due_us + DUE_OFFSET:019d}"
+
+
 def _pending_key(job):
-    return (job.due_us, _ref(job))
+    """One string (a tuple would cost three objects in every pickle of its
+    bucket and of the tree nodes above it)."""
+    return f"{_due_key(job.due_us)}\x00{_ref(job)}"
 
 
 def _index_key(job):
@@ -64,9 +77,26 @@ def _job_from_index(key, signature=None):
 
 
 def _job_from_pending(key, signature=None):
-    due_us, ref = key
+    due, site, uid, fire_us, kind, attempt = key.split("\x00")
+    return Job(site, uid, int(fire_us), int(due) - DUE_OFFSET, kind, int(attempt), signature)
+
+
+def _claim_value(claim):
+    """A claim as one string (a pair with its notes, which are rare): a
+    claims bucket holds many, and is re-pickled at each claim."""
+    value = (f"{claim.worker_id}\x00{to_us(claim.claimed_at)}\x00{claim.execution_id}"
+             f"\x00{claim.job.due_us}")
+    return (value, claim.notes) if claim.notes else value
+
+
+def _claim_from(ref, value):
+    notes = ()
+    if isinstance(value, tuple):
+        value, notes = value
+    worker_id, claimed_us, execution_id, due_us = value.split("\x00")
     site, uid, fire_us, kind, attempt = ref.split("\x00")
-    return Job(site, uid, int(fire_us), due_us, kind, int(attempt), signature)
+    job = Job(site, uid, int(fire_us), int(due_us), kind, int(attempt))
+    return Claim(job, worker_id, from_us(int(claimed_us)), execution_id, notes)
 
 
 def _cron_range(site, uid=None, kind=None):
@@ -101,12 +131,9 @@ class ZODBQueueManager:
 
     def put(self, job):
         shard = self._shard(job.site, job.uid)
-        key = _pending_key(job)
-        if key in shard.pending:
-            return
-        shard.pending[key] = job.signature
-        shard.by_cron.add(_index_key(job))
-        shard.size.change(1)
+        if shard.pending.insert(_pending_key(job), job.signature):
+            shard.by_cron.add(_index_key(job))
+            shard.size.change(1)
 
     def remove(self, job):
         shard = self._shard(job.site, job.uid)
@@ -155,7 +182,7 @@ class ZODBQueueManager:
 
     def next_due(self):
         keys = [s.pending.minKey() for s in self.data.shards if s.size()]
-        return from_us(min(keys)[0]) if keys else None
+        return from_us(int(min(keys).split("\x00", 1)[0]) - DUE_OFFSET) if keys else None
 
     def due(self, now, limit=None, worker=None):
         """Due jobs, soonest first within preference groups: the worker's own
@@ -173,7 +200,7 @@ class ZODBQueueManager:
 
     @staticmethod
     def _due_in(shard, now_us):
-        for key, signature in shard.pending.items(max=(now_us, "\uffff")):
+        for key, signature in shard.pending.items(max=_due_key(now_us) + "\x01"):
             yield _job_from_pending(key, signature)
 
     def _partition(self, worker):
@@ -210,12 +237,14 @@ class ZODBQueueManager:
 
     def claim(self, job, worker, now, execution_id=None, notes=()):
         self.remove(job)
-        claim = Claim(job, worker, now, execution_id, notes)
-        self._shard(job.site, job.uid).claims[_ref(job)] = claim
+        claim = Claim(job, worker, now, execution_id or new_execution_id(), notes)
+        self._shard(job.site, job.uid).claims[_ref(job)] = _claim_value(claim)
         return claim
 
     def get_claim(self, job):
-        return self._shard(job.site, job.uid).claims.get(_ref(job))
+        ref = _ref(job)
+        value = self._shard(job.site, job.uid).claims.get(ref)
+        return None if value is None else _claim_from(ref, value)
 
     def complete(self, job):
         shard = self._shard(job.site, job.uid)
@@ -224,16 +253,16 @@ class ZODBQueueManager:
     def claimed(self, site=None, uid=None):
         claims = []
         for shard in self.data.shards:
-            if site is None:
-                claims.extend(shard.claims.values())
-            else:
-                claims.extend(shard.claims.values(**_cron_range(site, uid)))
+            items = shard.claims.items() if site is None else \
+                shard.claims.items(**_cron_range(site, uid))
+            claims.extend(_claim_from(ref, value) for ref, value in items)
         return claims
 
     def running(self, site, uid):
         """Claims of one cron not completed yet."""
         shard = self._shard(site, uid)
-        return list(shard.claims.values(**_cron_range(site, uid)))
+        return [_claim_from(ref, value)
+                for ref, value in shard.claims.items(**_cron_range(site, uid))]
 
     # -- held jobs (overlap policy 'queue-one') ------------------------------------
 

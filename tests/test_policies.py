@@ -1,0 +1,69 @@
+"""Missed-run and overlap decisions, without a worker."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def crontab(site, fake_clock):
+    from zcron.components import load_crontab
+    fake_clock.set(T0)
+    return load_crontab(site)
+
+
+def _scheduled(crontab, expr="* * * * *", after=T0 - timedelta(minutes=1), **kw):
+    from zcron.model import Cron
+    from zcron.sync import schedule_after
+    cron = crontab.add_cron(Cron("job", expr, **kw))
+    return cron, schedule_after(cron, after)
+
+
+class TestQuickPlan:
+    """What ``plan`` decides for a cron with no run in progress, from the job alone."""
+
+    def test_on_time_scheduled_job_runs_and_queues_the_next(self, crontab):
+        from zcron.policies import plan, quick_plan
+        cron, job = _scheduled(crontab)
+        now = job.due + timedelta(seconds=2)
+        quick, full = quick_plan(job, now), plan(cron, job, now, [])
+        assert (quick.run_fire, quick.next_job, quick.notes, quick.notrun) == \
+            (full.run_fire, full.next_job, full.notes, full.notrun)
+        assert quick.run_fire == job.fire_time and quick.next_job.fire_time == T0 + \
+            timedelta(minutes=1)
+
+    def test_claimed_ahead_of_time(self, crontab):
+        from zcron.policies import plan, quick_plan
+        cron, job = _scheduled(crontab, jitter=20)
+        now = job.due - timedelta(seconds=0.05)
+        assert quick_plan(job, now).next_job == plan(cron, job, now, []).next_job
+
+    @pytest.mark.parametrize("late", [31, 61])
+    def test_late_needs_the_cron(self, crontab, late):
+        """Past the grace, or with the next fire time due already, the
+        cron's missed-run policy decides."""
+        from zcron.policies import quick_plan
+        cron, job = _scheduled(crontab)
+        assert quick_plan(job, job.fire_time + timedelta(seconds=late)) is None
+
+    def test_scheduled_job_without_signature_needs_the_cron(self, crontab):
+        from zcron.policies import quick_plan
+        cron, job = _scheduled(crontab)
+        assert quick_plan(job.replace(signature=None), job.due) is None
+
+    def test_nothing_next_queues_nothing(self, crontab):
+        from zcron.policies import quick_plan
+        from zcron.sync import signature
+        cron, job = _scheduled(crontab)
+        cron.pause()                  # until resumed: no next fire time
+        decision = quick_plan(job.replace(signature=signature(cron)), job.due)
+        assert decision.run_fire == job.fire_time and decision.next_job is None
+
+    @pytest.mark.parametrize("kind", ["manual", "retry", "queued"])
+    def test_other_kinds_run_whenever_due(self, crontab, kind):
+        from zcron.policies import quick_plan
+        cron, job = _scheduled(crontab)
+        job = job.replace(kind=kind)
+        decision = quick_plan(job, job.due + timedelta(hours=5))
+        assert decision.run_fire == job.fire_time and decision.next_job is None
