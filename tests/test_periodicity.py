@@ -379,6 +379,32 @@ class TestNextFireTime:
         assert seconds < 100e-6    # ~5 us here; generous for slow CI
 
 
+class TestLastAnswer:
+    """The last answer is kept (a crontab's sync asks the same question of
+    every cron sharing an expression); it must never answer another one."""
+
+    def _makeOne(self, *a, **kw):
+        from zcron.periodicity import CronPeriodicity
+        return CronPeriodicity(*a, **kw)
+
+    def test_same_question_same_answer(self):
+        cron = self._makeOne("*/5 * * * *")
+        first = cron.next_fire_time(utc(2026, 3, 1, 12, 1))
+        assert cron.next_fire_time(utc(2026, 3, 1, 12, 1)) is first
+        assert cron.next_fire_time(utc(2026, 3, 1, 12, 6)) == utc(2026, 3, 1, 12, 10)
+
+    def test_dst_twins_are_different_questions(self):
+        """01:30 happens twice in Zurich on 2025-10-26: equal as wall times."""
+        from zoneinfo import ZoneInfo
+        zone = ZoneInfo("Europe/Zurich")
+        cron = self._makeOne("*/20 * * * *", "Europe/Zurich")
+        early = datetime(2025, 10, 26, 2, 30, tzinfo=zone)          # CEST
+        late = datetime(2025, 10, 26, 2, 30, fold=1, tzinfo=zone)   # CET, an hour on
+        assert early == late
+        assert in_utc([cron.next_fire_time(early)]) == [datetime(2025, 10, 26, 0, 40)]
+        assert in_utc([cron.next_fire_time(late)]) == [datetime(2025, 10, 26, 1, 40)]
+
+
 class TestDaylightSaving:
     """cronie's rules: fixed-time crons fire once per reading, others follow
     elapsed time."""

@@ -7,6 +7,7 @@ ModifiedCrontabEvent -> CrontabSynchronisationEvent -> CrontabManager;
 ServerRestartEvent -> every marked site's CrontabManager.
 """
 from datetime import datetime
+from functools import partial
 
 from persistent import Persistent
 from zope.component import adapter
@@ -82,10 +83,10 @@ def wanted(cron):
 @adapter(Interface, ICron)
 @implementer(ICronManager)
 class CronManager:
-    def __init__(self, site, cron):
+    def __init__(self, site, cron, queue=None):
         self.site = site
         self.cron = cron
-        self.queue = queue_for(root_of(site))
+        self.queue = queue_for(root_of(site)) if queue is None else queue
 
     def register_job(self, now=None):
         """Returns the number of queue changes (0 when already right)."""
@@ -140,13 +141,17 @@ class CrontabManager:
         for uid in gone:
             changes += self._forget(uid)
         factories = {}
+        queue = queue_for(self.root)
         jar = getattr(crontab, "_p_jar", None)
         for count, cron in enumerate(crontab, 1):
             if jar is not None and count % 1000 == 0:
                 jar.cacheGC()        # 100,000 crons need not all stay in memory
             kind = providedBy(cron)
             if kind not in factories:
-                factories[kind] = cron_manager_factory(site, cron)
+                factory = cron_manager_factory(site, cron)
+                if factory is CronManager:     # ours: one queue manager for all
+                    factory = partial(CronManager, queue=queue)
+                factories[kind] = factory
             changes += factories[kind](site, cron).register_job(now)
         stamp = sync_stamp(crontab)
         if stamp is not None:

@@ -25,17 +25,27 @@ class CronPeriodicity(Periodicity):
         self.fixed_time = self.fields.fixed_time
         self._schedule = ZonedSchedule(
             WallClock(self.fields), self.tzinfo, self.fixed_time)
+        # (after, answer) of the last call: synchronising a crontab asks
+        # each of its crons, sharing a few expressions, about the same now
+        self._last = (None, None)
 
     def next_fire_time(self, after):
         """First fire time strictly after ``after``, aware in our zone, or None."""
+        last_after, last_answer = self._last
+        # same zone: == compares wall times, so fold tells DST's twins apart
+        if last_after is not None and after == last_after \
+                and after.tzinfo is last_after.tzinfo and after.fold == last_after.fold:
+            return last_answer
         check_aware("after", after)
         try:
             instant = self._schedule.next_after(after)
-            return None if instant is None else from_instant(instant, self.tzinfo)
+            answer = None if instant is None else from_instant(instant, self.tzinfo)
         except OverflowError:
             # ``after`` or its answer is beyond what datetime holds in some
             # zone (year 9999): there is no representable next fire time.
-            return None
+            answer = None
+        self._last = (after, answer)
+        return answer
 
     def describe(self):
         """The expression in plain English, e.g. "at 08:00 on weekdays"."""
