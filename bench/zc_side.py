@@ -7,6 +7,8 @@ import random
 import threading
 import time
 
+from persistent import Persistent
+
 from common import RSSSampler, peak_rss_mb, rss_mb, summary_ms
 
 SITE = "bench"
@@ -297,12 +299,51 @@ def scale_edit(params):
     return result
 
 
+class FloorConfig(Persistent):
+    """zodb_floor's stand-in for a cron's settings."""
+
+
+class FloorEmpty(Persistent):
+    """... and for its empty log."""
+
+
+def zodb_floor(params):
+    """N pairs of bare persistent records (a few fields and an empty one,
+    as a cron and its log) in one OOBTree, one commit: what FileStorage
+    itself allows, without zcron's indexes and queue."""
+    import transaction
+    from BTrees.OOBTree import OOBTree
+    n = params["n"]
+    db = open_db(file_uri(params["tmpdir"]))
+    with db.transaction() as conn:
+        conn.root()["floor"] = OOBTree()
+    conn = db.open()
+    tree = conn.root()["floor"]
+    t0 = time.perf_counter()
+    for i in range(n):
+        config = FloorConfig()
+        config.uid, config.name, config.periodicity = f"{i:032x}", "noop", daily_expression(i)
+        config.environ, config.logs = {}, FloorEmpty()
+        tree[config.uid] = config
+    transaction.commit()
+    elapsed = time.perf_counter() - t0
+    conn.close()
+    db.close()
+    return {"n": n, "pairs_per_s": n / elapsed}
+
+
 def worker_rss(params):
     """RSS of a worker process that starts (ServerRestartEvent over every
-    cron / job of the database) and runs until idle."""
+    cron / job of the database) and runs until idle. With ``resync``, the
+    restart re-reads every cron, as after crons changed without a save."""
+    from zcron.components import marker_for
+    from zcron.db import get_root
     from zcron.worker import Worker
     setup()
     db = open_db(file_uri(params["tmpdir"]))
+    if params.get("resync"):
+        with db.transaction() as conn:
+            marker_for(get_root(conn)).unmark(SITE)
     baseline = rss_mb()
     worker = Worker(db, concurrency=params.get("concurrency", 4))
     with RSSSampler() as sampler:

@@ -518,18 +518,19 @@ class Worker:
                 if time.monotonic() - started >= GROUP_WINDOW or len(group) >= GROUP_MAX:
                     break
                 job = self._take()
-            group = [(job, found and self._write_outcome(q, job, found[0], found[2], outcome))
+            group = [(job, found and found[2],
+                      found and self._write_outcome(q, job, found[0], found[2], outcome))
                      for job, found, outcome in group]
             try:
                 tm.commit()
             except ConflictError as e:
                 logger.debug("a group of %d runs conflicted: %s", len(group), e)
                 tm.abort()
-                for done, log in group:       # again, each alone, with retries
+                for done, cron, log in group:       # again, each alone, with retries
                     if log is not None:
                         session = self._execute(session, done)
             else:
-                self._finished_runs(session, [(j, log) for j, log in group if log])
+                self._finished_runs(session, [entry for entry in group if entry[2]])
         finally:
             self._end([entry[0] for entry in group])
         return session, left
@@ -597,7 +598,7 @@ class Worker:
                 log = self._record(session, job, FAILURE, [
                     f"conflict: the run's writes conflicted {attempt + 1} times; "
                     "gave up"], duration=log.duration, execution_id=log.execution_id)
-            self._finished_runs(session, [(job, log)])
+            self._finished_runs(session, [(job, cron, log)])
             return session
         return session  # pragma: no cover (the loop always returns)
 
@@ -665,7 +666,7 @@ class Worker:
         log = self._record(session, job, FAILURE, [
             f"timed out after {duration:.1f} s; its transaction was aborted"],
             duration=duration, execution_id=execution_id)
-        self._finished_runs(session, [(job, log)])
+        self._finished_runs(session, [(job, None, log)])
         return session
 
     def _record(self, session, job, status, messages, **fields):
@@ -689,16 +690,18 @@ class Worker:
 
     def _finished_runs(self, session, runs):
         """Count committed runs and fire their FinishedCronJobEvent, in one
-        transaction whose writes (the subscribers') are committed too."""
+        transaction whose writes (the subscribers') are committed too.
+        ``runs``: (job, its cron when at hand, log)."""
         if not runs:
             return
         tm = session.tm
         tm.begin()
         root = session.root
         crontabs = {}
-        for job, log in runs:
+        for job, cron, log in runs:
             self.stats.count(log.status)
-            cron = self._find_cron(root, crontabs, job)
+            if cron is None:
+                cron = self._find_cron(root, crontabs, job)
             if cron is not None:
                 notify(FinishedCronJobEvent(cron, root.sites[job.site], job, log))
         try:
