@@ -132,6 +132,21 @@ class TestOpenDB:
         finally:
             db.close()
 
+    def test_connection_cache_fits_a_big_crontabs_indexes(self, tmp_path):
+        from zcron.db import CACHE_SIZE
+        db = self._callFUT(f"file://{tmp_path}/Data.fs")
+        try:
+            assert db.getCacheSize() == CACHE_SIZE == 20_000
+        finally:
+            db.close()
+
+    def test_cache_size_of_the_uri_wins(self, tmp_path):
+        db = self._callFUT(f"file://{tmp_path}/Data.fs?connection_cache_size=500")
+        try:
+            assert db.getCacheSize() == 500
+        finally:
+            db.close()
+
     def test_zeo(self, zeo_server):
         from zcron.db import Session
         from zcron.model import CronSite

@@ -67,3 +67,66 @@ class TestQuickPlan:
         job = job.replace(kind=kind)
         decision = quick_plan(job, job.due + timedelta(hours=5))
         assert decision.run_fire == job.fire_time and decision.next_job is None
+
+    def test_next_fire_time_due_already_needs_the_cron(self, crontab):
+        """A per-second cron two seconds late: more than one fire time is due."""
+        from zcron.policies import quick_plan
+        cron, job = _scheduled(crontab, "* * * * * *")
+        assert quick_plan(job, job.fire_time + timedelta(seconds=2)) is None
+
+
+class TestPlan:
+    """What the worker does with a due job, given the cron's policies."""
+
+    def _claim(self, job, at):
+        from zcron.queue.base import Claim
+        return Claim(job, "w", at, "e" * 32)
+
+    @pytest.mark.parametrize("kind", ["retry", "queued"])
+    def test_retries_and_queued_runs_wait_for_the_running_one(self, crontab, kind):
+        from zcron.policies import plan
+        cron, job = _scheduled(crontab)
+        running = [self._claim(job, job.due)]
+        decision = plan(cron, job.replace(kind=kind), job.due, running)
+        assert decision.wait and decision.run_fire is None
+
+    def test_all_runs_the_first_fire_time_inside_the_catchup_window(self, crontab):
+        from zcron.policies import plan
+        cron, job = _scheduled(crontab, missed="all", catchup_window=150)
+        now = job.fire_time + timedelta(minutes=4, seconds=10)     # 5 fire times due
+        decision = plan(cron, job, now, [])
+        (fire, messages), = decision.notrun
+        assert messages[0].startswith("missed: 2 fire times") and \
+            "older than the catch-up window" in messages[0]
+        assert decision.run_fire == job.fire_time + timedelta(minutes=2)
+        assert decision.next_job.fire_time == job.fire_time + timedelta(minutes=3)
+
+    def test_once_runs_the_last_and_counts_the_others(self, crontab):
+        from zcron.policies import plan
+        cron, job = _scheduled(crontab, missed="once")
+        now = job.fire_time + timedelta(minutes=3, seconds=5)
+        decision = plan(cron, job, now, [])
+        assert decision.run_fire == job.fire_time + timedelta(minutes=3)
+        assert decision.notes == ["3 missed fire time(s) before this run"]
+        assert decision.next_job.fire_time == job.fire_time + timedelta(minutes=4)
+
+    def test_skip_runs_nothing_late(self, crontab):
+        from zcron.policies import plan
+        cron, job = _scheduled(crontab, missed="skip")
+        decision = plan(cron, job, job.fire_time + timedelta(minutes=2, seconds=40), [])
+        assert decision.run_fire is None and len(decision.notrun) == 1
+
+    def test_all_with_every_missed_fire_time_too_old_runs_none(self, crontab):
+        from zcron.policies import plan
+        cron, job = _scheduled(crontab, missed="all", catchup_window=30)
+        decision = plan(cron, job, job.fire_time + timedelta(minutes=2, seconds=40), [])
+        assert decision.run_fire is None
+        assert decision.notrun[0][1][0].startswith("missed: 3 fire times")
+        assert decision.next_job.fire_time == job.fire_time + timedelta(minutes=3)
+
+    def test_once_late_with_nothing_missed_just_runs(self, crontab):
+        from zcron.policies import plan
+        cron, job = _scheduled(crontab, missed="once")
+        decision = plan(cron, job, job.fire_time + timedelta(seconds=45), [])
+        assert decision.run_fire == job.fire_time
+        assert decision.notes == [] and decision.notrun == []

@@ -30,8 +30,8 @@ from zcron.events import (FinishedCronJobEvent, ServerRestartEvent,
 from zcron.exceptions import NotFound
 from zcron.interfaces import FAILURE, NOTRUN, OK, WARN
 from zcron.model.log import Log, new_execution_id
-from zcron.policies import plan, quick_plan, window_start
 from zcron.model.timeutil import to_us
+from zcron.policies import plan, quick_plan, window_start
 from zcron.queue.base import QUEUED, RETRY, Job, WorkerInfo, still_running
 from zcron.sync import forget_jobs, wanted
 
@@ -526,7 +526,7 @@ class Worker:
             except ConflictError as e:
                 logger.debug("a group of %d runs conflicted: %s", len(group), e)
                 tm.abort()
-                for done, cron, log in group:       # again, each alone, with retries
+                for done, _, log in group:       # again, each alone, with retries
                     if log is not None:
                         session = self._execute(session, done)
             else:
