@@ -98,8 +98,7 @@ class CronManager:
         if len(scheduled) == 1 and scheduled[0].signature == sig:
             return 0
         changes = sum(self.queue.remove(job) for job in scheduled)
-        job = _scheduled(self.site.name, cron.uid, cron.get_periodicity(), cron.jitter,
-                         cron.paused_until, now or clock.now(), sig)
+        job = schedule_after(cron, now or clock.now())
         if job is not None:
             self.queue.put(job)
             changes += 1
@@ -135,13 +134,12 @@ class CrontabManager:
                 else:
                     changes += self._forget(uid)
             return changes
+        queue = queue_for(self.root)
         # removed crons first: the scan then skips the jobs queued below
-        gone = [uid for uid in queue_for(self.root).site_crons(site.name)
-                if uid not in crontab]
+        gone = [uid for uid in queue.site_crons(site.name) if uid not in crontab]
         for uid in gone:
             changes += self._forget(uid)
         factories = {}
-        queue = queue_for(self.root)
         jar = getattr(crontab, "_p_jar", None)
         for count, cron in enumerate(crontab, 1):
             if jar is not None and count % 1000 == 0:
