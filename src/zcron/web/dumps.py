@@ -18,7 +18,7 @@ from zcron.exceptions import InvalidInput
 from zcron.model.cron import EDITABLE
 from zcron.model.crontab import Crontab
 from zcron.web.security import MANAGE, VIEW
-from zcron.web.views import get_site, refuse_read_only
+from zcron.web.views import get_site, check_writable
 
 DUMP_LIMIT = 5 * 1024 * 1024
 SAFE_FILENAME = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -111,9 +111,7 @@ def import_form(request):
              renderer="templates/import.pt")
 def import_dump(request):
     root, site, crontab = get_site(request)
-    refused = refuse_read_only(request, site, crontab)
-    if refused is not None:
-        return refused
+    check_writable(request, site, crontab)
     keep = "keep" in request.POST
     text = ""
     try:

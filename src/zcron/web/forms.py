@@ -23,7 +23,7 @@ from zcron.periodicity.zone import load_zone
 from zcron.sync import next_runs
 from zcron.web import formatting
 from zcron.web.security import MANAGE, VIEW
-from zcron.web.views import get_cron, get_site, refuse_read_only
+from zcron.web.views import get_cron, get_site, check_writable
 
 PREVIEW = 5
 TEXT_LIMIT = 200
@@ -191,9 +191,7 @@ def edit_form(request):
 def save_form(request, site, crontab, cron):
     """Add the posted cron (``cron`` None) or change ``cron`` to it, then
     back to the crontab; a form with errors is shown again (422)."""
-    refused = refuse_read_only(request, site, crontab)
-    if refused is not None:
-        return refused
+    check_writable(request, site, crontab)
     values, errors, shown = parse_form(request.POST)
     if errors:
         request.response.status = 422

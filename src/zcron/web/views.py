@@ -239,21 +239,19 @@ def http_error(exc, request):
 
 # -- actions --------------------------------------------------------------------------
 
-def refuse_read_only(request, site, crontab):
-    """A redirect with an error when the crontab cannot be written."""
+def check_writable(request, site, crontab):
+    """Back, with an error and nothing written, when the crontab cannot be
+    written (raised: pyramid_tm aborts, the flash still reaches the user)."""
     if crontab.read_only:
         request.session.flash(
             f"The crontab of {site.name} is read-only (kept in a JSON file).", "error")
-        return redirect_back(request, site_url(request, site))
-    return None
+        raise redirect_back(request, site_url(request, site))
 
 
 @view_config(route_name="site_switch", permission=MANAGE, request_method="POST")
 def switch_crontab(request):
     root, site, crontab = get_site(request)
-    refused = refuse_read_only(request, site, crontab)
-    if refused is not None:
-        return refused
+    check_writable(request, site, crontab)
     crontab.activated = request.POST.get("activated") == "1"
     crontab.save()
     state = "on" if crontab.activated else "off"
@@ -264,9 +262,7 @@ def switch_crontab(request):
 @view_config(route_name="site_bulk", permission=MANAGE, request_method="POST")
 def bulk(request):
     root, site, crontab = get_site(request)
-    refused = refuse_read_only(request, site, crontab)
-    if refused is not None:
-        return refused
+    check_writable(request, site, crontab)
     action = request.POST.get("action")
     crons = [crontab.get(uid) for uid in request.POST.getall("uid") if uid in crontab]
     if action not in ("enable", "disable", "delete") or not crons:
@@ -287,9 +283,7 @@ def bulk(request):
              permission=MANAGE, request_method="POST")
 def toggle(request):
     root, site, crontab, cron = get_cron(request)
-    refused = refuse_read_only(request, site, crontab)
-    if refused is not None:
-        return refused
+    check_writable(request, site, crontab)
     cron.edit(activated=request.POST.get("activated") == "1")
     crontab.save_cron(cron)
     state = "on" if cron.activated else "off"
@@ -333,9 +327,7 @@ def parse_until(text, zone, now):
              permission=MANAGE, request_method="POST")
 def pause(request):
     root, site, crontab, cron = get_cron(request)
-    refused = refuse_read_only(request, site, crontab)
-    if refused is not None:
-        return refused
+    check_writable(request, site, crontab)
     note = request.POST.get("note", "").strip()[:NOTE_LIMIT]
     try:
         until = parse_until(request.POST.get("until"), cron.timezone, clock.now())
@@ -352,9 +344,7 @@ def pause(request):
              permission=MANAGE, request_method="POST")
 def resume(request):
     root, site, crontab, cron = get_cron(request)
-    refused = refuse_read_only(request, site, crontab)
-    if refused is not None:
-        return refused
+    check_writable(request, site, crontab)
     cron.resume()
     crontab.save_cron(cron)
     request.session.flash(f"{cron.name} is resumed.", "info")
@@ -365,9 +355,7 @@ def resume(request):
              permission=MANAGE, request_method="POST")
 def delete(request):
     root, site, crontab, cron = get_cron(request)
-    refused = refuse_read_only(request, site, crontab)
-    if refused is not None:
-        return refused
+    check_writable(request, site, crontab)
     crontab.remove_cron(cron.uid)
     crontab.save_cron(cron.uid)
     request.session.flash(f"{cron.name} is deleted.", "info")
