@@ -81,10 +81,6 @@ class TestPostgreSQLQueueManager(QueueManagerContract):
         yield
         self.db.close()
 
-    def open_session(self):
-        from zcron.db import Session
-        return Session(self.db)
-
 
 class TestBadURIs:
     def test_unreachable_server_is_not_bad_input(self, pg_server):

@@ -19,8 +19,12 @@ def _job(uid="a" * 32, at=T0, site="default", kind="schedule", attempt=0, signat
 
 
 class QueueManagerContract:
-    """Behaviour every IQueueManager must have. Subclasses provide
-    ``open_session()`` returning a zcron.db.Session."""
+    """Behaviour every IQueueManager must have. Subclasses set ``self.db``
+    (an open database whose queue is the one under test) in a fixture."""
+
+    def open_session(self):
+        from zcron.db import Session
+        return Session(self.db)
 
     def _queue(self, session):
         from zcron.components import queue_for
@@ -186,10 +190,6 @@ class TestZODBQueueManager(QueueManagerContract):
         self.db = database.open()
         yield
         self.db.close()
-
-    def open_session(self):
-        from zcron.db import Session
-        return Session(self.db)
 
 
 class TestZODBQueueMarker:
