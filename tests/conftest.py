@@ -29,6 +29,16 @@ def clean_zca():
 
 
 @pytest.fixture
+def modified(zca):
+    """The ModifiedCrontabEvents notified, in order."""
+    from zope.component import provideHandler
+    from zcron.interfaces import IModifiedCrontabEvent
+    seen = []
+    provideHandler(seen.append, (IModifiedCrontabEvent,))
+    return seen
+
+
+@pytest.fixture
 def fake_clock():
     from zcron.clock import FakeClock, install_clock, uninstall_clock
     clock = install_clock(FakeClock())

@@ -10,16 +10,6 @@ def _cron(name="job", periodicity="*/5 * * * *", **kw):
     return Cron(name, periodicity, **kw)
 
 
-@pytest.fixture
-def modified(zca):
-    """The ModifiedCrontabEvents notified, in order."""
-    from zope.component import provideHandler
-    from zcron.interfaces import IModifiedCrontabEvent
-    seen = []
-    provideHandler(seen.append, (IModifiedCrontabEvent,))
-    return seen
-
-
 class TestCrontab:
     def _getTargetClass(self):
         from zcron.model import Crontab

@@ -16,15 +16,6 @@ def _log(minute=0, status="OK"):
     return Log(datetime(2026, 1, 1, 0, minute, tzinfo=UTC), status)
 
 
-@pytest.fixture
-def modified(zca):
-    from zope.component import provideHandler
-    from zcron.interfaces import IModifiedCrontabEvent
-    seen = []
-    provideHandler(seen.append, (IModifiedCrontabEvent,))
-    return seen
-
-
 class TestZODBRegistryManager:
     def _getTargetClass(self):
         from zcron.registry import ZODBRegistryManager
