@@ -392,6 +392,28 @@ class TestOverlap:
         assert spans[1][0] < spans[0][1]          # the second started before the first ended
 
 
+class TestGroups:
+    def test_a_slow_run_does_not_hold_back_quick_ones(self, env):
+        """Quick runs share a commit; a run not known to be quick gets its
+        own, so that the quick runs' logs are not held until it ends."""
+        quick = env.add("ok", "0 0 1 1 *")
+        slow = env.add("sleeps", "0 0 1 1 *", environ={"seconds": 1.0, "write": False})
+        env.run_now(quick)
+        env.run_now(slow)
+        from zcron.worker import Worker
+        worker = Worker(env.db, concurrency=1, poll=0.05)
+        thread = threading.Thread(target=worker.run, kwargs={"max_seconds": 20,
+                                                            "until_idle": True})
+        thread.start()
+        try:
+            time.sleep(0.5)
+            env.session.tm.abort()
+            seen = [len(env.logs(quick)), len(env.logs(slow))]
+        finally:
+            thread.join()
+        assert seen == [1, 0]
+
+
 class TestChangedAfterClaim:
     """The dispatcher claims on-time jobs from the queue alone; the thread
     that runs one loads its cron and checks it still wants the run."""

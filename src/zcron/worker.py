@@ -144,6 +144,7 @@ class Worker:
         self.shutdown_grace = shutdown_grace
         self.reap_interval = reap_interval or max(0.5, self.lease / 3)
         self._quick = False          # are recent runs quick? (see capacity)
+        self._quick_runners = set()  # runner names whose last run here was quick
         self.stats = Stats()
         self._stopping = threading.Event()
         self._wake = threading.Event()
@@ -506,10 +507,10 @@ class Worker:
                     left = job        # claimed after this transaction began
                     break
                 found = self._prepare(root, q, crontabs, job, claim)
+                if group and found is not None and not self._joins_group(found[2]):
+                    left = job        # it may be slow: the group's logs go first
+                    break
                 if found is not None and found[2].timeout:
-                    if group:
-                        left = job
-                        break
                     tm.abort()        # a timed run gets transactions of its own
                     group.append((job, None, None))
                     return self._execute(session, job), None
@@ -550,6 +551,13 @@ class Worker:
             return None        # already recorded
         return claim, root.sites[job.site], cron
 
+    def _joins_group(self, cron):
+        """Whether a run may join a group already under way. A slow run
+        among quick ones would hold back their logs (and leave their crons
+        looking busy) until it ends, so only runs of runners that were
+        quick last time here join; any other run starts a group of its own."""
+        return not cron.timeout and cron.name in self._quick_runners
+
     def _invoke(self, session, job, claim, site, cron):
         """Fire StartedCronJobEvent and run the runner in the current
         transaction; writes nothing else, so that a group's savepoints hold
@@ -558,6 +566,10 @@ class Worker:
         outcome = self._call_runner(session, site, cron, job, claim)
         if not outcome.abandoned:
             self._quick = outcome.duration < QUICK_RUN
+            if self._quick:
+                self._quick_runners.add(cron.name)
+            else:
+                self._quick_runners.discard(cron.name)
         return outcome
 
     def _write_outcome(self, q, job, claim, cron, outcome):
