@@ -189,6 +189,12 @@ class TestCronJSON:
         # the newest two, and the newest FAILURE is among them
         assert [l.status for l in loaded.logs] == ["FAILURE", "WARN"]
 
+    def test_log_record_only_for_logs(self):
+        """A crontab loaded from a dump writes a log record per cron with logs only."""
+        cls = self._getTargetClass()
+        assert cls.load(_full_cron().dump()).has_log_record
+        assert not cls.load(_full_cron().dump(with_logs=False)).has_log_record
+
     def test_loaded_logs_are_recorded_like_others(self):
         cron = self._getTargetClass().load(_full_cron().dump())
         newest = cron.add_log(_full_log("OK", 9))

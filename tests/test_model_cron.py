@@ -249,6 +249,20 @@ class TestCron:
         cron.clear_logs()
         assert cron.logs == () and cron.last_log() is None
 
+    def test_log_record_created_at_first_need(self):
+        cron = self._makeOne()
+        assert not cron.has_log_record
+        assert (cron.logs, cron.log_counts, cron.last_log()) == ((), {}, None)
+        cron.clear_logs()
+        assert not cron.has_log_record
+        record = cron.log_record()
+        assert cron.has_log_record and cron.log_record() is record
+
+    def test_add_log_creates_the_record(self):
+        cron = self._makeOne()
+        cron.add_log(self._log())
+        assert cron.has_log_record and cron.log_counts == {"OK": 1}
+
     def test_last_log_run_status(self, fake_clock):
         from zcron import clock
         cron = self._makeOne()

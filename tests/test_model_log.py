@@ -323,24 +323,14 @@ class TestCronLogsResolveConflict:
 
 # -- the log record in a real ZODB ----------------------------------------------
 
-def _written_oids(storage):
-    """oids of the records written by the last committed transaction."""
-    tid = storage.lastTransaction()
-    it = storage.iterator(tid, tid)
-    try:
-        written = [{record.oid for record in txn} for txn in it]
-    finally:
-        it.close()
-    assert len(written) == 1
-    return written[0]
-
-
 def _site_with_crons(session, *names, **fields):
     from zcron.components import load_crontab
     from zcron.model import Cron, CronSite
     site = session.root.add_site(CronSite("logged"))
     crontab = load_crontab(site)
     crons = [crontab.add_cron(Cron(name, "*/5 * * * *", **fields)) for name in names]
+    for cron in crons:
+        cron.log_record()       # as the worker's first claim does
     crontab.save()
     session.tm.commit()
     return crontab, crons
@@ -348,21 +338,41 @@ def _site_with_crons(session, *names, **fields):
 
 class TestLogRecordIsolation:
     def test_a_run_writes_only_that_crons_log_record(self, db, session):
+        from zcron.testing import written_oids
         crontab, (one, two) = _site_with_crons(session, "one", "two")
         session.tm.begin()
         one.add_log(_log(status="FAILURE", traceback="boom"))
         session.tm.commit()
-        assert _written_oids(db.storage) == {one._logs._p_oid}
+        assert written_oids(db.storage) == {one._logs._p_oid}
         assert one._logs._p_oid not in (one._p_oid, two._p_oid, crontab._p_oid,
                                         two._logs._p_oid)
 
+    def test_a_new_cron_is_one_record(self, db, session):
+        """Its log record comes with its first claim: a bulk add writes
+        one record per cron, not two."""
+        from zcron.components import load_crontab
+        from zcron.model import Cron, CronSite
+        site = session.root.add_site(CronSite("logged"))
+        session.tm.commit()
+        crontab = load_crontab(site)
+        crons = [crontab.add_cron(Cron("one", "*/5 * * * *")) for _ in range(3)]
+        session.tm.commit()
+        from ZODB.utils import get_pickle_metadata
+        from zcron.testing import written_oids
+        tid = db.storage.lastTransaction()
+        classes = [get_pickle_metadata(db.storage.loadSerial(oid, tid))[1]
+                   for oid in written_oids(db.storage)]
+        assert classes.count("Cron") == 3 and "CronLogs" not in classes
+        assert not any(c.has_log_record for c in crons)
+
     def test_later_runs_too(self, db, session):
+        from zcron.testing import written_oids
         crontab, (one,) = _site_with_crons(session, "one", logs_limit=2)
         for minute in range(4):
             session.tm.begin()
             one.add_log(_log(minute))
             session.tm.commit()
-            assert _written_oids(db.storage) == {one._logs._p_oid}
+            assert written_oids(db.storage) == {one._logs._p_oid}
         assert len(one.logs) == 2
 
     def test_logs_survive_reopen(self, tmp_path, zca):

@@ -13,10 +13,13 @@ def crontab(site, fake_clock):
     return load_crontab(site)
 
 
-def _scheduled(crontab, expr="* * * * *", after=T0 - timedelta(minutes=1), **kw):
+def _scheduled(crontab, expr="* * * * *", after=T0 - timedelta(minutes=1), logged=True,
+               **kw):
     from zcron.model import Cron
     from zcron.sync import schedule_after
     cron = crontab.add_cron(Cron("job", expr, **kw))
+    if logged:
+        cron.log_record()     # as its first claim does
     return cron, schedule_after(cron, after)
 
 
@@ -51,6 +54,16 @@ class TestQuickPlan:
         from zcron.policies import quick_plan
         cron, job = _scheduled(crontab)
         assert quick_plan(job.replace(signature=None), job.due) is None
+
+    def test_first_claim_needs_the_cron(self, crontab):
+        """It creates the cron's log record, so that runs write only that."""
+        from zcron.policies import quick_plan
+        from zcron.sync import signature
+        cron, job = _scheduled(crontab, logged=False)
+        assert quick_plan(job, job.due) is None
+        cron.log_record()
+        assert quick_plan(job, job.due) is None       # the job's signature says so
+        assert quick_plan(job.replace(signature=signature(cron)), job.due) is not None
 
     def test_nothing_next_queues_nothing(self, crontab):
         from zcron.policies import quick_plan

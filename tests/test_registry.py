@@ -161,13 +161,8 @@ class TestJSONFileRegistryManager:
         session.tm.commit()
         cron.add_log(_log())
         session.tm.commit()
-        tid = db.storage.lastTransaction()
-        it = db.storage.iterator(tid, tid)
-        try:
-            written = [{r.oid for r in txn} for txn in it]
-        finally:
-            it.close()
-        assert written == [{site.json_logs[UID2]._p_oid}]
+        from zcron.testing import written_oids
+        assert written_oids(db.storage) == {site.json_logs[UID2]._p_oid}
 
     def test_file_change_picked_up(self, session, tmp_path):
         path = tmp_path / "c.json"

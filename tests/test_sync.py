@@ -148,6 +148,22 @@ class TestCrontabManager:
         job = cron_manager(site, cron).run_now()
         assert job.kind == "manual" and job.fire_time == T0
         assert [j.kind for j in _pending(session, cron.uid)] == ["manual", "schedule"]
+        assert cron.has_log_record      # here, so that the run writes only that
+
+    def test_a_cron_without_log_record_is_claimed_with_the_cron(self, session, crontab):
+        """Its job's signature says so; once the record exists (its first
+        claim creates it), saving queues the same fire time, unmarked."""
+        from zcron.sync import needs_cron
+        cron = crontab.add_cron(_cron())
+        crontab.save()
+        [first] = _pending(session, cron.uid)
+        assert needs_cron(first)
+        cron.log_record()
+        crontab.save_cron(cron)
+        [again] = _pending(session, cron.uid)
+        assert again.fire_time == first.fire_time and not needs_cron(again)
+        crontab.save_cron(cron)
+        assert _pending(session, cron.uid) == [again]
 
     def test_never_firing_again_queues_nothing(self, session, crontab):
         from zcron.sync import next_runs

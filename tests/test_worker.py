@@ -191,6 +191,28 @@ class TestOutcomes:
         assert CALLS == [] and len(queue_for(env.session.root)) == 0
 
 
+class TestLogRecord:
+    """A cron's log record comes with its first claim (or its run queued
+    by hand), so that its runs write that record only."""
+
+    @pytest.mark.parametrize("by_hand", [False, True])
+    def test_a_first_run_writes_only_the_log_record(self, env, fake_clock, by_hand):
+        from zcron.testing import written_oids
+        fake_clock.set(T0)
+        cron = env.add("ok")
+        assert not cron.has_log_record
+        if by_hand:
+            env.run_now(cron)
+            assert env.crontab.get(cron.uid).has_log_record
+        else:
+            fake_clock.set(T0 + timedelta(minutes=1))
+        env.run()
+        cron = env.crontab.get(cron.uid)
+        record = cron.log_record()
+        assert [l.status for l in cron.logs] == ["OK"]
+        assert written_oids(env.db.storage, record._p_serial) == {record._p_oid}
+
+
 class TestEvents:
     def test_started_and_finished_in_order_on_failure_too(self, env, fake_clock):
         from zcron.interfaces import IFinishedCronJobEvent, IStartedCronJobEvent

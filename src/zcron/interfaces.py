@@ -126,6 +126,14 @@ class ICron(Interface):
     def last_log():
         """The newest ILog, or None."""
 
+    has_log_record = Attribute(
+        "Whether the cron's log has a record of its own yet (see log_record).")
+
+    def log_record():
+        """The persistent record holding the cron's log, created at first
+        need (that writes the cron's own record once). Recording a run
+        afterwards writes this record only."""
+
     def add_log(log):
         """Record a log entry, applying retention (``logs_limit``; the
         newest FAILURE is kept even when pushed out of the window)."""

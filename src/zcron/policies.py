@@ -10,7 +10,7 @@ from datetime import timedelta, timezone
 
 from zcron.queue.base import QUEUED, RETRY, SCHEDULE
 from zcron.model.timeutil import to_us
-from zcron.sync import next_scheduled, schedule_after
+from zcron.sync import needs_cron, next_scheduled, schedule_after
 
 UTC = timezone.utc
 # A fire time whose due time passed by more than this is "missed" for the
@@ -57,12 +57,12 @@ def quick_plan(job, now):
     """The plan for a job whose cron has no run in progress, from the job
     alone when it is on time: what ``plan`` decides then reads none of
     the cron's policies. None when the cron is needed (a scheduled fire
-    time missed, or followed by more already due)."""
+    time missed, or followed by more already due, or its cron's first)."""
     result = Plan()
     result.run_fire = job.fire_time
     if job.kind != SCHEDULE:
         return result
-    if job.signature is None or now - result.run_fire > MISFIRE_GRACE:
+    if needs_cron(job) or now - result.run_fire > MISFIRE_GRACE:
         return None
     result.next_job = next_scheduled(job)
     if result.next_job is not None and result.next_job.due_us <= to_us(now):

@@ -28,13 +28,23 @@ from zcron.periodicity import get_periodicity
 from zcron.queue.base import MANUAL, SCHEDULE, Job
 
 SEP = "\x1f"
+# Ends the signature of a cron without a log record: the worker then loads
+# the cron at its first claim, and creates the record in that transaction.
+UNLOGGED = SEP + "unlogged"
 
 
 def signature(cron):
     """What a scheduled job's fire time was computed from (one string:
     queue entries stay small). The next one is computed from it too."""
     paused = cron.paused_until.isoformat() if cron.paused_until else ""
-    return SEP.join((cron.periodicity, cron.timezone, str(cron.jitter), paused))
+    sig = SEP.join((cron.periodicity, cron.timezone, str(cron.jitter), paused))
+    return sig if cron.has_log_record else sig + UNLOGGED
+
+
+def needs_cron(job):
+    """Whether a worker must load the cron to claim ``job``: its fire
+    time was not computed by zcron, or its cron has no log record yet."""
+    return job.signature is None or job.signature.endswith(UNLOGGED)
 
 
 def schedule_after(cron, after):
@@ -48,7 +58,7 @@ def next_scheduled(job):
     """The scheduled job following ``job``, computed from its signature
     alone (what ``schedule_after`` gives for a cron of that signature):
     a worker needs not load the cron to queue its next run."""
-    expression, zone, jitter, paused = job.signature.split(SEP)
+    expression, zone, jitter, paused = job.signature.split(SEP)[:4]
     paused_until = datetime.fromisoformat(paused) if paused else None
     return _scheduled(job.site, job.uid, get_periodicity(expression, zone), float(jitter),
                       paused_until, job.fire_time, job.signature)
@@ -108,6 +118,7 @@ class CronManager:
         return forget_jobs(self.queue, self.site.name, self.cron.uid)
 
     def run_now(self, now=None):
+        self.cron.log_record()      # here, so that the run writes only that record
         fire_us = to_us(now or clock.now())
         job = Job(self.site.name, self.cron.uid, fire_us, fire_us, MANUAL)
         self.queue.put(job)

@@ -10,6 +10,8 @@
 - ``FileStorageDatabase``, ``ZEODatabase``, ``PostgreSQLDatabase``,
   ``MemoryDatabase``: database factories sharing one shape, so one contract
   test runs against each.
+- ``written_oids(storage, tid)``: what one transaction wrote, to check that
+  a run writes only what it should.
 """
 import glob
 import os
@@ -40,6 +42,17 @@ def setup_components(*zcml_files, package=None):
 
 def teardown_components():
     _clean_registry()
+
+
+def written_oids(storage, tid=None):
+    """The oids of the records written by transaction ``tid`` (default:
+    the last one committed)."""
+    tid = tid or storage.lastTransaction()
+    # read to its end: the iterator then closes its file
+    written = [{record.oid for record in txn} for txn in storage.iterator(tid, tid)]
+    if len(written) != 1:
+        raise LookupError(f"no transaction {tid!r} in {storage!r}")
+    return written[0]
 
 
 def free_port():

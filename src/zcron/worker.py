@@ -374,6 +374,7 @@ class Worker:
                 if not runnable(cron, job, now):
                     q.remove(job)
                     continue
+                cron.log_record()     # its first claim creates it; runs write only it
                 running = still_running(cron, claims)
                 if running and job.due > now:
                     continue      # claimed ahead of time: decide on overlap when due

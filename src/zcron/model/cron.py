@@ -160,15 +160,13 @@ class Cron(Persistent):
     """Configuration of one job. Its logs live in a separate record."""
 
     __parent__ = None    # the Crontab, set when added
+    _logs = None         # its CronLogs record, once it has one (see log_record)
 
     def __init__(self, name, periodicity, **fields):
         values = dict(fields, name=name, periodicity=periodicity)
         values["uid"] = values.get("uid") or new_uid()
         values.setdefault("environ", {})
         self._apply(values)
-        # Its own record from the start: even the first run writes the
-        # log record only, never the cron.
-        self._logs = CronLogs()
 
     # -- editing ------------------------------------------------------------
 
@@ -231,22 +229,36 @@ class Cron(Persistent):
     # -- logs -----------------------------------------------------------------
 
     @property
+    def has_log_record(self):
+        return self._logs is not None
+
+    def log_record(self):
+        """The record holding this cron's log, created at first need. Not
+        at creation: a bulk add then writes one record per cron, not two.
+        The worker creates it when it claims the cron's first run (or when
+        a run is queued by hand), so that runs write only this record."""
+        if self._logs is None:
+            self._logs = CronLogs()
+        return self._logs
+
+    @property
     def logs(self):
-        return self._logs.entries
+        return () if self._logs is None else self._logs.entries
 
     @property
     def log_counts(self):
         """How many runs ended with each status, retention aside."""
-        return dict(self._logs.counts)
+        return {} if self._logs is None else dict(self._logs.counts)
 
     def add_log(self, log):
         if not ILog.providedBy(log):
             raise InvalidInput("log", log, "expected a zcron.Log")
-        self._logs.add(log, self.logs_limit)
+        self.log_record().add(log, self.logs_limit)
         return log
 
     def clear_logs(self):
-        self._logs.clear()
+        if self._logs is not None:
+            self._logs.clear()
 
     def last_log(self):
         logs = self.logs
@@ -288,7 +300,8 @@ class Cron(Persistent):
             raise InvalidDump(logs, "a cron's logs must be a list")
         loaded = [Log.load(item) for item in logs]
         cron = cls(**fields)
-        cron._logs = CronLogs(loaded, limit=cron.logs_limit)
+        if loaded:
+            cron._logs = CronLogs(loaded, limit=cron.logs_limit)
         return cron
 
     def __repr__(self):

@@ -33,7 +33,7 @@ class CronLogs(Persistent):
     """Newest first, bounded; the newest FAILURE survives the bound.
 
     An empty log stores nothing of its own (the class holds the empty
-    values): every cron gets one, so 100,000 crons write 100,000 of them.
+    values): a cron's first claim writes one.
     """
 
     entries = ()

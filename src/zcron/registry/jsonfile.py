@@ -90,7 +90,7 @@ class JSONFileRegistryManager:
             record = logs.get(cron.uid)
             if record is None:
                 # the file's own log entries, if any, start the record
-                record = logs[cron.uid] = cron._logs
+                record = logs[cron.uid] = cron.log_record()
             cron._logs = record
         return crontab
 
