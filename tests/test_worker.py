@@ -435,6 +435,23 @@ class TestGroups:
             thread.join()
         assert seen == [1, 0]
 
+    def test_a_quick_runner_turning_slow_holds_back_others_briefly(self, env):
+        """Quick runs take turns, one group at a time; a runner quick last
+        time but slow now does not keep another thread's runs waiting."""
+        from zcron import clock
+        from zcron.components import cron_manager
+        first = env.add("sleeps", "0 0 1 1 *", environ={"seconds": 0, "write": False})
+        slow = env.add("sleeps", "0 0 1 1 *", environ={"seconds": 1.0, "write": False})
+        other = env.add("ok", "0 0 1 1 *")
+        start = clock.now()
+        for cron, delay in [(first, 0), (slow, 0.3), (other, 0.6)]:
+            cron_manager(env.site, env.crontab.get(cron.uid)).run_now(
+                start + timedelta(seconds=delay))
+        env.session.tm.commit()
+        env.run(concurrency=2, poll=0.05, until_idle=False, max_seconds=2.5)
+        first_end, slow_end, other_end = (env.logs(c)[0].date for c in (first, slow, other))
+        assert first_end < other_end < slow_end
+
 
 class TestChangedAfterClaim:
     """The dispatcher claims on-time jobs from the queue alone; the thread
