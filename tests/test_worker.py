@@ -191,6 +191,51 @@ class TestOutcomes:
         assert CALLS == [] and len(queue_for(env.session.root)) == 0
 
 
+class TestLane:
+    def _makeOne(self, patience):
+        from zcron.worker import Lane
+        return Lane(patience)
+
+    def _thread(self, lane, entered, leave=None, errors=()):
+        """A thread entering ``lane``, then leaving it once ``leave`` is set."""
+        def body():
+            lane.enter()
+            entered.set()
+            if leave is not None:
+                leave.wait(10)
+            try:
+                lane.leave()
+            except Exception as e:    # reported by the test
+                errors.append(e)
+        thread = threading.Thread(target=body)
+        thread.start()
+        return thread
+
+    def test_one_thread_at_a_time(self):
+        lane, errors = self._makeOne(patience=30), []
+        held, leave, entered = threading.Event(), threading.Event(), threading.Event()
+        holder = self._thread(lane, held, leave, errors)
+        assert held.wait(5)
+        other = self._thread(lane, entered, errors=errors)
+        assert not entered.wait(0.3)        # waits for the holder
+        leave.set()
+        assert entered.wait(5)
+        holder.join(), other.join()
+        assert errors == []
+
+    def test_others_wait_patience_at_most(self):
+        lane, errors = self._makeOne(patience=0.05), []
+        held, leave, entered = threading.Event(), threading.Event(), threading.Event()
+        holder = self._thread(lane, held, leave, errors)
+        assert held.wait(5)
+        other = self._thread(lane, entered, errors=errors)
+        assert entered.wait(5)              # while the holder still holds it
+        other.join()                        # its leave() released nothing
+        leave.set()
+        holder.join()
+        assert errors == []
+
+
 class TestLogRecord:
     """A cron's log record comes with its first claim (or its run queued
     by hand), so that its runs write that record only."""
@@ -428,9 +473,12 @@ class TestGroups:
                                                             "until_idle": True})
         thread.start()
         try:
-            time.sleep(0.5)
-            env.session.tm.abort()
-            seen = [len(env.logs(quick)), len(env.logs(slow))]
+            for _ in range(500):       # until the quick run's log is committed
+                time.sleep(0.02)
+                env.session.tm.abort()
+                seen = [len(env.logs(quick)), len(env.logs(slow))]
+                if seen[0]:
+                    break
         finally:
             thread.join()
         assert seen == [1, 0]

@@ -114,6 +114,26 @@ class Pending:
             return jobs
 
 
+class Lane:
+    """Lets one pool thread at a time take and run groups of quick runs:
+    threads taking turns under the GIL only add switches and commits. The
+    others wait ``patience`` seconds at most, so that a run turning out
+    slow holds them back no longer."""
+
+    def __init__(self, patience):
+        self.patience = patience
+        self._lock = threading.Lock()
+        self._held = threading.local()
+
+    def enter(self):
+        self._held.value = self._lock.acquire(timeout=self.patience)
+
+    def leave(self):
+        if getattr(self._held, "value", False):
+            self._held.value = False
+            self._lock.release()
+
+
 class Stats:
     def __init__(self):
         self.lock = threading.Lock()
@@ -145,7 +165,7 @@ class Worker:
         self.reap_interval = reap_interval or max(0.5, self.lease / 3)
         self._quick = False          # are recent runs quick? (see capacity)
         self._quick_runners = set()  # runner names whose last run here was quick
-        self._quick_lane = threading.Lock()
+        self._lane = Lane(GROUP_WINDOW)
         self.stats = Stats()
         self._stopping = threading.Event()
         self._wake = threading.Event()
@@ -451,15 +471,19 @@ class Worker:
         session = Session(self.db)
         try:
             while True:
-                job = self._todo.get()
-                if job is None:
-                    return
-                self._wait_until_due(job)
+                if self._quick:
+                    self._lane.enter()
                 try:
+                    job = self._todo.get()
+                    if job is None:
+                        return
+                    self._wait_until_due(job)
                     session = self._execute_group(session, job)
                 except Exception:
                     logger.exception("zcron worker: unexpected error running %r", job)
                     session.tm.abort()
+                finally:
+                    self._lane.leave()
         finally:
             session.close()
 
@@ -496,12 +520,6 @@ class Worker:
     def _run_group(self, session, job):
         """One transaction of runs; returns (session, a job left for a
         transaction of its own, or None)."""
-        # Quick runs go one group at a time: threads taking turns under the
-        # GIL only add switches and commits. A run that turns out slow holds
-        # the others back GROUP_WINDOW at most: they then go on without it.
-        lane = self._quick_lane if self._quick else None
-        if lane is not None and not lane.acquire(timeout=GROUP_WINDOW):
-            lane = None
         tm = session.tm
         tm.begin()
         group, left = [], None
@@ -519,9 +537,7 @@ class Worker:
                     if group:
                         left = job    # it may be slow: the group's logs go first
                         break
-                    if lane is not None:    # ... and other threads need not wait
-                        lane.release()
-                        lane = None
+                    self._lane.leave()      # ... and other threads need not wait
                 if found is not None and found[2].timeout:
                     tm.abort()        # a timed run gets transactions of its own
                     group.append((job, None, None))
@@ -545,8 +561,6 @@ class Worker:
             else:
                 self._finished_runs(session, [entry for entry in group if entry[2]])
         finally:
-            if lane is not None:
-                lane.release()
             self._end([entry[0] for entry in group])
         return session, left
 
