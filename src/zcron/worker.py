@@ -42,6 +42,10 @@ CONFLICT_RETRIES = 3
 # GROUP_MAX runs or GROUP_WINDOW seconds of them.
 GROUP_WINDOW = 0.05
 GROUP_MAX = 64
+# While runs are quick, one pool thread at a time runs them; the others
+# wait this long at most (a run that turns out slow holds them back no
+# longer). Longer than a group and its commit take, or they would not wait.
+LANE_PATIENCE = 0.2
 # A lease must be this much overdue before its worker counts as lost
 # (clocks of machines differ a little).
 LEASE_GRACE = timedelta(seconds=1)
@@ -165,7 +169,7 @@ class Worker:
         self.reap_interval = reap_interval or max(0.5, self.lease / 3)
         self._quick = False          # are recent runs quick? (see capacity)
         self._quick_runners = set()  # runner names whose last run here was quick
-        self._lane = Lane(GROUP_WINDOW)
+        self._lane = Lane(LANE_PATIENCE)
         self.stats = Stats()
         self._stopping = threading.Event()
         self._wake = threading.Event()
