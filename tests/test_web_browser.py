@@ -319,14 +319,15 @@ def test_manager_works_with_crons(alice, stack):
     assert row.locator("td").nth(7).inner_text().endswith(" s")     # last duration
 
     # the logs page: another run now, and its entry appears without a reload
+    # (plus an entry for any fire time of "*/5" that passes meanwhile)
     row.locator("a.cron-name").click()
     page.locator("tr.log").first.wait_for()
-    assert page.locator("tr.log").count() == 1
+    runs = page.locator("tr.log").count()
     page.click("button:text-is('Run now')")
     page.wait_for_url("**/logs")
     alice.mark()
-    page.locator("tr.log").nth(1).wait_for()
-    assert alice.marked() and page.locator("tr.log").count() == 2
+    page.locator("tr.log").nth(runs).wait_for()
+    assert alice.marked()
     assert page.locator("tr.log .badge").first.inner_text() == "OK"
     alice.shot("08-logs")
 
