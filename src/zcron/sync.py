@@ -104,12 +104,12 @@ class CronManager:
     def register_job(self, now=None):
         """Returns the number of queue changes (0 when already right)."""
         cron = self.cron
+        if not wanted(cron):
+            return self.remove_jobs()
         if self.queued is None or cron.uid in self.queued:
             scheduled = self.queue.pending(self.site.name, cron.uid, SCHEDULE)
         else:
             scheduled = []
-        if not wanted(cron):
-            return self.remove_jobs()
         sig = signature(cron)
         if len(scheduled) == 1 and scheduled[0].signature == sig:
             return 0
