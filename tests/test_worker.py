@@ -211,12 +211,18 @@ class TestLane:
         thread.start()
         return thread
 
-    def test_one_thread_at_a_time(self):
-        lane, errors = self._makeOne(patience=30), []
+    def _contended(self, patience):
+        """A lane held by one thread until ``leave`` is set, and a second
+        thread entering it: (holder, other, leave, entered, errors)."""
+        lane, errors = self._makeOne(patience), []
         held, leave, entered = threading.Event(), threading.Event(), threading.Event()
         holder = self._thread(lane, held, leave, errors)
         assert held.wait(5)
         other = self._thread(lane, entered, errors=errors)
+        return holder, other, leave, entered, errors
+
+    def test_one_thread_at_a_time(self):
+        holder, other, leave, entered, errors = self._contended(patience=30)
         assert not entered.wait(0.3)        # waits for the holder
         leave.set()
         assert entered.wait(5)
@@ -224,11 +230,7 @@ class TestLane:
         assert errors == []
 
     def test_others_wait_patience_at_most(self):
-        lane, errors = self._makeOne(patience=0.05), []
-        held, leave, entered = threading.Event(), threading.Event(), threading.Event()
-        holder = self._thread(lane, held, leave, errors)
-        assert held.wait(5)
-        other = self._thread(lane, entered, errors=errors)
+        holder, other, leave, entered, errors = self._contended(patience=0.05)
         assert entered.wait(5)              # while the holder still holds it
         other.join()                        # its leave() released nothing
         leave.set()
