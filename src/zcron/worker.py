@@ -42,9 +42,9 @@ CONFLICT_RETRIES = 3
 # GROUP_MAX runs or GROUP_WINDOW seconds of them.
 GROUP_WINDOW = 0.05
 GROUP_MAX = 64
-# While runs are quick, one pool thread at a time runs them; the others
-# wait this long at most (a run that turns out slow holds them back no
-# longer). Longer than a group and its commit take, or they would not wait.
+# While runs are quick, one pool thread at a time runs them; the others go
+# ahead once one run has lasted this long (a run that turns out slow holds
+# them back no longer).
 LANE_PATIENCE = 0.2
 # A lease must be this much overdue before its worker counts as lost
 # (clocks of machines differ a little).
@@ -121,21 +121,39 @@ class Pending:
 class Lane:
     """Lets one pool thread at a time take and run groups of quick runs:
     threads taking turns under the GIL only add switches and commits. The
-    others wait ``patience`` seconds at most, so that a run turning out
-    slow holds them back no longer."""
+    others go ahead without the lane only once the holder has been in one
+    run ``patience`` seconds: a run turning out slow holds them back no
+    longer, and quick runs keep them waiting however long the holder keeps
+    the lane (waiting for a deadline of their own, they would leak in)."""
 
     def __init__(self, patience):
         self.patience = patience
-        self._lock = threading.Lock()
-        self._held = threading.local()
+        self._cond = threading.Condition()
+        self._holder = None
+        self._run_since = None      # when the holder's current run started
 
     def enter(self):
-        self._held.value = self._lock.acquire(timeout=self.patience)
+        with self._cond:
+            while self._holder is not None:
+                timeout = self.patience
+                if self._run_since is not None:
+                    timeout -= time.monotonic() - self._run_since
+                    if timeout <= 0:
+                        return          # the holder is stuck in a slow run
+                self._cond.wait(timeout)
+            self._holder = threading.get_ident()
+            self._run_since = None
+
+    def started(self):
+        """The calling thread starts a run."""
+        if self._holder == threading.get_ident():
+            self._run_since = time.monotonic()
 
     def leave(self):
-        if getattr(self._held, "value", False):
-            self._held.value = False
-            self._lock.release()
+        with self._cond:
+            if self._holder == threading.get_ident():
+                self._holder = None
+                self._cond.notify()
 
 
 class Stats:
@@ -595,6 +613,7 @@ class Worker:
         transaction; writes nothing else, so that a group's savepoints hold
         only the runners' own writes. Returns an Outcome."""
         notify(StartedCronJobEvent(cron, site, job))
+        self._lane.started()
         outcome = self._call_runner(session, site, cron, job, claim)
         if not outcome.abandoned:
             self._quick = outcome.duration < QUICK_RUN
