@@ -251,6 +251,61 @@ class TestLane:
         other.join()
 
 
+class TestPending:
+    def test_peek_due_leaves_the_soonest_due_jobs_in_place(self):
+        from zcron.queue.base import Job
+        from zcron.worker import Pending
+        pending = Pending()
+        jobs = [Job("default", f"c{n}", due, due) for n, due in enumerate([30, 10, 20, 50])]
+        for job in jobs:
+            pending.put(job)
+        assert pending.peek_due(now_us=30, limit=2) == [jobs[1], jobs[2]]
+        assert pending.peek_due(now_us=30, limit=9) == [jobs[1], jobs[2], jobs[0]]
+        assert len(pending) == 4 and pending.get_due(now_us=30) == jobs[1]
+
+
+class TestPrefetch:
+    """Over a network, a group's crons and their logs are asked for in bulk."""
+
+    def test_a_groups_logs_reach_the_cache_before_they_are_loaded(
+            self, zeo_server, zca, runners, fake_clock):
+        from zcron.components import cron_manager, load_crontab
+        from zcron.db import Session, open_db
+        from zcron.model import CronSite
+        from zcron.worker import Worker
+        fake_clock.set(T0)
+        db = open_db(zeo_server.uri)
+        with Session(db) as session:
+            site = session.root.add_site(CronSite("default"))
+            crontab = load_crontab(site)
+            uids = [crontab.add_cron(zcron.Cron("ok", "0 0 1 1 *")).uid for _ in range(3)]
+            crontab.save()
+            for uid in uids:
+                cron_manager(site, crontab.get(uid)).run_now()
+            session.tm.commit()
+        db.close()
+        db = open_db(zeo_server.uri)          # its client cache holds none of them
+        worker = Worker(db, concurrency=2)     # claims 2 per thread
+        worker._session = Session(db)
+        first, *rest = worker._cycle()[0]
+        for job in rest:
+            worker._todo.put(job)
+        session = Session(db)
+        try:
+            worker._prefetch(session, {}, first)
+            crontab = load_crontab(session.root.sites["default"])
+            logs = [crontab.get(uid).log_record() for uid in uids]
+            assert [log._p_changed for log in logs] == [None] * 3   # not loaded
+            deadline = time.monotonic() + 10
+            while not all(db.storage._cache.load(log._p_oid) for log in logs):
+                assert time.monotonic() < deadline, "the logs were not fetched"
+                time.sleep(0.01)
+        finally:
+            session.close()
+            worker._session.close()
+            db.close()
+
+
 class TestLogRecord:
     """A cron's log record comes with its first claim (or its run queued
     by hand), so that its runs write that record only."""
