@@ -707,3 +707,51 @@ class TestStopping:
         manual = [j for j in q.pending("default", cron.uid) if j.kind == "manual"]
         assert ran + len(manual) == 4            # nothing lost, nothing doubled
         assert q.claimed() == [] and q.workers() == []
+
+    def _claim_then_stop(self, env, between=lambda: None):
+        """A worker claims what is due, ``between`` runs, and the worker
+        stops before running anything: it releases its claims."""
+        from zcron.db import Session
+        from zcron.worker import Worker
+        worker = Worker(env.db, concurrency=1)
+        worker._session = Session(env.db)
+        claimed = worker._cycle()[0]
+        for job in claimed:
+            worker._todo.put(job)
+        between()
+        worker._shutdown()
+        env.session.tm.abort()
+        return claimed
+
+    def test_a_released_scheduled_run_takes_back_its_next_job(self, env, fake_clock):
+        from zcron.components import queue_for
+        fake_clock.set(T0)
+        cron = env.add("ok", "* * * * *")
+        fake_clock.set(T0 + timedelta(minutes=1))
+        assert len(self._claim_then_stop(env)) == 1
+        q = queue_for(env.session.root)
+        pending = q.pending("default", cron.uid)
+        assert [(j.kind, j.fire_time) for j in pending] == [("schedule", T0 + timedelta(minutes=1))]
+        fake_clock.set(T0 + timedelta(minutes=5))      # workers were down meanwhile
+        env.run()
+        missed, ran = sorted(env.logs(cron), key=lambda log: log.fire_time)
+        assert missed.messages[0].startswith("missed: 4 fire times from ")
+        assert ran.status == "OK" and ran.fire_time == T0 + timedelta(minutes=5)
+
+    def test_a_released_run_whose_next_job_moved_runs_alone(self, env, fake_clock):
+        from zcron.components import queue_for
+        fake_clock.set(T0)
+        cron = env.add("ok", "* * * * *")
+        fake_clock.set(T0 + timedelta(minutes=1))
+
+        def edit():
+            env.session.tm.begin()
+            env.crontab.get(cron.uid).periodicity = "*/5 * * * *"
+            env.crontab.save_cron(env.crontab.get(cron.uid))
+            env.session.tm.commit()
+        self._claim_then_stop(env, between=edit)
+        pending = queue_for(env.session.root).pending("default", cron.uid)
+        assert sorted((j.kind, j.fire_time) for j in pending) == [
+            ("queued", T0 + timedelta(minutes=1)), ("schedule", T0 + timedelta(minutes=5))]
+        env.run()
+        assert [log.fire_time for log in env.logs(cron)] == [T0 + timedelta(minutes=1)]

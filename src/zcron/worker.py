@@ -204,6 +204,7 @@ class Worker:
         self._to_clear = set()                   # ... being completed
         self._on_commit = []
         self._inflight = {}                      # claim key -> Job
+        self._successors = {}                    # claim key -> the Job its claim queued next
         self._lock = threading.Lock()
         self._threads = []
         self._session = None
@@ -267,7 +268,13 @@ class Worker:
             q = queue_for(root)
             for job in released:
                 q.complete(job)
-                q.put(job)
+                successor = self._successors.get(job.claim_key)
+                if successor is None:
+                    q.put(job)
+                elif q.remove(successor):      # as if never claimed (the cron as it was then)
+                    q.put(job.replace(signature=successor.signature))
+                else:           # its next job ran or moved meanwhile: this one runs alone
+                    q.put(job.replace(kind=QUEUED))
             self._clear_finished_in(root)
             if set(self._inflight) <= {job.claim_key for job in released} | self._to_clear:
                 q.unregister_worker(self.id)
@@ -334,14 +341,15 @@ class Worker:
 
     def _cycle(self):
         """One claim transaction: returns (claimed jobs, next due, waiting)."""
-        events, claimed = [], []
+        events, claimed, successors = [], [], {}
 
         def work(root):
             del events[:], claimed[:]
+            successors.clear()
             now = clock.now()
             self._maintain(root, now, events)
             free = self.capacity - len(self._inflight)
-            jobs, waiting = self._claim(root, now, free, events)
+            jobs, waiting = self._claim(root, now, free, events, successors)
             claimed.extend(jobs)
             return queue_for(root).next_due(), waiting
         try:
@@ -352,6 +360,7 @@ class Worker:
         with self._lock:
             for job in claimed:
                 self._inflight[job.claim_key] = job
+            self._successors.update(successors)
         for event in events:
             notify(event)
         if events:
@@ -395,6 +404,7 @@ class Worker:
             with self._lock:
                 for key in keys:
                     self._inflight.pop(key, None)
+                    self._successors.pop(key, None)
             self._to_clear.difference_update(keys)
         self._on_commit.append(forget)
 
@@ -407,7 +417,9 @@ class Worker:
                 now_us = to_us(clock.now())
                 q.put(held.replace(due_us=now_us))
 
-    def _claim(self, root, now, free, events):
+    def _claim(self, root, now, free, events, successors):
+        """Claim due jobs; ``successors`` gets, per claim key, the next
+        job each claim queued (a claim released unstarted takes it back)."""
         q = queue_for(root)
         claimed, waiting = [], False
         if free <= 0 or self.stopping:
@@ -454,6 +466,8 @@ class Worker:
                 continue
             q.claim(run_job, self.id, now, new_execution_id(), decision.notes)
             claimed.append(run_job)
+            if decision.next_job is not None:
+                successors[run_job.claim_key] = decision.next_job
         return claimed, waiting
 
     @staticmethod
