@@ -357,6 +357,55 @@ class TestEvents:
         assert env.site.finished == 1
 
 
+class TestCutShort:
+    """An unexpected error around runs (here a failing subscriber) logs
+    them interrupted: their fire times are neither lost nor left looking
+    busy, and the schedule goes on."""
+
+    def _failing(self, at):
+        """A StartedCronJobEvent subscriber failing the ``at``-th time."""
+        from zcron.interfaces import IStartedCronJobEvent
+        started = []
+
+        def fail(event):
+            started.append(event)
+            if len(started) == at:
+                raise RuntimeError("subscriber bug")
+        zcron.add_subscriber(fail, IStartedCronJobEvent)
+
+    def _logs(self, env, cron):
+        return [(log.fire_time, log.status, log.messages)
+                for log in sorted(env.logs(cron), key=lambda log: log.fire_time)]
+
+    def test_the_run_is_logged_interrupted(self, env, fake_clock):
+        self._failing(at=1)
+        fake_clock.set(T0)
+        cron = env.add("ok")
+        fake_clock.set(T0 + timedelta(minutes=1))
+        env.run(max_seconds=10)
+        fake_clock.set(T0 + timedelta(minutes=2))
+        env.run(max_seconds=10)
+        assert self._logs(env, cron) == [
+            (T0 + timedelta(minutes=1), "FAILURE", ["interrupted: RuntimeError: subscriber bug"]),
+            (T0 + timedelta(minutes=2), "OK", [])]
+
+    def test_so_are_the_runs_grouped_with_it(self, env, fake_clock):
+        from zcron.worker import Worker
+        self._failing(at=2)
+        fake_clock.set(T0)
+        crons = [env.add("writes", "0 0 1 1 *") for _ in range(2)]
+        for cron in crons:
+            env.run_now(cron)
+        worker = Worker(env.db, concurrency=1)
+        worker._quick_runners.add("writes")     # it was quick last time: runs join a group
+        worker.run(until_idle=True, max_seconds=10)
+        env.session.tm.abort()
+        for cron in crons:
+            assert self._logs(env, cron) == [
+                (T0, "FAILURE", ["interrupted: RuntimeError: subscriber bug"])]
+        assert not hasattr(env.site, "counter")      # the first run's write rolled back
+
+
 class TestTimeouts:
     def test_timeout_fails_the_run_and_aborts_its_writes(self, env):
         cron = env.add("sleeps", "0 0 1 1 *", timeout=0.3, environ={"seconds": 1.5})

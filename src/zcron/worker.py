@@ -205,6 +205,7 @@ class Worker:
         self._on_commit = []
         self._inflight = {}                      # claim key -> Job
         self._successors = {}                    # claim key -> the Job its claim queued next
+        self._orphans = {}                       # claim key -> why its run was cut short
         self._lock = threading.Lock()
         self._threads = []
         self._session = None
@@ -263,8 +264,10 @@ class Worker:
         end = time.monotonic() + self.shutdown_grace
         for thread in self._threads:
             thread.join(max(0.0, end - time.monotonic()))
+        events = []
 
         def finish(root):
+            del events[:]
             q = queue_for(root)
             for job in released:
                 q.complete(job)
@@ -276,10 +279,14 @@ class Worker:
                 else:           # its next job ran or moved meanwhile: this one runs alone
                     q.put(job.replace(kind=QUEUED))
             self._clear_finished_in(root)
-            if set(self._inflight) <= {job.claim_key for job in released} | self._to_clear:
+            orphans = set(self._orphans)
+            self._account_for_orphans(root, clock.now(), events)
+            if set(self._inflight) <= ({job.claim_key for job in released}
+                                       | self._to_clear | orphans):
                 q.unregister_worker(self.id)
         try:
             self._transact(finish)
+            self._notify(events)
         finally:
             self._session.close()
         logger.info("worker %s stopped", self.id)
@@ -361,11 +368,16 @@ class Worker:
             for job in claimed:
                 self._inflight[job.claim_key] = job
             self._successors.update(successors)
+        self._notify(events)
+        return claimed, next_due, waiting
+
+    def _notify(self, events):
+        """Fire the events of a committed dispatcher transaction, and
+        commit what their subscribers wrote."""
         for event in events:
             notify(event)
         if events:
             self._transact(lambda root: None)
-        return claimed, next_due, waiting
 
     def _maintain(self, root, now, events):
         tick = time.monotonic()
@@ -377,6 +389,8 @@ class Worker:
                                              self.concurrency))
             self._last_renew = tick
         self._clear_finished_in(root)
+        if self._orphans:
+            self._account_for_orphans(root, now, events)
         if tick - self._last_reap >= self.reap_interval:
             self._reap(root, now, events)
             self._last_reap = tick
@@ -494,21 +508,44 @@ class Worker:
             owner = claim.worker_id
             if owner == self.id or (owner in workers and owner not in lost):
                 continue
-            job = claim.job
-            cron = self._find_cron(root, crontabs, job)
-            # a run that ended left only its claim; one that did not is accounted for
-            if cron is not None and still_running(cron, [claim]):
-                if cron.retry_interrupted:
-                    q.put(job.replace(kind=RETRY, due_us=to_us(now)))
-                else:
-                    log = cron.add_log(Log(now, FAILURE, [f"interrupted: worker {owner} lost"],
-                                           fire_time=job.fire_time,
-                                           execution_id=claim.execution_id))
-                    self.stats.count(FAILURE)
-                    events.append(FinishedCronJobEvent(cron, root.sites[job.site], job, log))
-            self._complete(q, job)
+            self._interrupted(root, q, crontabs, claim, f"interrupted: worker {owner} lost",
+                              now, events)
         for wid in lost:
             q.unregister_worker(wid)
+
+    def _account_for_orphans(self, root, now, events):
+        """Account for the claims of this worker's runs that an unexpected
+        error cut short (see ``_orphan``); they are done once committed."""
+        q, crontabs = queue_for(root), {}
+        with self._lock:
+            orphans = dict(self._orphans)
+        for key, reason in orphans.items():
+            claim = q.get_claim(self._inflight[key])
+            if claim is not None:
+                self._interrupted(root, q, crontabs, claim, reason, now, events)
+
+        def forget():
+            with self._lock:
+                for key in orphans:
+                    del self._orphans[key], self._inflight[key]
+                    self._successors.pop(key, None)
+        self._on_commit.append(forget)
+
+    def _interrupted(self, root, q, crontabs, claim, reason, now, events):
+        """Log a claimed run that did not end FAILURE ``reason`` (or queue
+        it again where its cron says so), then forget the claim. A run
+        that ended left only its claim."""
+        job = claim.job
+        cron = self._find_cron(root, crontabs, job)
+        if cron is not None and still_running(cron, [claim]):
+            if cron.retry_interrupted:
+                q.put(job.replace(kind=RETRY, due_us=to_us(now)))
+            else:
+                log = cron.add_log(Log(now, FAILURE, [reason], fire_time=job.fire_time,
+                                       execution_id=claim.execution_id))
+                self.stats.count(FAILURE)
+                events.append(FinishedCronJobEvent(cron, root.sites[job.site], job, log))
+        self._complete(q, job)
 
     # -- the pool ----------------------------------------------------------------------
 
@@ -567,7 +604,7 @@ class Worker:
         transaction of its own, or None)."""
         tm = session.tm
         tm.begin()
-        group, left = [], None
+        group, left, in_hand = [], None, job
         started = time.monotonic()
         root = session.root
         q, crontabs = queue_for(root), {}
@@ -575,6 +612,7 @@ class Worker:
             if self._prefetches:
                 self._prefetch(session, crontabs, job)
             while job is not None:
+                in_hand = job
                 claim = q.get_claim(job)
                 if group and claim is None:
                     left = job        # claimed after this transaction began
@@ -588,9 +626,11 @@ class Worker:
                 if found is not None and found[2].timeout:
                     tm.abort()        # a timed run gets transactions of its own
                     group.append((job, None, None))
+                    in_hand = None
                     return self._execute(session, job), None
                 outcome = found and self._invoke(session, job, *found)
                 group.append((job, found, outcome))
+                in_hand = None
                 if time.monotonic() - started >= GROUP_WINDOW or len(group) >= GROUP_MAX:
                     break
                 job = self._take()
@@ -607,9 +647,29 @@ class Worker:
                         session = self._execute(session, done)
             else:
                 self._finished_runs(session, [entry for entry in group if entry[2]])
+        except Exception as error:
+            tm.abort()
+            cut_short = [entry[0] for entry in group]
+            if in_hand is not None and in_hand is not left:
+                cut_short.append(in_hand)
+            group = []
+            if left is not None:
+                self._todo.put(left)        # not started: it gets another go
+            self._orphan(cut_short, error)
+            raise
         finally:
             self._end([entry[0] for entry in group])
         return session, left
+
+    def _orphan(self, jobs, error):
+        """Hand the claims of runs an unexpected error cut short (a storage
+        gone, a subscriber failing) to the dispatcher, which logs them
+        interrupted: neither lost nor left looking busy."""
+        reason = f"interrupted: {type(error).__name__}: {error}"
+        with self._lock:
+            for job in jobs:
+                self._orphans[job.claim_key] = reason
+        self._wake.set()
 
     def _prefetch(self, session, crontabs, job):
         """Ask for the crons a group may run, then for their logs, in bulk:
