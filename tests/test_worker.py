@@ -602,6 +602,25 @@ class TestGroups:
             thread.join()
         assert seen == [1, 0]
 
+    def test_quick_runs_that_wait_overlap(self, env):
+        """Runs that compute take turns; runs that wait (on I/O) overlap."""
+        active, overlaps, lock = [0], [], threading.Lock()
+
+        class Waits(zcron.Runner):
+            def run(self):
+                with lock:
+                    active[0] += 1
+                    overlaps.append(active[0] > 1)
+                time.sleep(0.004)
+                with lock:
+                    active[0] -= 1
+        zcron.add_runner("waits", Waits)
+        crons = [env.add("waits", "0 0 1 1 *") for _ in range(40)]
+        for cron in crons:
+            env.run_now(cron)
+        env.run(concurrency=2)
+        assert len(overlaps) == 40 and any(overlaps[10:])
+
     def test_a_quick_runner_turning_slow_holds_back_others_briefly(self, env):
         """Quick runs take turns, one group at a time; a runner quick last
         time but slow now does not keep another thread's runs waiting."""

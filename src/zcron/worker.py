@@ -42,9 +42,9 @@ CONFLICT_RETRIES = 3
 # GROUP_MAX runs or GROUP_WINDOW seconds of them.
 GROUP_WINDOW = 0.05
 GROUP_MAX = 64
-# While runs are quick, one pool thread at a time runs them; the others go
-# ahead once one run has lasted this long (a run that turns out slow holds
-# them back no longer).
+# While runs are quick and mostly compute, one pool thread at a time runs
+# them; the others go ahead once one run has lasted this long (a run that
+# turns out slow holds them back no longer).
 LANE_PATIENCE = 0.2
 # A lease must be this much overdue before its worker counts as lost
 # (clocks of machines differ a little).
@@ -125,8 +125,9 @@ class Pending:
 
 
 class Lane:
-    """Lets one pool thread at a time take and run groups of quick runs:
-    threads taking turns under the GIL only add switches and commits. The
+    """Lets one pool thread at a time take and run groups of quick runs that
+    mostly compute: threads taking turns under the GIL only add switches
+    and commits (runs that mostly wait on I/O overlap instead). The
     others go ahead without the lane only once the holder has been in one
     run ``patience`` seconds: a run turning out slow holds them back no
     longer, and quick runs keep them waiting however long the holder keeps
@@ -192,6 +193,7 @@ class Worker:
         self.shutdown_grace = shutdown_grace
         self.reap_interval = reap_interval or max(0.5, self.lease / 3)
         self._quick = False          # are recent runs quick? (see capacity)
+        self._computing = False      # ... and mostly computing? (see Lane)
         self._quick_runners = set()  # runner names whose last run here was quick
         self._lane = Lane(LANE_PATIENCE)
         # over a network (ZEO, RelStorage), loads can be asked for in bulk
@@ -323,8 +325,7 @@ class Worker:
     @property
     def low_water(self):
         """Quick runs: claim more once the claimed backlog is down to this
-        (a group: quick runs take the lane one thread at a time), so that
-        each claim transaction takes many."""
+        (a group), so that each claim transaction takes many."""
         return min(self.capacity // 2, GROUP_MAX)
 
     def _sleep(self, next_due, deadline, claimed, waiting):
@@ -553,7 +554,7 @@ class Worker:
         session = Session(self.db)
         try:
             while True:
-                if self._quick:
+                if self._computing:
                     self._lane.enter()
                 try:
                     job = self._todo.get()
@@ -712,6 +713,8 @@ class Worker:
         outcome = self._call_runner(session, site, cron, job, claim)
         if not outcome.abandoned:
             self._quick = outcome.duration < QUICK_RUN
+            # runs waiting on I/O overlap their waits; only computing ones take turns
+            self._computing = self._quick and outcome.cpu >= outcome.duration / 2
             if self._quick:
                 self._quick_runners.add(cron.name)
             else:
@@ -772,7 +775,7 @@ class Worker:
         runner.window = (window_start(cron, job.fire_time), job.fire_time)
         runner.execution_id = claim.execution_id
         savepoint = session.tm.savepoint()
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.thread_time()
         if cron.timeout:
             done, lock, box = threading.Event(), threading.Lock(), {}
 
@@ -803,6 +806,7 @@ class Worker:
             except Exception as e:
                 result, error, tb = None, e, traceback.format_exc()
         outcome.duration = time.perf_counter() - start
+        outcome.cpu = time.thread_time() - cpu_start   # ~0 when the runner had a thread
         if error is not None:
             savepoint.rollback()
             outcome.status = FAILURE
@@ -875,5 +879,6 @@ class Outcome:
         self.status = OK
         self.messages = []
         self.duration = None
+        self.cpu = 0.0          # CPU seconds of this thread during the run
         self.traceback = None
         self.abandoned = False
