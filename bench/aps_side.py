@@ -19,6 +19,14 @@ def noop():
     pass
 
 
+WAIT = [0.0]         # seconds wait() sleeps, set per scenario
+
+
+def wait():
+    """The 'waits' scenario's job: waiting on I/O, as it were."""
+    time.sleep(WAIT[0])
+
+
 def record(job_id):
     STARTS.append((job_id, time.time()))
 
@@ -76,6 +84,8 @@ def burst(params):
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.date import DateTrigger
     n, tmp = params["n"], params["tmpdir"]
+    WAIT[0] = params.get("wait_s", 0.0)
+    job = wait if WAIT[0] else noop
     job_defaults = {}
     if params.get("misfire_grace_time", "default") != "default":
         job_defaults["misfire_grace_time"] = params["misfire_grace_time"]
@@ -106,7 +116,7 @@ def burst(params):
     t = time.perf_counter()
     trigger_at = DateTrigger(run_date=t0)
     for i in range(n):
-        loader.add_job(noop, trigger_at, id=f"j{i}")
+        loader.add_job(job, trigger_at, id=f"j{i}")
     add_s = time.perf_counter() - t
     loader.shutdown(wait=False)
     store.engine.dispose()

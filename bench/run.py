@@ -1,6 +1,6 @@
 """zcron vs APScheduler 3.x, side by side, on this machine, in one run.
 
-    .venv/bin/python bench/run.py [--quick] [--only burst,lateness,scale,zeo2]
+    .venv/bin/python bench/run.py [--quick] [--only burst,waits,lateness,scale,zeo2]
 
 Prints one table (absolute figures, zcron / APScheduler ratios, issue #3's
 targets) and writes it with every raw figure to bench/results/latest.json.
@@ -20,12 +20,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (BENCH_DIR, REPO_DIR, ChildError, child_env,  # noqa: E402
                     make_tmpdir, remove_tree, run_child)
 
-SCENARIOS = ("burst", "lateness", "scale", "zeo2")
+SCENARIOS = ("burst", "waits", "lateness", "scale", "zeo2")
 
 SIZES = {
     "full": {
         "burst_n": 10_000, "burst_concurrency": [1, 2, 4],
         "aps_burst_cap_s": 45.0,
+        "waits_n": 1_000, "waits_s": 0.005, "waits_concurrency": [1, 4, 10],
+        "aps_waits_cap_s": 30.0,
         "lateness_crons": 200, "lateness_warmup": 2.0, "lateness_duration": 10.0,
         "lateness_concurrency": 4,
         "scale_n": 100_000, "scale_edits": 50, "aps_sqlite_cap_s": 30.0,
@@ -35,6 +37,8 @@ SIZES = {
     "quick": {
         "burst_n": 300, "burst_concurrency": [1, 2, 4],
         "aps_burst_cap_s": 20.0,
+        "waits_n": 100, "waits_s": 0.005, "waits_concurrency": [1, 4, 10],
+        "aps_waits_cap_s": 10.0,
         "lateness_crons": 200, "lateness_warmup": 1.0, "lateness_duration": 2.0,
         "lateness_concurrency": 4,
         "scale_n": 3_000, "scale_edits": 20, "aps_sqlite_cap_s": 2.0,
@@ -208,7 +212,46 @@ def scenario_burst(size, tmp):
     return rows, details
 
 
-# -- 2. lateness --------------------------------------------------------------------------
+# -- 2. waits ------------------------------------------------------------------------------
+
+def scenario_waits(size, tmp):
+    """The burst again, with runners that wait (on I/O, as it were): the
+    pool's threads should overlap their waits."""
+    n, wait = size["waits_n"], size["waits_s"]
+    ms = f"{wait * 1000:g} ms"
+    details, by_concurrency = {}, {}
+    for c in size["waits_concurrency"]:
+        d = make_tmpdir(prefix="waits-", base=tmp)
+        r = step(f"zcron: {n:,} runs due at once, each waiting {ms}, concurrency={c}",
+                 "zcron.burst", {"n": n, "concurrency": c, "tmpdir": d, "wait_s": wait},
+                 300, d, details, f"zcron_c{c}")
+        if r:
+            by_concurrency[c] = r
+        remove_tree(d)
+    d = make_tmpdir(prefix="waits-aps-", base=tmp)
+    aps = step(f"APScheduler: {n:,} jobs at one instant, each waiting {ms}, SQLite, "
+               "misfire_grace_time=None", "aps.burst",
+               {"n": n, "tmpdir": d, "misfire_grace_time": None, "wait_s": wait,
+                "cap_s": size["aps_waits_cap_s"]}, 300, d, details, "aps") or {}
+    remove_tree(d)
+    rows = []
+    most = max(by_concurrency, default=None)
+    for c, r in sorted(by_concurrency.items()):
+        rows.append(Row("waits", f"durable runs/s, each waiting {ms}, concurrency={c}",
+                        r.get("runs_per_s"), aps.get("runs_per_s") if c == most else None,
+                        "runs/s", note="APScheduler: its default ThreadPoolExecutor(10)"
+                        if c == most else None))
+        rows.append(Row("waits", f"dropped, concurrency={c}", r.get("dropped"), None,
+                        "runs", better="lower", target=("<=", 0)))
+    least = min(by_concurrency, default=None)
+    if most != least:
+        rows.append(Row("waits", f"concurrency={most} / concurrency={least}",
+                        ratio(by_concurrency[most].get("runs_per_s"),
+                              by_concurrency[least].get("runs_per_s")), None, "x"))
+    return rows, details
+
+
+# -- 3. lateness --------------------------------------------------------------------------
 
 def scenario_lateness(size, tmp):
     details = {}
@@ -243,7 +286,7 @@ def scenario_lateness(size, tmp):
     return rows, details
 
 
-# -- 3. scale ------------------------------------------------------------------------------
+# -- 4. scale ------------------------------------------------------------------------------
 
 def scenario_scale(size, tmp):
     n, edits = size["scale_n"], size["scale_edits"]
@@ -334,7 +377,7 @@ def scenario_scale(size, tmp):
     return rows, details
 
 
-# -- 4. zeo2 ----------------------------------------------------------------------------------
+# -- 5. zeo2 ----------------------------------------------------------------------------------
 
 def zeo_round(workers, size, tmp, details, key):
     from zcron.testing import ZEOServer

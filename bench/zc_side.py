@@ -15,6 +15,7 @@ SITE = "bench"
 # Runner invocations: (time.time() at start, cron uid, fire time). A list
 # append is atomic under the GIL, so the runners need no lock.
 RECORD = []
+WAIT = [0.0]         # seconds each run waits (sleeps), set per scenario
 
 
 def setup():
@@ -24,6 +25,8 @@ def setup():
     class NoOp(zcron.Runner):
         def run(self):
             RECORD.append((time.time(), self.cron.uid, self.fire_time))
+            if WAIT[0]:
+                time.sleep(WAIT[0])       # the 'waits' scenario: a runner waiting on I/O
 
     zcron.configure()
     zcron.add_runner("noop", NoOp)
@@ -101,6 +104,7 @@ def burst(params):
     from zcron.worker import Worker
     setup()
     n, concurrency, tmp = params["n"], params["concurrency"], params["tmpdir"]
+    WAIT[0] = params.get("wait_s", 0.0)
     uri = file_uri(tmp)
     db = open_db(uri)
     t = time.perf_counter()
