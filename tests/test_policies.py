@@ -103,6 +103,34 @@ class TestPlan:
         decision = plan(cron, job.replace(kind=kind), job.due, running)
         assert decision.wait and decision.run_fire is None
 
+    @pytest.mark.parametrize("policy", ["skip", "queue-one"])
+    def test_a_scheduled_run_waits_briefly_for_the_running_one(self, crontab, policy):
+        from zcron.policies import OVERLAP_GRACE, plan
+        cron, job = _scheduled(crontab, overlap=policy)
+        running = [self._claim(job, job.due - timedelta(seconds=30))]
+        assert plan(cron, job, job.due, running).wait
+        decision = plan(cron, job, job.due + OVERLAP_GRACE, running)
+        assert not decision.wait
+        if policy == "skip":
+            assert decision.run_fire is None
+            assert decision.notrun[0][1][0].startswith("overlap: previous run")
+        else:
+            assert decision.hold and decision.run_fire == job.fire_time
+
+    def test_allow_does_not_wait(self, crontab):
+        from zcron.policies import plan
+        cron, job = _scheduled(crontab, overlap="allow")
+        running = [self._claim(job, job.due - timedelta(seconds=30))]
+        decision = plan(cron, job, job.due, running)
+        assert not decision.wait and decision.run_fire == job.fire_time
+
+    def test_run_now_does_not_wait(self, crontab):
+        from zcron.policies import plan
+        cron, job = _scheduled(crontab)
+        running = [self._claim(job, job.due - timedelta(seconds=30))]
+        decision = plan(cron, job.replace(kind="manual"), job.due, running)
+        assert not decision.wait and decision.notrun[0][1][0].startswith("overlap")
+
     def test_all_runs_the_first_fire_time_inside_the_catchup_window(self, crontab):
         from zcron.policies import plan
         cron, job = _scheduled(crontab, missed="all", catchup_window=150)

@@ -18,6 +18,10 @@ UTC = timezone.utc
 MISFIRE_GRACE = timedelta(seconds=30)
 # Counting missed fire times stops here (a per-second cron down for days).
 COUNT_LIMIT = 100_000
+# A scheduled run whose previous one is still going waits this long for it
+# before counting as an overlap: a run that ends just after the next fire
+# time (its commit racing the next claim) does not make that one NOTRUN.
+OVERLAP_GRACE = timedelta(seconds=0.5)
 
 
 class Plan:
@@ -83,6 +87,9 @@ def plan(cron, job, now, running):
 
     if cron.missed == "all" and any(job.due <= c.claimed_at for c in running):
         result.wait = True     # already due when the running one started: catching up
+        return result
+    if running and cron.overlap != "allow" and now - job.due < OVERLAP_GRACE:
+        result.wait = True     # the running one may be about to end
         return result
     times = due_fire_times(cron, job.fire_time, now) or [job.fire_time]
     late = len(times) > 1 or now - times[-1] > MISFIRE_GRACE
