@@ -416,12 +416,17 @@ class Worker:
                 self._complete(q, job)
 
         def forget():
-            with self._lock:
-                for key in keys:
-                    self._inflight.pop(key, None)
-                    self._successors.pop(key, None)
+            self._forget(keys)
             self._to_clear.difference_update(keys)
         self._on_commit.append(forget)
+
+    def _forget(self, keys):
+        """Claims completed and committed: no longer this worker's."""
+        with self._lock:
+            for key in keys:
+                self._inflight.pop(key, None)
+                self._successors.pop(key, None)
+                self._orphans.pop(key, None)
 
     def _complete(self, q, job):
         """Forget a finished claim; queue the cron's held run, if any."""
@@ -525,12 +530,7 @@ class Worker:
             if claim is not None:
                 self._interrupted(root, q, crontabs, claim, reason, now, events)
 
-        def forget():
-            with self._lock:
-                for key in orphans:
-                    del self._orphans[key], self._inflight[key]
-                    self._successors.pop(key, None)
-        self._on_commit.append(forget)
+        self._on_commit.append(lambda: self._forget(orphans))
 
     def _interrupted(self, root, q, crontabs, claim, reason, now, events):
         """Log a claimed run that did not end FAILURE ``reason`` (or queue
