@@ -362,8 +362,9 @@ class TestTransact:
     def test_conflict_retried(self, uri, monkeypatch):
         from ZODB.POSException import ConflictError
 
+        from zcron import retry
         from zcron.cli import app as app_module
-        monkeypatch.setattr(app_module.time, "sleep", lambda s: None)
+        monkeypatch.setattr(retry.time, "sleep", lambda s: None)
         app = app_module.App(db=uri)
         calls = []
 
@@ -384,9 +385,10 @@ class TestTransact:
     def test_gives_up(self, uri, monkeypatch):
         from ZODB.POSException import ConflictError
 
+        from zcron import retry
         from zcron.cli import app as app_module
         from zcron.exceptions import ZcronError
-        monkeypatch.setattr(app_module.time, "sleep", lambda s: None)
+        monkeypatch.setattr(retry.time, "sleep", lambda s: None)
         app = app_module.App(db=uri)
 
         def work(root):

@@ -337,6 +337,25 @@ class TestCron:
         cron.edit(activated=False)
         assert cron.state(T0) == "off"
 
+    def test_runnable(self):
+        """The one rule every part of zcron asks: switched on, crontab
+        included, and not held by a pause (a retry may run while paused)."""
+        from zcron.model import Crontab
+        cron = self._makeOne()
+        assert not cron.switched_on and not cron.runnable(T0)     # in no crontab
+        crontab = Crontab(site="s")
+        crontab.add_cron(cron)
+        assert cron.switched_on and cron.runnable(T0)
+        cron.pause(until=T0 + timedelta(hours=1))
+        assert not cron.runnable(T0) and cron.runnable(T0, retry=True)
+        assert cron.runnable(T0 + timedelta(hours=1))           # the pause is over
+        crontab.activated = False
+        assert not cron.switched_on and not cron.runnable(T0 + timedelta(hours=2))
+        assert cron.state(T0 + timedelta(hours=2)) == "on"      # its own switch is on
+        crontab.activated = True
+        cron.edit(activated=False)
+        assert not cron.runnable(T0, retry=True) and cron.state(T0) == "off"
+
     def test_pause_naive_refused(self):
         from zcron.exceptions import InvalidInput
         cron = self._makeOne()

@@ -107,12 +107,42 @@ class QueueManagerContract:
             assert q.release_held("default", first.uid) == first
             assert q.release_held("default", first.uid) is None
 
-    def test_workers_and_leases(self):
-        from zcron.queue.base import WorkerInfo
+    def test_forget_a_crons_pending_and_held_jobs(self):
         with self.open_session() as s:
             q = self._queue(s)
-            info = WorkerInfo("h:1:x", "h", 1, T0, T0 + timedelta(seconds=30))
-            q.register_worker(info)
+            uid, other = "a" * 32, "b" * 32
+            q.put(_job(uid, T0))
+            q.put(_job(uid, T0 + timedelta(seconds=1)))
+            q.put(_job(other, T0))
+            q.hold(_job(uid, T0).replace(kind="queued"))
+            assert q.forget("default", uid) == 3
+            assert q.pending("default", uid) == [] and q.held() == []
+            assert [j.uid for j in q.pending("default", other)] == [other]
+            assert q.forget("default", uid) == 0
+
+    def test_clear_site_takes_held_jobs_too(self):
+        with self.open_session() as s:
+            q = self._queue(s)
+            q.put(_job("a" * 32, T0))
+            q.hold(_job("a" * 32, T0).replace(kind="queued"))
+            q.hold(_job("b" * 32, T0, site="other", kind="queued"))
+            assert q.clear_site("default") == 2
+            assert [j.site for j in q.held()] == ["other"] and len(q) == 0
+
+    def test_a_worker_stopping(self):
+        with self.open_session() as s:
+            q = self._queue(s)
+            info = q.register_worker("h:1:x", T0, 30, concurrency=4)
+            assert not info.stopping and info.concurrency == 4
+            assert q.stop_worker("h:1:x") is info and info.stopping
+            assert q.stop_worker("nobody") is None
+
+    def test_workers_and_leases(self):
+        with self.open_session() as s:
+            q = self._queue(s)
+            info = q.register_worker("h:1:x", T0, 30, host="h", pid=1)
+            assert (info.id, info.host, info.pid, info.started, info.concurrency) \
+                == ("h:1:x", "h", 1, T0, 1)
             assert q.workers() == [info]
             assert info.alive(T0 + timedelta(seconds=30))
             assert not info.alive(T0 + timedelta(seconds=31))
@@ -125,13 +155,12 @@ class QueueManagerContract:
     def test_workers_prefer_their_own_shards(self):
         """Two workers see the due jobs in different orders: each first
         gets its own share, so they rarely reach for the same job."""
-        from zcron.queue.base import WorkerInfo
         with self.open_session() as s:
             q = self._queue(s)
             for n in range(64):
                 q.put(_job(f"{n:032x}", T0))
             for wid in ("w1", "w2"):
-                q.register_worker(WorkerInfo(wid, "h", 1, T0, T0 + timedelta(seconds=30)))
+                q.register_worker(wid, T0, 30)
             first = q.due(T0, limit=16, worker="w1")
             second = q.due(T0, limit=16, worker="w2")
             assert not set(first) & set(second)

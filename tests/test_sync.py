@@ -242,6 +242,32 @@ class TestServerRestart:
         assert _pending(session) == [] and marker_for(session.root).sites() == []
         assert marker_for(session.root).stamp("default") is None
 
+    def test_restart_forgets_held_jobs_of_removed_sites(self, session, crontab):
+        from zope.event import notify
+        from zcron.components import queue_for
+        from zcron.events import ServerRestartEvent
+        from zcron.queue.base import QUEUED, Job
+        cron = crontab.add_cron(_cron())
+        crontab.save()
+        queue_for(session.root).hold(Job("default", cron.uid, 0, kind=QUEUED))
+        session.root.remove_site("default")
+        notify(ServerRestartEvent(None, session.root))
+        assert queue_for(session.root).held() == [] and _pending(session) == []
+
+    def test_remove_site_clears_what_is_queued_for_it(self, session, crontab):
+        from zcron.components import marker_for, queue_for
+        from zcron.queue.base import QUEUED, Job
+        from zcron.sync import remove_site
+        cron = crontab.add_cron(_cron())
+        crontab.save()
+        q = queue_for(session.root)
+        q.hold(Job("default", cron.uid, 0, kind=QUEUED))
+        q.claim(Job("default", cron.uid, 1), "w", T0)
+        assert remove_site(session.root, "default") == 2      # scheduled + held
+        assert "default" not in session.root.sites and marker_for(session.root).sites() == []
+        assert q.held() == [] and _pending(session) == []
+        assert len(q.claimed()) == 1         # a run in progress ends as usual
+
     def test_concurrent_restarts_over_zeo(self, zeo_server, zca, fake_clock):
         """Several workers firing ServerRestart at once: one job per cron."""
         import threading

@@ -30,7 +30,8 @@ from zcron.db import get_root, open_db
 from zcron.exceptions import InvalidInput
 from zcron.model import FOREVER, Log
 from zcron.model.timeutil import to_us
-from zcron.queue.base import Job, WorkerInfo
+from zcron import retry
+from zcron.queue.base import Job
 from zcron.testing import setup_components, teardown_components
 from zcron import web
 from zcron.web import formatting, metrics, security, views
@@ -795,9 +796,8 @@ class TestPages:
         with db.transaction() as conn:
             root = get_root(conn)
             q = queue_for(root)
-            q.register_worker(WorkerInfo("host:1:aa", "host", 1, NOW, NOW + timedelta(seconds=30), 4))
-            q.register_worker(WorkerInfo("host:2:bb", "host", 2, NOW - timedelta(hours=1),
-                                         NOW - timedelta(seconds=5)))
+            q.register_worker("host:1:aa", NOW, 30, concurrency=4, host="host", pid=1)
+            q.register_worker("host:2:bb", NOW - timedelta(hours=1), 3595, host="host", pid=2)
             for uid, worker in [("a" * 32, "host:1:aa"), ("c" * 32, "host:1:aa"),
                                 ("b" * 32, "gone:9:zz")]:
                 job = Job("default", uid, to_us(NOW), to_us(NOW))
@@ -827,7 +827,7 @@ class TestPages:
     def test_workers_page_with_a_broken_registry(self, alice, db, tmp_path):
         with db.transaction() as conn:
             q = queue_for(get_root(conn))
-            q.register_worker(WorkerInfo("w", "host", 1, NOW, NOW + timedelta(seconds=30)))
+            q.register_worker("w", NOW, 30, host="host", pid=1)
             job = Job("ro", "f" * 32, to_us(NOW), to_us(NOW))
             q.put(job)
             q.claim(job, "w", NOW)
@@ -978,7 +978,7 @@ class TestActions:
                 raise ConflictError("a worker wrote the same record")
             return real(site, cron)
         monkeypatch.setattr(views, "cron_manager", flaky)
-        monkeypatch.setattr(web.time, "sleep", lambda s: None)
+        monkeypatch.setattr(retry.time, "sleep", lambda s: None)
         res = alice.post(self.url("run"))
         assert res.status_int == 303 and len(calls) == web.CONFLICT_ATTEMPTS
         assert ("manual", NOW) in pending(db)
@@ -987,7 +987,7 @@ class TestActions:
         def always(site, cron):
             raise ConflictError("again")
         monkeypatch.setattr(views, "cron_manager", always)
-        monkeypatch.setattr(web.time, "sleep", lambda s: None)
+        monkeypatch.setattr(retry.time, "sleep", lambda s: None)
         with pytest.raises(ConflictError):
             alice.post(self.url("run"))
 
@@ -1261,8 +1261,8 @@ class TestMetrics:
         with db.transaction() as conn:
             root = get_root(conn)
             q = queue_for(root)
-            q.register_worker(WorkerInfo("w1", "h", 1, NOW, NOW + timedelta(seconds=30)))
-            q.register_worker(WorkerInfo("w2", "h", 2, NOW, NOW - timedelta(seconds=30)))
+            q.register_worker("w1", NOW, 30, host="h", pid=1)
+            q.register_worker("w2", NOW, -30, host="h", pid=2)
             crontab = load_crontab(root.sites["default"])
             crontab.get("b" * 32).edit(name='we"ird\\name\nx', activated=True)
             crontab.get("b" * 32).pause(None, "")

@@ -678,13 +678,12 @@ class TestChangedAfterClaim:
 class TestLostWorker:
     def _lost_claim(self, env, fake_clock, **kw):
         from zcron.components import queue_for
-        from zcron.queue.base import WorkerInfo
         fake_clock.set(T0)
         cron = env.add("ok", "0 0 1 1 *", **kw)
         env.run_now(cron)
         q = queue_for(env.session.root)
         job = q.due(T0)[0]
-        q.register_worker(WorkerInfo("ghost:1:x", "ghost", 1, T0, T0 + timedelta(seconds=5)))
+        q.register_worker("ghost:1:x", T0, 5, host="ghost", pid=1)
         q.claim(job, "ghost:1:x", T0, "e" * 32)
         env.session.tm.commit()
         fake_clock.advance(7)         # the lease, plus its grace, ran out

@@ -2,8 +2,10 @@
 
 Data flows one way: a crontab is saved -> ``IModifiedCrontabEvent`` ->
 ``ICrontabSynchronisationEvent`` -> the crontab manager puts jobs in the
-queue -> a worker claims a due job -> the job runner runs -> a log entry and
-the next job are committed together -> ``IFinishedCronJobEvent``.
+queue -> a worker claims a due job, queueing the cron's next job in the same
+transaction -> ``IStartedCronJobEvent`` -> the job runner runs -> its writes
+and its log entry are committed together (one outcome) ->
+``IFinishedCronJobEvent``.
 
 Every component below is looked up by the ZCA, so a host swaps one by
 registering its own under the same name (see ``configure.zcml``).
@@ -44,6 +46,28 @@ class ICronSite(Interface):
     crontab = Attribute(
         "The ICrontab of the site as stored by the 'zodb' registry "
         "(None before the first save). Use the registry manager to read it.")
+
+
+class IZcronRoot(Interface):
+    """The container zcron keeps in the ZODB root (``root['zcron']``): the
+    queue manager and the marker adapt it."""
+
+    sites = Attribute("Mapping of site name -> ICronSite.")
+    components = Attribute("Mapping of component name -> that component's data.")
+
+    def add_site(site):
+        """Add an ICronSite under its name; InvalidInput if the name is taken."""
+
+    def get_site(name):
+        """The site ``name``; UnknownSite if there is none."""
+
+    def remove_site(name):
+        """Take the site ``name`` out and return it (its queue entries are
+        the synchroniser's: see ``zcron.sync.remove_site``)."""
+
+    def component_data(key, factory):
+        """The persistent data kept for one component under ``key``,
+        made with ``factory()`` on first use."""
 
 
 class IPeriodicity(Interface):
@@ -113,6 +137,31 @@ class ICron(Interface):
         "None, or an aware datetime before which the cron has no runs; "
         "zcron.model.FOREVER pauses until resumed.")
     pause_note = Attribute("Why the cron is paused ('' if not).")
+    paused = Attribute("True when a pause is set, over or not (see paused_at).")
+    switched_on = Attribute(
+        "True when the cron's own switch and its crontab's are on: it has a schedule.")
+    log_counts = Attribute("Dict status -> how many entries ever, retention aside.")
+    last_run = Attribute("Date of the newest log entry, or None.")
+    last_status = Attribute("Status of the newest log entry, or None.")
+
+    def edit(**changes):
+        """Change fields at once; all are checked (InvalidInput) before any is set."""
+
+    def pause(until=None, note=""):
+        """No runs before ``until`` (an aware datetime; None: until resumed)."""
+
+    def resume():
+        """Lift the pause."""
+
+    def paused_at(now):
+        """True while a pause that is not over at ``now`` holds the cron."""
+
+    def runnable(now, retry=False):
+        """May a run of this cron start at ``now``? Every part of zcron asks
+        this (workers, CLI, dashboard). Retries may run while paused."""
+
+    def state(now):
+        """'off' (its own switch), 'paused' (a pause holding at ``now``) or 'on'."""
 
     def get_periodicity():
         """The IPeriodicity for ``periodicity`` in ``timezone``."""
@@ -227,8 +276,12 @@ class IQueueManager(Interface):
     def site_crons(site):
         """Uids of the crons of a site having pending jobs, each once."""
 
+    def forget(site, uid):
+        """Remove every pending and held job of one cron; returns how many."""
+
     def clear_site(site):
-        """Remove every pending job of a site; returns how many."""
+        """Remove every pending and held job of a site; returns how many.
+        Claims stay: runs in progress end as usual."""
 
     def due(now, limit=None, worker=None):
         """Pending jobs due at ``now``, soonest first, the share of worker
@@ -271,11 +324,17 @@ class IQueueManager(Interface):
     def held():
         """Every held job."""
 
-    def register_worker(worker):
-        """Record a live worker (an IWorkerInfo) with its lease."""
+    def register_worker(worker_id, now, lease, concurrency=1, host=None, pid=None):
+        """Record a live worker with a lease of ``lease`` seconds from
+        ``now`` (host and pid default to the calling process's); returns
+        its IWorkerInfo."""
 
     def renew_worker(worker_id, now, lease):
         """Extend a worker's lease to now + lease seconds; None if unknown."""
+
+    def stop_worker(worker_id):
+        """Mark a worker as stopping (it claims no more and finishes its
+        runs); returns its IWorkerInfo, None if unknown."""
 
     def unregister_worker(worker_id):
         """Forget a worker."""
@@ -294,8 +353,15 @@ class IJob(Interface):
     kind = Attribute("'schedule', 'manual' (run now) or 'retry'.")
     attempt = Attribute("0 for a first run, n for the n-th retry.")
     signature = Attribute(
-        "The (periodicity, timezone, jitter) it was computed from; a change "
+        "What its cron's manager computed it from (text), or None; a change "
         "of the cron's makes the synchroniser move it.")
+    fire_us = Attribute("fire_time as whole microseconds since the epoch.")
+    due_us = Attribute("due as whole microseconds since the epoch.")
+    key = Attribute("Its identity in the pending queue, ordered by due time.")
+    claim_key = Attribute("Its identity once claimed, whatever its due time.")
+
+    def replace(**changes):
+        """A copy with some attributes changed (jobs are immutable)."""
 
 
 class IWorkerInfo(Interface):
@@ -306,6 +372,11 @@ class IWorkerInfo(Interface):
     pid = Attribute("Process id.")
     started = Attribute("Aware UTC datetime.")
     lease_until = Attribute("Aware UTC datetime; past it the worker is lost.")
+    concurrency = Attribute("How many runs it may have going at once.")
+    stopping = Attribute("True once it stops cleanly: it finishes its runs.")
+
+    def alive(now):
+        """True while its lease holds at ``now``."""
 
 
 class IQueueMarker(Interface):
@@ -375,26 +446,40 @@ class IJobRunner(Interface):
 # -- events ----------------------------------------------------------------
 
 class IModifiedCrontabEvent(IObjectEvent):
-    """A crontab was saved. ``object`` is the crontab; ``site`` its site;
-    ``crons`` the uids saved (None: the whole crontab)."""
+    """A crontab was saved; ``object`` is the crontab."""
+
+    site = Attribute("The ICronSite owning it.")
+    crons = Attribute("The uids saved, or None: the whole crontab.")
 
 
 class ICrontabSynchronisationEvent(IObjectEvent):
     """The queue must be made to match ``object`` (a crontab) now."""
 
+    site = Attribute("The ICronSite owning it.")
+    crons = Attribute("The uids to look at, or None: every cron.")
+
 
 class IServerRestartEvent(Interface):
-    """A worker starts: every marked site's jobs are re-registered.
-    ``db`` is the ZODB database."""
+    """A worker starts: every marked site's jobs are re-registered, in the
+    worker's transaction."""
+
+    db = Attribute("The ZODB database the worker serves.")
+    root = Attribute("zcron's IZcronRoot, in the worker's open connection.")
 
 
 class IStartedCronJobEvent(IObjectEvent):
-    """A run starts. ``object`` is the cron, ``site``, ``job``."""
+    """A run starts; ``object`` is the cron."""
+
+    site = Attribute("The ICronSite.")
+    job = Attribute("The IJob being run.")
 
 
 class IFinishedCronJobEvent(IObjectEvent):
-    """A run ended, whatever its outcome. ``object`` is the cron;
-    ``site``, ``job`` and ``log`` (the ILog written) are given."""
+    """A run ended, whatever its outcome (a NOTRUN too); ``object`` is the cron."""
+
+    site = Attribute("The ICronSite.")
+    job = Attribute("The IJob.")
+    log = Attribute("The ILog entry written for it.")
 
 
 class IClock(Interface):

@@ -77,19 +77,6 @@ def _scheduled(site, uid, periodicity, jitter, paused_until, after, sig):
     return Job(site, uid, fire_us, due_us, SCHEDULE, signature=sig)
 
 
-def forget_jobs(queue, site, uid):
-    """Remove every pending and held job of a cron; the number removed."""
-    changes = sum(queue.remove(job) for job in queue.pending(site, uid))
-    if queue.release_held(site, uid) is not None:
-        changes += 1
-    return changes
-
-
-def wanted(cron):
-    crontab = cron.__parent__
-    return bool(cron.activated and crontab is not None and crontab.activated)
-
-
 @adapter(Interface, ICron)
 @implementer(ICronManager)
 class CronManager:
@@ -104,7 +91,7 @@ class CronManager:
     def register_job(self, now=None):
         """Returns the number of queue changes (0 when already right)."""
         cron = self.cron
-        if not wanted(cron):
+        if not cron.switched_on:
             return self.remove_jobs()
         if self.queued is None or cron.uid in self.queued:
             scheduled = self.queue.pending(self.site.name, cron.uid, SCHEDULE)
@@ -121,7 +108,7 @@ class CronManager:
         return changes
 
     def remove_jobs(self):
-        return forget_jobs(self.queue, self.site.name, self.cron.uid)
+        return self.queue.forget(self.site.name, self.cron.uid)
 
     def run_now(self, now=None):
         self.cron.log_record()      # here, so that the run writes only that record
@@ -175,7 +162,7 @@ class CrontabManager:
         return changes
 
     def _forget(self, uid):
-        return forget_jobs(queue_for(self.root), self.site.name, uid)
+        return queue_for(self.root).forget(self.site.name, uid)
 
 
 @adapter(IModifiedCrontabEvent)
@@ -198,14 +185,23 @@ def on_server_restart(event):
     for name in sorted(names):
         site = root.sites.get(name)
         if site is None:
-            queue_for(root).clear_site(name)
-            marker.unmark(name)
+            remove_site(root, name)     # removed by other means than ours
             continue
         crontab = load_crontab(site)
         stamp = sync_stamp(crontab)
         if stamp is not None and marker.stamp(name) == stamp:
             continue         # synchronised as it is now: 100,000 crons need no re-reading
         crontab_manager(site, crontab).synchronize()
+
+
+def remove_site(root, name):
+    """Take a site out with everything queued for it (pending and held
+    jobs, its mark); runs in progress end as usual. The number of queued
+    jobs removed."""
+    if name in root.sites:
+        root.remove_site(name)
+    marker_for(root).unmark(name)
+    return queue_for(root).clear_site(name)
 
 
 def sync_stamp(crontab):

@@ -32,8 +32,7 @@ from zcron.interfaces import FAILURE, NOTRUN, OK, WARN
 from zcron.model.log import Log, new_execution_id
 from zcron.model.timeutil import to_us
 from zcron.policies import plan, quick_plan, window_start
-from zcron.queue.base import QUEUED, RETRY, Job, WorkerInfo, still_running
-from zcron.sync import forget_jobs, wanted
+from zcron.queue.base import QUEUED, RETRY, Job, still_running
 
 logger = logging.getLogger("zcron.worker")
 
@@ -66,8 +65,7 @@ def queue_retry(queue, cron, job, status):
 def runnable(cron, job, now):
     """Does ``cron`` (None when gone) still want ``job`` run? Retries
     run even while paused: they finish a run that started before."""
-    return cron is not None and wanted(cron) and (job.kind == RETRY
-                                                  or not cron.paused_at(now))
+    return cron is not None and cron.runnable(now, retry=job.kind == RETRY)
 
 
 def new_worker_id():
@@ -246,9 +244,8 @@ class Worker:
 
     def _start(self):
         now = clock.now()
-        info = WorkerInfo(self.id, socket.gethostname(), os.getpid(), now,
-                          now + timedelta(seconds=self.lease), self.concurrency)
-        self._transact(lambda root: queue_for(root).register_worker(info))
+        self._transact(lambda root: queue_for(root).register_worker(
+            self.id, now, self.lease, self.concurrency))
         self._transact(lambda root: notify(ServerRestartEvent(self.db, root)))
         self._last_renew = time.monotonic()
         for n in range(self.concurrency):
@@ -385,9 +382,7 @@ class Worker:
         q = queue_for(root)
         if tick - self._last_renew >= self.lease / 3:
             if q.renew_worker(self.id, now, self.lease) is None:
-                q.register_worker(WorkerInfo(self.id, socket.gethostname(), os.getpid(),
-                                             now, now + timedelta(seconds=self.lease),
-                                             self.concurrency))
+                q.register_worker(self.id, now, self.lease, self.concurrency)
             self._last_renew = tick
         self._clear_finished_in(root)
         if self._orphans:
@@ -690,8 +685,8 @@ class Worker:
             return None        # reaped meanwhile: another worker accounted for it
         cron = self._find_cron(root, crontabs, job)
         if not runnable(cron, job, clock.now()):
-            if cron is None or not wanted(cron):
-                forget_jobs(q, job.site, job.uid)      # its schedule ends here
+            if cron is None or not cron.switched_on:
+                q.forget(job.site, job.uid)      # its schedule ends here
             return None
         if not still_running(cron, [claim]):
             return None        # already recorded

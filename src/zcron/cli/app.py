@@ -7,9 +7,7 @@ transaction aborted, so nothing was written.
 """
 import configparser
 import os
-import random
 import sys
-import time
 
 import click
 from ZODB.POSException import ConflictError
@@ -191,30 +189,15 @@ class App:
         """``work(root)`` in one transaction, committed when ``write`` (else
         aborted), and run again from scratch when it conflicts with a
         worker's writes. Any error aborts it: nothing is written."""
-        tm = self.session(read_only_ok=not write).tm
-        attempt = 0
-        while True:
-            attempt += 1
-            tm.begin()
-            try:
-                result = work(self.session().root)
-                if not write:
-                    tm.abort()
-                    return result
-                if note:
-                    tm.get().note(note)
-                tm.commit()
-                return result
-            except ConflictError:
-                tm.abort()
-                if attempt == CONFLICT_ATTEMPTS:
-                    raise ZcronError(
-                        f"the database stayed busy: {attempt} attempts conflicted with "
-                        "other writers; nothing was saved, try again") from None
-                time.sleep(random.uniform(0.01, 0.05) * attempt)
-            except BaseException:
-                tm.abort()
-                raise
+        from zcron.retry import transact
+        session = self.session(read_only_ok=not write)
+        try:
+            return transact(session.tm, lambda: work(session.root), CONFLICT_ATTEMPTS,
+                            base=0.05, commit=write, note=note)
+        except ConflictError:
+            raise ZcronError(
+                f"the database stayed busy: {CONFLICT_ATTEMPTS} attempts conflicted with "
+                "other writers; nothing was saved, try again") from None
 
     def close(self):
         if self._session is not None:

@@ -23,11 +23,11 @@ FOREVER_ISO = FOREVER.isoformat()
 def next_run(cron, queue, now):
     """(due time, kind) of the cron's next run: its soonest queued job, or
     -- when the queue has none yet -- the next one its schedule gives."""
-    from zcron.sync import next_runs, wanted
+    from zcron.sync import next_runs
     jobs = queue.pending(cron.__parent__.site, cron.uid)
     if jobs:
         return jobs[0].due, jobs[0].kind
-    if wanted(cron):
+    if cron.switched_on:
         runs = next_runs(cron, now, 1)
         if runs:
             return runs[0], "schedule"
@@ -250,7 +250,6 @@ def run(app, ref, site, as_json):
     """Queue a run of a cron due now; a worker runs it (its overlap policy
     applies there). Refused for a cron that is off or paused."""
     from zcron.components import cron_manager
-    from zcron.sync import wanted
 
     def work(root):
         site_obj, crontab, cron = get_cron(root, site, ref)
@@ -258,12 +257,10 @@ def run(app, ref, site, as_json):
         if not crontab.activated:
             raise InvalidInput("cron", ref, f"the crontab of site {site!r} is "
                                "disabled (zcron crontab enable); a worker would not run it")
-        if not wanted(cron):
-            raise InvalidInput("cron", ref, "it is disabled (zcron enable); a worker "
-                               "would not run it")
-        if cron.state(now) == "paused":
-            raise InvalidInput("cron", ref, "it is paused (zcron resume); a worker "
-                               "would not run it")
+        if not cron.runnable(now):
+            why = ("it is disabled (zcron enable)" if cron.state(now) == "off"
+                   else "it is paused (zcron resume)")
+            raise InvalidInput("cron", ref, f"{why}; a worker would not run it")
         job = cron_manager(site_obj, cron).run_now(now)
         return {"site": site, "uid": cron.uid, "name": cron.name, "kind": job.kind,
                 "due": iso_time(job.due, cron.timezone), "timezone": cron.timezone}
@@ -344,7 +341,7 @@ def show(app, ref, site, utc, as_json):
     """Show one cron in detail: its fields, queued jobs, next 5 runs and
     newest log entries."""
     from zcron.components import queue_for
-    from zcron.sync import next_runs, wanted
+    from zcron.sync import next_runs
 
     def work(root):
         _, crontab, cron = get_cron(root, site, ref)
@@ -361,7 +358,7 @@ def show(app, ref, site, utc, as_json):
                      "kind": j.kind, "attempt": j.attempt}
                     for j in queue_for(root).pending(site, cron.uid)],
             next_runs=[iso_time(t, cron.timezone, utc)
-                       for t in next_runs(cron, now, SHOW_RUNS)] if wanted(cron) else [],
+                       for t in next_runs(cron, now, SHOW_RUNS)] if cron.switched_on else [],
         )
         return data
 
@@ -462,13 +459,13 @@ def next_(app, ref, expression, timezone, after, count, site, utc, as_json):
         start = clock.now() if after is None else parse_time(after, "after", zone_name)
         times = list(periodicity.fire_times(start, n=count))
     else:
-        from zcron.sync import next_runs, wanted
+        from zcron.sync import next_runs
 
         def work(root):
             _, _, cron = get_cron(root, site, ref)
             start = clock.now() if after is None else parse_time(after, "after",
                                                                   cron.timezone)
-            return cron.timezone, next_runs(cron, start, count), wanted(cron)
+            return cron.timezone, next_runs(cron, start, count), cron.switched_on
 
         zone_name, times, active = app.transact(work, write=False)
         if not active:

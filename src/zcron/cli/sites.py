@@ -134,18 +134,11 @@ Example:
 @pass_app
 def site_remove(app, name, as_json):
     """Remove the site NAME, its crontab, its logs and its queued jobs."""
-    from zcron.components import marker_for, queue_for
+    from zcron.sync import remove_site
 
     def work(root):
-        site = get_site(root, name)
-        crons = site_info(site)["crons"]
-        root.remove_site(name)
-        queue = queue_for(root)
-        jobs = queue.clear_site(name)
-        for job in queue.held():
-            if job.site == name:
-                jobs += queue.release_held(name, job.uid) is not None
-        marker_for(root).unmark(name)
+        crons = site_info(get_site(root, name))["crons"]
+        jobs = remove_site(root, name)
         return {"removed": name, "crons": crons, "jobs": jobs}
 
     result = app.transact(work, note=f"zcron site remove {name}")
@@ -161,16 +154,16 @@ def crontab_info(root, site, crontab):
     from zcron.clock import now
     moment = now()
     crons = list(crontab)
-    paused = [c for c in crons if c.activated and c.paused and c.paused_until > moment]
+    states = [c.state(moment) for c in crons]
     return {
         "site": site.name,
         "registry": site.registry,
         "activated": crontab.activated,
         "read_only": crontab.read_only,
         "crons": len(crons),
-        "on": sum(1 for c in crons if c.activated) - len(paused),
-        "off": sum(1 for c in crons if not c.activated),
-        "paused": len(paused),
+        "on": states.count("on"),
+        "off": states.count("off"),
+        "paused": states.count("paused"),
         "queued": sum(1 for _ in queue_for(root).site_pending(site.name)),
     }
 

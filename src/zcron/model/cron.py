@@ -206,16 +206,30 @@ class Cron(Persistent):
         """Same offset for this cron on every worker and after restarts."""
         return jitter_offset(self.uid, self.jitter)
 
+    # -- may it run? (the one place that says) --------------------------------
+
     @property
     def paused(self):
+        """A pause is set, over or not (``paused_at`` tells whether it holds)."""
         return self.paused_until is not None
 
     def paused_at(self, now):
         """True while a pause that is not over yet holds the cron."""
         return self.paused_until is not None and self.paused_until > now
 
+    @property
+    def switched_on(self):
+        """Its own switch and its crontab's are on: it has a schedule."""
+        crontab = self.__parent__
+        return bool(self.activated and crontab is not None and crontab.activated)
+
+    def runnable(self, now, retry=False):
+        """May a run start at ``now``? A retry may while the cron is
+        paused: it finishes a run that started before the pause."""
+        return self.switched_on and (retry or not self.paused_at(now))
+
     def state(self, now):
-        """'off', 'paused' (a pause not over yet) or 'on'."""
+        """'off' (its own switch), 'paused' (a pause not over yet) or 'on'."""
         if not self.activated:
             return "off"
         return "paused" if self.paused_at(now) else "on"

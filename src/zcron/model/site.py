@@ -5,7 +5,7 @@ from persistent.mapping import PersistentMapping
 from zope.interface import implementer
 
 from zcron.exceptions import InvalidInput, UnknownSite
-from zcron.interfaces import ICronSite
+from zcron.interfaces import ICronSite, IZcronRoot
 
 ROOT_KEY = "zcron"
 
@@ -32,6 +32,7 @@ def check_site_name(name):
     return name.strip()
 
 
+@implementer(IZcronRoot)
 class ZcronRoot(Persistent):
     """Everything zcron stores lives under ``root['zcron']``."""
 

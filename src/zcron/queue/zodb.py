@@ -8,6 +8,8 @@ different BTrees, and ZODB's conflict detection is left to arbitrate the
 rare races, where exactly one claim commits.
 """
 import heapq
+import os
+import socket
 from datetime import timedelta
 
 from BTrees.Length import Length
@@ -16,11 +18,10 @@ from persistent import Persistent
 from zope.component import adapter
 from zope.interface import implementer
 
-from zcron.interfaces import IQueueManager, IQueueMarker
-from zcron.model.site import ZcronRoot
+from zcron.interfaces import IQueueManager, IQueueMarker, IZcronRoot
 from zcron.model.log import new_execution_id
 from zcron.model.timeutil import from_us, to_us
-from zcron.queue.base import Claim, Job, shard_of
+from zcron.queue.base import Claim, Job, WorkerInfo, shard_of
 
 SHARDS = 8
 STAMPS = "marker:zodb:stamps"
@@ -115,7 +116,7 @@ def _min_key(tree, low, high):
     return key if key < high else None
 
 
-@adapter(ZcronRoot)
+@adapter(IZcronRoot)
 @implementer(IQueueManager)
 class ZODBQueueManager:
     """Adapter of zcron's root container; works in the caller's transaction."""
@@ -171,10 +172,17 @@ class ZODBQueueManager:
                 yield uid
                 key = _min_key(shard.by_cron, f"{site}\x00{uid}\x01", bounds["max"])
 
+    def forget(self, site, uid):
+        """Every pending and held job of one cron; how many were removed."""
+        removed = sum(self.remove(job) for job in self.pending(site, uid))
+        return removed + (self.release_held(site, uid) is not None)
+
     def clear_site(self, site):
-        removed = 0
-        for job in list(self.site_pending(site)):
-            removed += self.remove(job)
+        removed = sum(self.remove(job) for job in list(self.site_pending(site)))
+        for shard in self.data.shards:
+            for key in list(shard.held.keys(**_cron_range(site))):
+                del shard.held[key]
+                removed += 1
         return removed
 
     def __len__(self):
@@ -285,13 +293,23 @@ class ZODBQueueManager:
 
     # -- workers --------------------------------------------------------------------
 
-    def register_worker(self, worker):
-        self.data.workers[worker.id] = worker
+    def register_worker(self, worker_id, now, lease, concurrency=1, host=None, pid=None):
+        worker = WorkerInfo(worker_id, host or socket.gethostname(),
+                            os.getpid() if pid is None else pid, now,
+                            now + timedelta(seconds=lease), concurrency)
+        self.data.workers[worker_id] = worker
+        return worker
 
     def renew_worker(self, worker_id, now, lease):
         worker = self.data.workers.get(worker_id)
         if worker is not None:
             worker.lease_until = now + timedelta(seconds=lease)
+        return worker
+
+    def stop_worker(self, worker_id):
+        worker = self.data.workers.get(worker_id)
+        if worker is not None and not worker.stopping:
+            worker.stopping = True
         return worker
 
     def unregister_worker(self, worker_id):
@@ -301,7 +319,7 @@ class ZODBQueueManager:
         return list(self.data.workers.values())
 
 
-@adapter(ZcronRoot)
+@adapter(IZcronRoot)
 @implementer(IQueueMarker)
 class ZODBQueueMarker:
     """Remembers the sites whose jobs a restarting worker re-registers."""

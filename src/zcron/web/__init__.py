@@ -30,11 +30,9 @@ responses. A request whose commit conflicts is run again (twice at most).
 import hashlib
 import logging
 import os
-import random
 import secrets
 import signal
 import threading
-import time
 import warnings
 
 # Pyramid still imports pkg_resources, which warns about itself on stderr:
@@ -43,7 +41,6 @@ warnings.filterwarnings("ignore", message="pkg_resources is deprecated",
                         category=UserWarning)
 
 import pyramid_tm  # noqa: E402
-import transaction
 from pyramid.config import Configurator
 from pyramid.events import BeforeRender, NewResponse
 from pyramid.security import NO_PERMISSION_REQUIRED
@@ -53,6 +50,7 @@ from pyramid.static import QueryStringConstantCacheBuster
 
 from zcron import clock
 from zcron.db import get_root, open_db
+from zcron.retry import retry
 from zcron.users import config_path, read_config
 from zcron.web import formatting
 from zcron.web.security import (VIEW, DashboardSecurityPolicy, LoginThrottle,
@@ -92,18 +90,14 @@ def zcron_root(request):
 def retrying_execution_policy(environ, router):
     """Pyramid's execution policy, run again when the commit conflicts
     with a worker's (ZODB ConflictError is a TransientError)."""
-    attempt = 1
-    while True:
+    def attempt():
         with router.request_context(environ) as request:
             request.make_body_seekable()
-            try:
-                return router.invoke_request(request)
-            except transaction.interfaces.TransientError:
-                if attempt == CONFLICT_ATTEMPTS:
-                    raise
-                logger.info("zcron web: conflict on %s, retrying", request.path_info)
-        time.sleep(random.uniform(0.005, 0.05 * attempt))
-        attempt += 1
+            return router.invoke_request(request)
+
+    def retried(number, error):
+        logger.info("zcron web: conflict on %s, retrying", environ.get("PATH_INFO"))
+    return retry(attempt, CONFLICT_ATTEMPTS, base=0.05, on_retry=retried)
 
 
 # -- rendering -----------------------------------------------------------------------

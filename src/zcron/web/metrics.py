@@ -100,11 +100,11 @@ def collect(root, now):
             out.add("zcron_crontab_error", "gauge",
                     "1 when a site's crontab cannot be read.", 1, site=site.name)
             continue
-        _site(out, site.name, crontab)
+        _site(out, site.name, crontab, now)
     return out.text()
 
 
-def _site(out, name, crontab):
+def _site(out, name, crontab, now):
     runs = {status: 0 for status in STATUSES}
     states = {"on": 0, "off": 0, "paused": 0}
     durations, lateness = [], []
@@ -112,7 +112,7 @@ def _site(out, name, crontab):
     for cron in crontab:
         for status, count in cron.log_counts.items():
             runs[status] = runs.get(status, 0) + count
-        states["off" if not cron.activated else "paused" if cron.paused else "on"] += 1
+        states[cron.state(now)] += 1
         last = cron.last_log()
         cron_labels = {"site": name, "cron": cron.name, "uid": cron.uid}
         if last is not None and last.fire_time is not None:

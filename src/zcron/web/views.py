@@ -295,8 +295,9 @@ def toggle(request):
              permission=MANAGE, request_method="POST")
 def run_now(request):
     root, site, crontab, cron = get_cron(request)
-    state = cron.state(clock.now()) if crontab.activated else "off"
-    if state != "on":
+    now = clock.now()
+    if not cron.runnable(now):
+        state = cron.state(now) if crontab.activated else "off"
         request.session.flash(
             f"{cron.name} is {state}: a worker would not run it. "
             "Turn it on (or resume it) first.", "error")
