@@ -1,8 +1,8 @@
 """Shared fixtures: a clean component registry, a fake clock, databases."""
 import pytest
 
-# The buildout tests' helpers assert too: their failures read like the tests'.
-pytest.register_assert_rewrite("buildout_support")
+# The test helpers assert too: their failures read like the tests'.
+pytest.register_assert_rewrite("buildout_support", "cli_support", "web_support")
 
 
 @pytest.fixture

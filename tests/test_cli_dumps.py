@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from test_cli import (Zcron, add_logs, cli_env, database, host_package,  # noqa: F401
-                      json_crontab, pending, populated, snapshot, uri, zcron,
-                      zeo_storages)
+from cli_support import (Zcron, add_logs, cli_env, database, host_package,  # noqa: F401
+                         json_crontab, pending, populated, snapshot, uri, zcron,
+                         zeo_storages)
 
 
 class TestLogs:

@@ -8,8 +8,8 @@ import urllib.request
 
 import pytest
 
-from test_cli import (Zcron, assert_one_error_line, cli_env, snapshot,  # noqa: F401
-                      uri, zeo_storages)
+from cli_support import (Zcron, assert_one_error_line, cli_env, snapshot,  # noqa: F401
+                         uri, zeo_storages)
 
 ZCRON = os.path.join(os.path.dirname(sys.executable), "zcron")
 

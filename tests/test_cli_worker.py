@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from test_cli import (ZCRON_SCRIPT, Zcron, assert_one_error_line, cli_env,  # noqa: F401
-                      file_only, host_package, snapshot, uri, zcron, zeo_storages)
+from cli_support import (ZCRON_SCRIPT, Zcron, assert_one_error_line, cli_env,  # noqa: F401
+                         file_only, host_package, snapshot, uri, zcron, zeo_storages)
 
 
 def environ(tmp_path, **extra):

@@ -1,0 +1,161 @@
+"""zcron.web.forms through Pyramid's router: the add and edit forms and the
+/validate.json preview.
+"""
+import re
+from datetime import datetime
+
+import pytest
+
+from zcron.components import load_crontab, queue_for
+from zcron.db import get_root
+
+from web_support import (UTC, XSS, alice, app, components, cron_of, db, flashes,  # noqa: F401
+                         ini, pending, read, shared_app, uids)
+
+VALID = {"name": "hello", "periodicity": "0 8 * * 1-5", "timezone": "Europe/Zurich",
+         "activated": "on", "user": "", "environ": '{"days": 7}', "logs_limit": "20",
+         "missed": "skip", "catchup_window": "600", "overlap": "queue-one",
+         "timeout": "30.5", "warn_after": "", "retries": "2", "retry_backoff": "10",
+         "jitter": "0", "retry_interrupted": "on"}
+
+
+class TestForm:
+    def test_add_form(self, alice):
+        page = alice.get("/sites/default/add").text
+        assert '<option value="hello"></option>' in page          # runner names
+        assert '<option value="Europe/Zurich"></option>' in page  # zones
+        assert 'value="3600"' in page and 'value="once" selected="selected"' in page
+        assert 'data-validate="http://localhost/validate.json"' in page
+        assert 'id="preview" aria-live="polite" hidden="hidden"' in page
+
+    def test_add(self, alice, db):
+        res = alice.post("/sites/default/add", VALID)
+        assert res.status_int == 303 and "hello is added." in flashes(alice)
+        new = [u for u in uids(db) if u not in ("a" * 32, "b" * 32)]
+        cron = cron_of(db, new[0])
+        assert cron["periodicity"] == "0 8 * * 1-5" and cron["environ"] == {"days": 7}
+        assert (cron["missed"], cron["overlap"], cron["retries"]) == ("skip", "queue-one", 2)
+        assert cron["timeout"] == 30.5 and cron["warn_after"] is None
+        assert cron["catchup_window"] == 600 and isinstance(cron["catchup_window"], int)
+        assert cron["retry_interrupted"] and cron["activated"]
+        assert pending(db, new[0]) == [("schedule", datetime(2026, 3, 3, 7, 0, tzinfo=UTC))]
+
+    def test_add_unticked_boxes(self, alice, db):
+        data = dict(VALID, environ="")
+        del data["activated"], data["retry_interrupted"]
+        alice.post("/sites/default/add", data)
+        new = [u for u in uids(db) if u not in ("a" * 32, "b" * 32)][0]
+        cron = cron_of(db, new)
+        assert not cron["activated"] and not cron["retry_interrupted"] and cron["environ"] == {}
+        assert pending(db, new) == []
+
+    @pytest.mark.parametrize("field, value, reason", [
+        ("periodicity", "61 * * * *", "outside 0-59"),
+        ("periodicity", "", "empty"),
+        ("timezone", "Mars/Base", "not an IANA time zone name"),
+        ("name", " ", "expected a runner name"),
+        ("name", "x" * 201, "at most 200 characters"),
+        ("user", "u" * 201, "at most 200 characters"),
+        ("environ", "{bad json", "not valid JSON"),
+        ("environ", "[1, 2]", "must be a JSON object"),
+        ("environ", '{"x": NaN}', "JSON-serialisable"),
+        ("environ", "{" + " " * (64 * 1024) + "}", "at most 65536 characters"),
+        ("logs_limit", "0", "expected a whole number &gt;= 1"),
+        ("logs_limit", "2.5", "expected a whole number"),
+        ("retries", "", "required"),
+        ("timeout", "abc", "expected a number of seconds"),
+        ("timeout", "inf", "expected a finite number"),
+        ("jitter", "-1", "expected a number of seconds &gt;= 0"),
+        ("missed", "sometimes", "expected one of skip, once, all"),
+        ("overlap", "", "expected one of skip, queue-one, allow")])
+    def test_add_refused_inline(self, alice, db, field, value, reason):
+        before = read(db, lambda root: (uids(db), len(queue_for(root))))
+        res = alice.post("/sites/default/add", dict(VALID, **{field: value}))
+        assert res.status_int == 422
+        assert "Nothing was saved" in res.text
+        error = re.search(rf'data-error-for="{field}">(.*?)</small>', res.text).group(1)
+        assert reason in error
+        assert f'class="field invalid"' in res.text
+        assert read(db, lambda root: (uids(db), len(queue_for(root)))) == before
+
+    def test_a_bad_zone_still_checks_the_expression(self):
+        from zcron.web.forms import check_schedule
+        errors = check_schedule("61 * * * *", "Mars/Base")
+        assert set(errors) == {"periodicity", "timezone"}
+
+    def test_refused_form_keeps_the_values(self, alice):
+        res = alice.post("/sites/default/add", dict(VALID, periodicity="bad", name=XSS))
+        assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in res.text
+        assert XSS not in res.text
+        assert 'value="bad"' in res.text
+
+    def test_edit_form(self, alice):
+        page = alice.get("/sites/default/crons/" + "a" * 32 + "/edit").text
+        assert "Edit hello" in page and 'value="*/5 * * * *"' in page
+        assert "every 5 minutes" in page
+        # the saved cron's next runs, in its zone
+        assert page.count("<li><time") == 5 and "2026-03-02 10:05:00 CET +01:00" in page
+        assert 'data-uid="' + "a" * 32 + '"' in page
+
+    def test_edit_form_shows_the_policies(self, alice, db):
+        with db.transaction() as conn:
+            load_crontab(get_root(conn).sites["default"]).get("a" * 32).edit(
+                timeout=5, environ={"k": "<v>"})
+        page = alice.get("/sites/default/crons/" + "a" * 32 + "/edit").text
+        assert 'name="timeout" inputmode="decimal" value="5"' in page
+        assert '"k": "&lt;v&gt;"' in page
+
+    def test_edit(self, alice, db):
+        res = alice.post("/sites/default/crons/" + "a" * 32 + "/edit",
+                         dict(VALID, name="renamed"))
+        assert res.status_int == 303 and "renamed is saved." in flashes(alice)
+        cron = cron_of(db)
+        assert cron["name"] == "renamed" and cron["periodicity"] == "0 8 * * 1-5"
+        assert pending(db) == [("schedule", datetime(2026, 3, 3, 7, 0, tzinfo=UTC))]
+        assert len(read(db, lambda r: load_crontab(r.sites["default"]).get("a" * 32).logs)) == 7
+
+    def test_edit_refused(self, alice, db):
+        before = cron_of(db)
+        res = alice.post("/sites/default/crons/" + "a" * 32 + "/edit",
+                         dict(VALID, periodicity="* * *", name="renamed"))
+        assert res.status_int == 422 and "Edit hello" in res.text
+        assert cron_of(db) == before
+
+    def test_unknown_runner_is_allowed_with_a_warning(self, alice, db):
+        res = alice.post("/sites/default/add", dict(VALID, name="nobody", periodicity="bad"))
+        assert "No runner is registered under this name" in res.text
+        assert alice.post("/sites/default/add", dict(VALID, name="nobody")).status_int == 303
+
+
+class TestValidate:
+    def test_ok(self, alice):
+        res = alice.get("/validate.json?periodicity=*/15+*+*+*+*&timezone=Europe/Zurich&name=hello")
+        data = res.json
+        assert res.content_type == "application/json"
+        assert data["ok"] and data["errors"] == {} and data["runner_known"] is True
+        assert data["description"] == "every 15 minutes"
+        assert [t["text"] for t in data["next"]][:2] == [
+            "2026-03-02 10:15:00 CET +01:00", "2026-03-02 10:30:00 CET +01:00"]
+        assert data["next"][0]["utc"] == "2026-03-02 09:15:00 UTC"
+        assert data["next"][0]["relative"] == "in 15 min"
+
+    def test_errors(self, alice):
+        data = alice.get("/validate.json?periodicity=61+*+*+*+*&timezone=Nope&name=nobody").json
+        assert not data["ok"] and set(data["errors"]) == {"periodicity", "timezone"}
+        assert data["next"] == [] and data["runner_known"] is False
+        data = alice.get("/validate.json").json
+        assert data["errors"] == {"periodicity": "required"} and data["runner_known"] is None
+
+    def test_saved_cron_preview_uses_its_schedule(self, alice, db, tmp_path):
+        (tmp_path / "ro.json").write_text("{broken")
+        with db.transaction() as conn:
+            load_crontab(get_root(conn).sites["default"]).get("a" * 32).edit(jitter=60)
+        base = "/validate.json?site=default&uid=" + "a" * 32 + "&timezone=Europe/Zurich"
+        saved = alice.get(base + "&periodicity=*/5+*+*+*+*").json["next"]
+        assert saved[0]["iso"] != "2026-03-02T09:05:00+00:00"     # jitter applied
+        draft = alice.get(base + "&periodicity=*/10+*+*+*+*").json["next"]
+        assert draft[0]["iso"] == "2026-03-02T09:10:00+00:00"
+        for query in ["site=nope&uid=x", "site=default&uid=nope", "site=default",
+                      "site=ro&uid=" + "f" * 32]:
+            data = alice.get("/validate.json?periodicity=*/5+*+*+*+*&" + query).json
+            assert data["next"][0]["iso"] == "2026-03-02T09:05:00+00:00"
