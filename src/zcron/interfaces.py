@@ -46,6 +46,8 @@ class ICronSite(Interface):
     crontab = Attribute(
         "The ICrontab of the site as stored by the 'zodb' registry "
         "(None before the first save). Use the registry manager to read it.")
+    __parent__ = Attribute(
+        "zcron's IZcronRoot holding the site: the queue of its jobs is found there.")
 
 
 class IZcronRoot(Interface):
@@ -110,6 +112,7 @@ class ICron(Interface):
     """A job definition: which runner, when, with which arguments."""
 
     uid = Attribute("32 hex characters, unique in its crontab.")
+    __parent__ = Attribute("The ICrontab holding it, None until it is added.")
     name = Attribute("Name of the IJobRunner adapter to run.")
     user = Attribute("Kept for collective.cron compatibility; may be ''.")
     activated = Attribute("False: the cron has no runs.")
@@ -200,6 +203,7 @@ class ICrontab(Interface):
     activated = Attribute("Global switch: False and no cron runs.")
     read_only = Attribute("True: save() does nothing and fires nothing.")
     site = Attribute("Name of the site owning this crontab.")
+    __parent__ = Attribute("The ICronSite owning it (set by its registry manager).")
 
     def add_cron(cron):
         """Add an ICron; DuplicateUid if its uid is taken. Returns it."""
