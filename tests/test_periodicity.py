@@ -773,5 +773,5 @@ class TestGetPeriodicity:
                 self._callFUT("* * * * *", "Nowhere/Special")
 
     def test_cache_is_bounded(self):
-        from zcron.periodicity.cron import _shared
+        from zcron.periodicity import _shared
         assert _shared.cache_info().maxsize == 4096

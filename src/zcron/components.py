@@ -3,12 +3,13 @@
 Components are found by the ZCA under a name, so a host replaces one by
 registering its own (in ZCML or with ``zcron.config`` helpers).
 """
-from zope.component import (getAdapter, getMultiAdapter, getSiteManager,
-                            queryMultiAdapter)
+from zope.component import (getAdapter, getGlobalSiteManager, getMultiAdapter,
+                            getSiteManager, queryMultiAdapter)
 from zope.interface import providedBy
 
 from zcron.interfaces import (ICronManager, ICrontabManager, IJobRunner,
-                              IQueueManager, IQueueMarker, IRegistryManager)
+                              IPeriodicityKind, IQueueManager, IQueueMarker,
+                              IRegistryManager)
 
 QUEUE_NAME = "zodb"
 MARKER_NAME = "zodb"
@@ -55,3 +56,11 @@ def cron_manager_factory(site, cron):
 
 def query_runner(site, cron):
     return queryMultiAdapter((site, cron), IJobRunner, name=cron.name)
+
+
+def registered_periodicity_kinds():
+    """{name: IPeriodicityKind} registered, maybe none (``zcron.periodicity.kinds``
+    adds the built-ins). Looked up in the global registry, not the current
+    site's: a stored schedule text must be read alike by a worker (no site)
+    and by the web (maybe in a host's site)."""
+    return dict(getGlobalSiteManager().getUtilitiesFor(IPeriodicityKind))

@@ -73,10 +73,16 @@ class IZcronRoot(Interface):
 
 
 class IPeriodicity(Interface):
-    """When a cron fires: stateless, handed ``after`` instead of a clock."""
+    """When a cron fires: stateless, handed ``after`` instead of a clock.
 
-    kind = Attribute("Short name of the kind of periodicity, e.g. 'cron'.")
-    expression = Attribute("The expression as given by the user.")
+    Built by an ``IPeriodicityKind`` from a schedule text; get one with
+    ``zcron.periodicity.get_periodicity(text, timezone)``.
+    """
+
+    kind = Attribute(
+        "Name of the kind of periodicity (its IPeriodicityKind), e.g. 'cron'.")
+    expression = Attribute(
+        "The schedule text as the user gave it, its blanks normalised.")
     timezone = Attribute("IANA time zone name in which it is evaluated.")
 
     def next_fire_time(after):
@@ -91,6 +97,50 @@ class IPeriodicity(Interface):
 
     def describe():
         """The periodicity in plain words: 'every 5 minutes'."""
+
+
+class IPeriodicityKind(Interface):
+    """A kind of schedule text (cron expressions, intervals, ...): tells its
+    texts apart and reads them into IPeriodicity.
+
+    Registered as a named utility whose name is the kind (the ``kind`` of
+    the periodicities it builds), e.g. 'cron' in zcron's ``configure.zcml``;
+    in the global registry, as a stored text must be read alike in every
+    thread and site. Registering one under a new name adds a kind; under an
+    existing name, it replaces that kind.
+
+    How a text finds its kind (``zcron.periodicity.kind_for``): the kinds
+    available are zcron's built-in ones ('cron'), each replaced by the kind
+    registered under its name, plus every other registered kind; so an
+    empty registry still reads cron expressions. They are asked
+    ``recognises(text)`` in the order of their names, the fallback kind
+    'cron' last, and the first that recognises the text reads it. A text
+    no kind recognises is read by the cron kind, whose error then says what
+    is wrong with it as a cron expression. A kind thus recognises its texts
+    by its own leading words ('every', 'once', 'weekly', ...), whatever
+    their case, and leaves all other texts alone: no kind, the cron kind
+    included, needs to know of the others.
+    """
+
+    title = Attribute("What its texts are, in plain words: 'cron expression'.")
+    example = Attribute("A text of this kind, e.g. '*/5 * * * *'.")
+
+    def recognises(text):
+        """True if ``text`` is of this kind, judged from its leading words.
+
+        Cheap (no parsing), and never raises: False for a text that is not
+        a string.
+        """
+
+    def periodicity(text, timezone="UTC"):
+        """The IPeriodicity of ``text`` read in the IANA zone ``timezone``.
+
+        Raises InvalidInput naming the field and the value for a bad text
+        (the cron kind: InvalidCronExpression, "invalid cron expression
+        '61 * * * *': the minute field '61' has a value outside 0-59"; a new
+        kind names the field 'periodicity'), and UnknownTimezone for a bad
+        zone.
+        """
 
 
 class ILog(Interface):

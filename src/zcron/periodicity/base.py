@@ -1,17 +1,48 @@
-"""What every periodicity shares, so schedulers need not know the kind."""
+"""What every kind of periodicity shares: the Periodicity and PeriodicityKind
+bases, so schedulers need not know the kind."""
 from datetime import datetime, timezone
 from itertools import islice, takewhile
 
 from zope.interface import implementer
 
 from zcron.exceptions import InvalidInput
-from zcron.interfaces import IPeriodicity
+from zcron.interfaces import IPeriodicity, IPeriodicityKind
 
 
 def check_aware(field, value):
     """Fire times are instants: a naive datetime names no instant."""
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise InvalidInput(field, value, "must be timezone-aware")
+
+
+def leading_word(text):
+    """The first word of ``text``, lowercased; '' if none (or not text)."""
+    if not isinstance(text, str):
+        return ""
+    words = text.split(None, 1)
+    return words[0].lower() if words else ""
+
+
+@implementer(IPeriodicityKind)
+class PeriodicityKind:
+    """A kind that recognises its texts by their first word, in any case.
+
+    A subclass lists those ``words`` and implements ``periodicity``; it is
+    registered as a named utility (see ``IPeriodicityKind``).
+    """
+
+    words = ()
+    title = ""
+    example = ""
+
+    def recognises(self, text):
+        return leading_word(text) in self.words
+
+    def periodicity(self, text, timezone="UTC"):
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.title!r}>"
 
 
 @implementer(IPeriodicity)

@@ -1,7 +1,6 @@
-"""Cron expressions (crontab(5), plus seconds first) in an IANA time zone."""
-from functools import lru_cache
-
-from zcron.periodicity.base import Periodicity, check_aware
+"""The 'cron' kind: cron expressions (crontab(5), plus seconds first) in an
+IANA time zone."""
+from zcron.periodicity.base import Periodicity, PeriodicityKind, check_aware
 from zcron.periodicity.describe import describe
 from zcron.periodicity.syntax import parse
 from zcron.periodicity.wallclock import WallClock
@@ -12,7 +11,8 @@ class CronPeriodicity(Periodicity):
     """When a cron expression fires, read on the wall clock of ``timezone``.
 
     Parsing happens once, here; ``next_fire_time`` then only bisects the
-    selected values. Use ``get_periodicity`` to share instances.
+    selected values. Use ``zcron.periodicity.get_periodicity`` to share
+    instances.
     """
 
     kind = "cron"
@@ -52,10 +52,23 @@ class CronPeriodicity(Periodicity):
         return describe(self.fields)
 
 
-def get_periodicity(expression, timezone="UTC"):
-    """A shared CronPeriodicity: parsing costs far more than a fire time."""
-    return _shared(expression, timezone)
+class CronKind(PeriodicityKind):
+    """Cron expressions. Registered as 'cron', the fallback kind: it also
+    reads every text no other kind recognises, which then gets a cron
+    expression's error."""
+
+    title = "cron expression"
+    example = "*/5 * * * *"
+
+    def recognises(self, text):
+        # the first field (minute, or second) starts with a digit or "*",
+        # an alias with "@"
+        return isinstance(text, str) and text.lstrip()[:1] in _FIRST_CHARACTERS
+
+    def periodicity(self, text, timezone="UTC"):
+        return CronPeriodicity(text, timezone)
 
 
-# Behind a plain function so that positional and keyword calls share entries.
-_shared = lru_cache(maxsize=4096)(CronPeriodicity)
+_FIRST_CHARACTERS = frozenset("0123456789*@")
+
+CRON = CronKind()
