@@ -1,7 +1,8 @@
 """Configuration helpers, so hosts need not call the ZCA registry directly.
 
 ZCML hosts write ``<include package="zcron" />`` and ``<adapter .../>``;
-Python hosts call ``configure()``, ``add_runner()`` and ``add_subscriber()``.
+Python hosts call ``configure()``, ``add_runner()``, ``add_subscriber()`` and
+``add_periodicity_kind()``.
 """
 import importlib
 import os
@@ -15,7 +16,7 @@ from zope.interface import Interface
 
 import zcron
 from zcron.exceptions import InvalidInput
-from zcron.interfaces import ICron, IJobRunner
+from zcron.interfaces import ICron, IJobRunner, IPeriodicityKind
 
 _configured = []
 
@@ -71,6 +72,14 @@ def add_runner(name, factory, site_interface=Interface):
     """Register ``factory(site, cron)`` as the job runner called ``name``."""
     getGlobalSiteManager().registerAdapter(
         factory, (site_interface, ICron), IJobRunner, name=name)
+
+
+def add_periodicity_kind(name, kind):
+    """Register ``kind`` (an IPeriodicityKind) as the kind of schedule text
+    called ``name``: a new kind, or a replacement of the one of that name.
+    Kinds live in the global registry: a worker and the dashboard must read
+    a stored text alike."""
+    getGlobalSiteManager().registerUtility(kind, IPeriodicityKind, name=name)
 
 
 def add_subscriber(handler, event_interface):

@@ -166,7 +166,8 @@ class ICron(Interface):
     name = Attribute("Name of the IJobRunner adapter to run.")
     user = Attribute("Kept for collective.cron compatibility; may be ''.")
     activated = Attribute("False: the cron has no runs.")
-    periodicity = Attribute("The cron expression (str).")
+    periodicity = Attribute(
+        "The schedule text (str) of any registered kind, e.g. a cron expression.")
     timezone = Attribute("IANA time zone of the expression, default 'UTC'.")
     environ = Attribute("JSON-serialisable dict handed to the runner.")
     logs_limit = Attribute("How many log entries are kept.")
