@@ -140,3 +140,56 @@ class TestEvents:
         event = FinishedCronJobEvent(cron, site, "job", log)
         self._verify("IFinishedCronJobEvent", event)
         assert (event.object, event.site, event.job, event.log) == (cron, site, "job", log)
+
+
+SWAPPABLE = [
+    ("IQueueManager", "QueueManagerContract"), ("IQueueMarker", "QueueMarkerContract"),
+    ("IRegistryManager", "ReadOnlyRegistryContract"),
+    ("IRegistryManager", "WritableRegistryContract"),
+    ("IPeriodicity", "PeriodicityContract"), ("IClock", "RealClockContract"),
+    ("IClock", "FakeClockContract"),
+]
+
+
+class TestShippedContracts:
+    """Each swappable component has a contract in zcron.testing exercising
+    every name of its interface, and checking verifyObject."""
+
+    @pytest.mark.parametrize("iface_name,contract_name", SWAPPABLE,
+                             ids=[c for _, c in SWAPPABLE])
+    def test_every_name_exercised(self, iface_name, contract_name):
+        import inspect
+        import zcron.testing
+        from zcron import interfaces
+        iface = getattr(interfaces, iface_name)
+        contract = getattr(zcron.testing, contract_name)
+        source = "".join(inspect.getsource(cls) for cls in contract.__mro__
+                         if cls.__module__.startswith("zcron.testing"))
+        assert f"verifyObject({iface_name}," in source
+        spelled = {"__len__": "len("}            # dunders are called by builtins
+        missing = [name for name in iface.names()
+                   if spelled.get(name, f".{name}") not in source]
+        assert missing == []
+        tests = [name for name in dir(contract) if name.startswith("test_")]
+        assert len(tests) >= 5
+
+    def test_plain_classes(self):
+        """No pytest needed: nothing in them is a fixture, nor collected on
+        its own (no Test prefix)."""
+        import zcron.testing.contracts as contracts
+        for name in contracts.__all__:
+            cls = getattr(contracts, name)
+            assert not name.startswith("Test") and "__init__" not in vars(cls)
+            assert not any(hasattr(value, "_pytestfixturefunction")
+                           or type(value).__name__ == "FixtureFunctionDefinition"
+                           for value in vars(cls).values())
+
+    def test_names_importable_from_zcron_testing(self):
+        import zcron.testing
+        for name in zcron.testing.__all__:
+            assert getattr(zcron.testing, name) is not None
+        for name in ("ZEOServer", "PostgreSQLServer", "PostgreSQLDatabase",
+                     "FileStorageDatabase", "MemoryDatabase", "ZEODatabase",
+                     "setup_components", "teardown_components", "written_oids",
+                     "free_port"):
+            assert name in zcron.testing.__all__

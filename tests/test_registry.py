@@ -1,10 +1,13 @@
 """zcron.registry: the ZODB registry manager and the read-only JSON-file one,
-swapped by name through ``site.registry``."""
+swapped by name through ``site.registry``; each runs zcron.testing's
+registry contract for its capability (writable, read-only)."""
 import json
 import os
 from datetime import datetime, timezone
 
 import pytest
+
+from zcron.testing import ReadOnlyRegistryContract, WritableRegistryContract
 
 UTC = timezone.utc
 UID1 = "1" * 32
@@ -16,7 +19,20 @@ def _log(minute=0, status="OK"):
     return Log(datetime(2026, 1, 1, 0, minute, tzinfo=UTC), status)
 
 
-class TestZODBRegistryManager:
+class TestZODBRegistryManager(WritableRegistryContract):
+    @pytest.fixture(autouse=True)
+    def _db(self, db):
+        self.db = db
+
+    def make_site(self, root):
+        from zcron.model import CronSite
+        return root.add_site(CronSite("contract"))
+
+    def test_the_zodb_registry_is_the_one_tested(self):
+        with self.open_session() as s:
+            assert type(self.make_registry(self.make_site(s.root))) is \
+                self._getTargetClass()
+
     def _getTargetClass(self):
         from zcron.registry import ZODBRegistryManager
         return ZODBRegistryManager
@@ -82,7 +98,22 @@ CRONTAB = {"site": "ignored", "activated": True, "crons": [
 ]}
 
 
-class TestJSONFileRegistryManager:
+class TestJSONFileRegistryManager(ReadOnlyRegistryContract):
+    @pytest.fixture(autouse=True)
+    def _db(self, db, tmp_path):
+        self.db, self.tmp_path = db, tmp_path
+
+    def make_site(self, root):
+        from zcron.model import CronSite
+        path = _write(self.tmp_path / "contract.json", CRONTAB)
+        return root.add_site(CronSite("contract", registry="json",
+                                      registry_options={"path": path}))
+
+    def test_the_json_registry_is_the_one_tested(self):
+        with self.open_session() as s:
+            assert type(self.make_registry(self.make_site(s.root))) is \
+                self._getTargetClass()
+
     def _getTargetClass(self):
         from zcron.registry import JSONFileRegistryManager
         return JSONFileRegistryManager
@@ -136,7 +167,7 @@ class TestJSONFileRegistryManager:
     def test_logs_recorded_across_reloads_and_reopen(self, tmp_path, zca):
         from zcron.db import Session, open_db
         path = _write(tmp_path / "c.json", CRONTAB)
-        uri = f"file://{tmp_path}/Data.fs"
+        uri = f"file://{tmp_path}/reopened/Data.fs"     # not the fixture's
         db = open_db(uri)
         with Session(db) as s:
             site = self._site(s, path)

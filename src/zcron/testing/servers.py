@@ -1,18 +1,6 @@
-"""Fixtures for zcron's tests and for hosts testing their own runners.
-
-- ``setup_components(*zcml)`` / ``teardown_components()``: load zcron's ZCML
-  (and a host's) into a clean global registry.
-- ``ZEOServer``: a real ZEO server process on 127.0.0.1, for multi-worker
-  tests.
-- ``PostgreSQLServer``: a throw-away PostgreSQL cluster on 127.0.0.1, for
-  RelStorage (``postgres://``) tests; needs Debian's ``postgresql`` package
-  and the ``postgresql`` extra.
-- ``FileStorageDatabase``, ``ZEODatabase``, ``PostgreSQLDatabase``,
-  ``MemoryDatabase``: database factories sharing one shape, so one contract
-  test runs against each.
-- ``written_oids(storage, tid)``: what one transaction wrote, to check that
-  a run writes only what it should.
-"""
+"""zcron.testing.servers owns the throw-away database servers tests start:
+``ZEOServer`` (runzeo in its own process) and ``PostgreSQLServer`` (a
+private PostgreSQL cluster, for RelStorage)."""
 import glob
 import os
 import shutil
@@ -22,43 +10,7 @@ import sys
 import tempfile
 import time
 
-import zope.component.event  # noqa: F401  (routes zope.event to subscribers)
-from zope.component.testing import setUp as _clean_registry
-from zope.configuration import xmlconfig
-
-import zcron
-from zcron.db import open_db
-
-
-def setup_components(*zcml_files, package=None):
-    """A clean global registry with zcron's defaults and the given ZCML
-    files (paths, or names inside ``package``)."""
-    _clean_registry()
-    context = xmlconfig.file("configure.zcml", zcron)
-    for name in zcml_files:
-        context = xmlconfig.file(name, package, context=context)
-    return context
-
-
-def teardown_components():
-    _clean_registry()
-
-
-def written_oids(storage, tid=None):
-    """The oids of the records written by transaction ``tid`` (default:
-    the last one committed)."""
-    tid = tid or storage.lastTransaction()
-    # read to its end: the iterator then closes its file
-    written = [{record.oid for record in txn} for txn in storage.iterator(tid, tid)]
-    if len(written) != 1:
-        raise LookupError(f"no transaction {tid!r} in {storage!r}")
-    return written[0]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from zcron.testing.fixtures import free_port
 
 
 class ZEOServer:
@@ -105,49 +57,6 @@ class ZEOServer:
 
     def __exit__(self, *exc):
         self.stop()
-
-
-class MemoryDatabase:
-    kind = "memory"
-    multi_process = False
-
-    def __init__(self, tmp_path):
-        self.uri = "memory://"
-
-    def open(self):
-        return open_db(self.uri)
-
-    def close(self):
-        pass
-
-
-class FileStorageDatabase:
-    kind = "file"
-    multi_process = False
-
-    def __init__(self, tmp_path):
-        self.uri = f"file://{tmp_path}/Data.fs"
-
-    def open(self):
-        return open_db(self.uri)
-
-    def close(self):
-        pass
-
-
-class ZEODatabase:
-    kind = "zeo"
-    multi_process = True
-
-    def __init__(self, tmp_path):
-        self.server = ZEOServer(os.path.join(str(tmp_path), "zeo")).start()
-        self.uri = self.server.uri
-
-    def open(self):
-        return open_db(self.uri)
-
-    def close(self):
-        self.server.stop()
 
 
 class PostgreSQLServer:
@@ -306,29 +215,3 @@ class PostgreSQLServer:
 
 def _version_key(version):
     return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
-
-
-class PostgreSQLDatabase:
-    """A database in a throw-away PostgreSQL cluster (RelStorage). Given a
-    running ``server``, a new database in it (dropped by ``close()``);
-    otherwise a cluster of its own (stopped by ``close()``)."""
-    kind = "postgresql"
-    multi_process = True
-
-    def __init__(self, tmp_path, server=None):
-        if server is None:
-            self.server, self._own = PostgreSQLServer().start(), True
-            self.uri = self.server.uri
-        else:
-            self.server, self._own = server, False
-            self._dbname = "zcron_" + os.urandom(6).hex()
-            self.uri = server.create_database(self._dbname)
-
-    def open(self):
-        return open_db(self.uri)
-
-    def close(self):
-        if self._own:
-            self.server.stop()
-        else:
-            self.server.drop_database(self._dbname)
