@@ -198,6 +198,8 @@ class ZODBQueueManager:
         now_us = to_us(now)
         own, other = self._partition(worker)
         result = []
+        if limit is not None and limit <= 0:
+            return result
         for group in (own, other):
             streams = [self._due_in(shard, now_us) for shard in group]
             for job in heapq.merge(*streams, key=lambda j: j.key):
