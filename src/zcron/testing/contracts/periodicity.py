@@ -17,6 +17,12 @@ def _instant(when):
     return when.astimezone(UTC)
 
 
+
+def _answer(periodicity, after):
+    """What ``periodicity`` says after ``after``: the instant and its offset."""
+    fire = periodicity.next_fire_time(after)
+    return _instant(fire), fire.utcoffset()
+
 class PeriodicityContract:
     """The hook: ``make_periodicity()``, a new IPeriodicity that fires at
     least once a day (in whatever zone it has); optionally
@@ -121,20 +127,28 @@ class PeriodicityContract:
         with raises(InvalidInput):
             list(periodicity.fire_times(naive, n=1))
 
+    def _answers(self):
+        """(the ``after`` times, a new instance's answers to each)."""
+        afters = self.after_times + [_instant(t) for t in self.after_times]
+        return afters, [_answer(self.make_periodicity(), after) for after in afters]
+
     def test_stateless(self):
         """The same answers whatever was asked before, in whatever order,
         of this instance or of a new one."""
-        def answer(periodicity, after):
-            fire = periodicity.next_fire_time(after)
-            return _instant(fire), fire.utcoffset()
-        afters = self.after_times + [_instant(t) for t in self.after_times]
-        fresh = [answer(self.make_periodicity(), after) for after in afters]
+        afters, fresh = self._answers()
         asked = self.make_periodicity()
-        assert [answer(asked, after) for after in afters] == fresh
-        assert [answer(asked, after) for after in afters[::-1]] == fresh[::-1]
+        assert [_answer(asked, after) for after in afters] == fresh
+        assert [_answer(asked, after) for after in afters[::-1]] == fresh[::-1]
+
+    def test_stateless_after_another_question(self):
+        afters, fresh = self._answers()
+        asked = self.make_periodicity()
         for after, expected in zip(afters, fresh):
             asked.next_fire_time(after + timedelta(days=3))    # another question first
-            assert answer(asked, after) == expected, after
+            assert _answer(asked, after) == expected, after
+
+    def test_stateless_iterators_interleaved(self):
+        asked = self.make_periodicity()
         one, two = (asked.fire_times(t, n=4) for t in self.after_times[:2])
         interleaved = [(next(one), next(two)) for _ in range(4)]
         assert [a for a, _ in interleaved] == list(asked.fire_times(self.after_times[0], n=4))

@@ -179,12 +179,16 @@ class PendingJobsContract(QueueHook):
             for wid in ("w1", "w2"):
                 q.register_worker(wid, T0, 30)
             for wid in ("w1", "w2", "unknown", None):
-                share = list(q.due(T0, limit=10, worker=wid))
-                assert len(share) == 10 and len(set(keys(share))) == 10
-                assert set(keys(share)) <= set(keys(due))
-                assert [j.due for j in share] == sorted(j.due for j in share)
-                every = list(q.due(T0, worker=wid))
-                assert sorted(keys(every)) == sorted(keys(due))
+                self._check_share(q, wid, due)
+
+    @staticmethod
+    def _check_share(q, wid, due):
+        share = list(q.due(T0, limit=10, worker=wid))
+        assert len(share) == 10 and len(set(keys(share))) == 10
+        assert set(keys(share)) <= set(keys(due))
+        assert [j.due for j in share] == sorted(j.due for j in share)
+        every = list(q.due(T0, worker=wid))
+        assert sorted(keys(every)) == sorted(keys(due))
 
 
 class QueueManagerContract(PendingJobsContract, ClaimsContract, WorkersContract):
