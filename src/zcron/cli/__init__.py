@@ -5,7 +5,7 @@ module per family; importing them here registers them, in help order.
 """
 import logging
 
-from zcron.cli import sites, crons, views, logs, dumps, worker, web  # noqa: F401  (registration)
+from zcron.cli import sites, crons, views, logs, dumps, check, worker, web  # noqa: F401  (registration)
 from zcron.cli.app import App, cli
 
 
