@@ -15,7 +15,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from zcron.exceptions import InvalidInput
-from zcron.model.cron import EDITABLE
+from zcron.model.fields import EDITABLE
 from zcron.model.crontab import Crontab
 from zcron.web.security import MANAGE, VIEW
 from zcron.web.views import get_site, check_writable

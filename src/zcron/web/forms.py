@@ -17,7 +17,8 @@ from zcron.components import load_crontab
 from zcron.config import runner_names
 from zcron.exceptions import InvalidInput, UnknownTimezone
 from zcron.interfaces import MISSED_POLICIES, OVERLAP_POLICIES
-from zcron.model.cron import FIELDS, Cron
+from zcron.model import Cron
+from zcron.model.fields import FIELDS
 from zcron.periodicity import get_periodicity
 from zcron.periodicity.zone import load_zone
 from zcron.sync import next_runs
