@@ -25,7 +25,8 @@ from zcron.periodicity.zone import load_zone
 from zcron.sync import next_runs
 from zcron.web import formatting
 from zcron.web.security import MANAGE, VIEW
-from zcron.web.views import get_cron, get_site, check_writable
+from zcron.web.actions import check_writable, site_url
+from zcron.web.views import get_cron, get_site
 
 PREVIEW = 5
 TEXT_LIMIT = 200
@@ -226,7 +227,7 @@ def save_form(request, site, crontab, cron):
         done = "saved"
     crontab.save_cron(cron)
     request.session.flash(f"{cron.name} is {done}.", "info")
-    return HTTPSeeOther(request.route_url("site", site=site.name))
+    return HTTPSeeOther(site_url(request, site))
 
 
 @view_config(route_name="cron_add", permission=MANAGE, request_method="POST",
