@@ -18,29 +18,28 @@ SHOW_RUNS = 5
 LABEL_WIDTH = 19
 
 
-def next_run(cron, queue, now):
-    """(due time, kind) of the cron's next run: its soonest queued job, or
-    -- when the queue has none yet -- the next one its schedule gives."""
+def next_due(cron, queue, now):
+    """When the cron runs next: its soonest queued job, or -- when the
+    queue has none yet -- the next run its schedule gives; None if neither."""
     from zcron.sync import next_runs
     jobs = queue.pending(cron.__parent__.site, cron.uid)
     if jobs:
-        return jobs[0].due, jobs[0].kind
+        return jobs[0].due
     if cron.switched_on:
         runs = next_runs(cron, now, 1)
         if runs:
-            return runs[0], "schedule"
-    return None, None
+            return runs[0]
+    return None
 
 
 def summary(cron, queue, now, utc=False):
     """A cron's dump without logs, plus what ``list`` shows."""
     data = cron.dump(with_logs=False)
     data.pop("logs", None)
-    due, _ = next_run(cron, queue, now)
     last = cron.last_log()
     data.update(
         state=cron.state(now),
-        next_run=iso_time(due, cron.timezone, utc),
+        next_run=iso_time(next_due(cron, queue, now), cron.timezone, utc),
         last_run=None if last is None else iso_time(last.date, cron.timezone, utc),
         last_status=None if last is None else last.status,
         last_duration=None if last is None else last.duration,
