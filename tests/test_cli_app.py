@@ -93,12 +93,12 @@ class TestMain:
         assert result.stderr.strip() == "zcron: error: interrupted"
 
     def test_broken_pipe_is_quiet(self, zcron, monkeypatch):
-        from zcron.cli import crons
+        from zcron.cli import views
         zcron("site", "add", "default")
 
         def gone(*a, **kw):
             raise BrokenPipeError
-        monkeypatch.setattr(crons, "echo_table", gone)
+        monkeypatch.setattr(views, "echo_table", gone)
         monkeypatch.setattr(sys, "stdout", sys.stdout)     # restored afterwards
         result = zcron("list", status=1)
         assert result.stderr == ""

@@ -27,7 +27,7 @@ FIRST_RUN_WITHIN = 10.0
 
 def _hostapp_found():
     import importlib.util
-    from zcron.demo import hostapp_source
+    from zcron.demo.host import hostapp_source
     return hostapp_source() is not None or importlib.util.find_spec("hostapp") is not None
 
 

@@ -150,7 +150,7 @@ class TestCronJSON:
     def test_round_trip_every_field(self):
         cron = _full_cron()
         loaded = self._getTargetClass().load(_through_json(cron.dump()))
-        from zcron.model.cron import FIELDS
+        from zcron.model.fields import FIELDS
         for field in FIELDS:
             assert getattr(loaded, field) == getattr(cron, field), field
         assert list(loaded.logs) == list(cron.logs)

@@ -112,6 +112,37 @@ def site_zcml(name, includes):
     return "\n".join(lines) + "\n"
 
 
+def with_zcron(eggs):
+    """The part's eggs, zcron first unless they name it (with extras or a
+    version, even)."""
+    if not any(re.split(r"[\[<>=!~; ]", egg, maxsplit=1)[0].lower() == "zcron"
+               for egg in eggs):
+        eggs.insert(0, "zcron")
+    return eggs
+
+
+def check_concurrency(name, concurrency):
+    if not concurrency.isdigit() or int(concurrency) < 1:
+        raise _user_error(f"[{name}] concurrency: expected a whole number >= 1, "
+                          f"not {concurrency!r}")
+
+
+def script_environment(name, options, directory):
+    """(NAME, value) the scripts set: ZCRON_CONFIG for the part's config
+    (made absolute in ``options``), then the environment-vars lines."""
+    found = []
+    if options.get("config"):
+        options["config"] = os.path.join(directory, options["config"])
+        found.append(("ZCRON_CONFIG", options["config"]))
+    for line in _lines(options.get("environment-vars")):
+        key, _, value = line.partition(" ")
+        if not key.isidentifier():
+            raise _user_error(f"[{name}] environment-vars: bad line {line!r} "
+                              "(expected NAME value)")
+        found.append((key, value.strip()))
+    return found
+
+
 class Instance:
     """``recipe = zcron:instance``: see the module's documentation."""
 
@@ -122,29 +153,12 @@ class Instance:
         b = buildout["buildout"]
         self.directory = b["directory"]
 
-        eggs = _lines(options.get("eggs"))
-        if not any(re.split(r"[\[<>=!~; ]", egg, maxsplit=1)[0].lower() == "zcron"
-                   for egg in eggs):
-            eggs.insert(0, "zcron")
-        self.eggs = eggs
-        options["eggs"] = "\n".join(eggs)
-
+        self.eggs = with_zcron(_lines(options.get("eggs")))
+        options["eggs"] = "\n".join(self.eggs)
         options.setdefault(
             "db", "file://" + os.path.join(self.directory, "var", "Data.fs"))
-        concurrency = options.setdefault("concurrency", str(DEFAULT_CONCURRENCY))
-        if not concurrency.isdigit() or int(concurrency) < 1:
-            raise _user_error(f"[{name}] concurrency: expected a whole number >= 1, "
-                              f"not {concurrency!r}")
-        self.environment = []
-        if options.get("config"):
-            options["config"] = os.path.join(self.directory, options["config"])
-            self.environment.append(("ZCRON_CONFIG", options["config"]))
-        for line in _lines(options.get("environment-vars")):
-            key, _, value = line.partition(" ")
-            if not key.isidentifier():
-                raise _user_error(f"[{name}] environment-vars: bad line {line!r} "
-                                  "(expected NAME value)")
-            self.environment.append((key, value.strip()))
+        check_concurrency(name, options.setdefault("concurrency", str(DEFAULT_CONCURRENCY)))
+        self.environment = script_environment(name, options, self.directory)
 
         self.part_directory = os.path.join(b["parts-directory"], name)
         options["zcml-file"] = os.path.join(self.part_directory, "site.zcml")

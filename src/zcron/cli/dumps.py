@@ -1,4 +1,7 @@
-"""Crontabs as JSON: dump, load (ours and collective.cron's), check."""
+"""Crontabs as JSON: dump, and load (ours and collective.cron's).
+
+Checking a dump or a crontab without loading it is ``zcron.cli.check``.
+"""
 import sys
 import time
 
@@ -110,19 +113,13 @@ def load(app, path, site, replace, as_json):
     activated, items = split_dump(read_text(path))
 
     def work(root):
-        from zcron.exceptions import DuplicateUid
-        from zcron.model import Crontab
         site_obj, crontab = get_crontab(root, site, write=True)
         crons = build_crons(items, progress)
         before = len(crontab)
         if replace:
-            crontab = Crontab(site=site, activated=activated)
-            crontab.__parent__ = site_obj
+            crontab = fresh_crontab(site, site_obj, activated)
         else:
-            for index, cron in enumerate(crons):
-                if cron.uid in crontab:
-                    raise LocatedInput(cron_name(cron.dump(False), index),
-                                       DuplicateUid(cron.uid))
+            refuse_known_uids(crontab, crons)
         for cron in progress.each(crons, "adding"):
             crontab.add_cron(cron)
         progress.phase("scheduling")
@@ -141,147 +138,17 @@ def load(app, path, site, replace, as_json):
                f"({result['crons']} in all) in {result['seconds']:.1f}s")
 
 
-# -- check -------------------------------------------------------------------------------
-
-def cron_problems(fields, runners):
-    """Every problem of one cron's fields (not only the first): values,
-    policies, expression, zone, and -- given the runner names -- its runner."""
-    from zcron.model.cron import FIELDS, validate
-    from zcron.periodicity import get_periodicity
-    from zcron.periodicity.zone import load_zone
-    problems = []
-    for field, value in fields.items():
-        if field in ("periodicity", "timezone") or (field == "uid" and not value):
-            continue              # checked below; a dump may leave uids out
-        if field in FIELDS:
-            try:
-                validate({field: value})
-            except InvalidInput as e:
-                problems.append(str(e))
-    expression, zone_name = fields.get("periodicity"), fields.get("timezone", "UTC")
-    try:
-        load_zone(zone_name)
-        zone_ok = True
-    except InvalidInput as e:
-        problems.append(str(e))
-        zone_ok = False
-    periodicity = None
-    if not expression or not isinstance(expression, str):
-        problems.append("no cron expression ('periodicity')")
-    else:
-        try:
-            periodicity = get_periodicity(expression, zone_name if zone_ok else "UTC")
-        except InvalidInput as e:
-            problems.append(str(e))
-    if periodicity is not None and zone_ok:
-        from zcron import clock
-        if periodicity.next_fire_time(clock.now()) is None:
-            problems.append(f"{expression!r} never fires again")
-    name = fields.get("name")
-    if runners is not None and isinstance(name, str) and name not in runners:
-        problems.append(f"no job runner is registered under the name {name!r}")
-    return problems
+def fresh_crontab(site, site_obj, activated):
+    """An empty crontab for ``load --replace``, switched as the dump says."""
+    from zcron.model import Crontab
+    crontab = Crontab(site=site, activated=activated)
+    crontab.__parent__ = site_obj
+    return crontab
 
 
-def check_items(items, runners):
-    """[(where, problem)] for the crons of a dump."""
-    from zcron.model import Cron
-    from zcron.model.jsonio import parse_json
-    found, seen = [], set()
-    for index, item in enumerate(items):
-        try:
-            if isinstance(item, str):
-                item = parse_json(item)
-        except InvalidInput as e:
-            found.append((f"crons[{index}]", str(e)))
-            continue
-        where = cron_name(item, index)
-        if not isinstance(item, dict):
-            found.append((where, "a cron must be a JSON object"))
-            continue
-        problems = cron_problems(item, runners)
-        if not problems:
-            try:          # what the fields alone do not show: logs, missing keys
-                Cron.load(item)
-            except InvalidInput as e:
-                problems.append(str(e))
-        uid = item.get("uid")
-        if uid and uid in seen:
-            problems.append(f"uid {uid!r} appears twice")
-        seen.add(uid)
-        found.extend((where, p) for p in problems)
-    return found
-
-
-@cli.command(epilog="""\b
-Examples:
-  zcron --zcml myhost/configure.zcml check
-  zcron --zcml myhost/configure.zcml check deploy/crontab.json
-  zcron check --site shop --json
-""")
-@click.argument("path", metavar="[FILE]", required=False,
-                type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@site_option
-@json_option
-@pass_app
-def check(app, path, site, as_json):
-    """Check a site's crontab, or a JSON dump FILE, changing nothing:
-    expressions, time zones, policies, and -- when the host's ZCML is loaded
-    (--zcml) -- that a job runner is registered for every cron's name.
-
-    Exit status 0 with "ok", or 1 with the list of problems.
-    """
-    from zcron.config import runner_names
-    app.configure()
-    notes = []
-    runners = None
-    if app.host_zcml:
-        runners = set(runner_names())
-    else:
-        notes.append("runners not checked: no host ZCML loaded (give --zcml)")
-    if path is not None:
-        source = "stdin" if path == "-" else path
-        try:
-            _, items = split_dump(read_text(path))
-        except InvalidInput as e:
-            items, problems = [], [(source, str(e))]
-        else:
-            problems = check_items(items, runners)
-        count = len(items)
-    else:
-        source = f"site {site!r}"
-
-        def work(root):
-            try:
-                crontab = get_crontab(root, site)[1]
-            except InvalidInput as e:
-                if e.field == "site":
-                    raise
-                return 0, [(source, str(e))]       # a json registry's bad file
-            crons = list(crontab)
-            found = []
-            for cron in crons:
-                fields = cron.dump(with_logs=False)
-                found.extend((f"{cron.name} ({cron.uid})", p)
-                             for p in cron_problems(fields, runners))
-            if not crontab.activated:
-                notes.append("the crontab is disabled: no cron runs")
-            return len(crons), found
-
-        count, problems = app.transact(work, write=False)
-    if as_json:
-        echo_json({"ok": not problems, "source": source, "crons": count,
-                   "problems": [{"where": w, "problem": p} for w, p in problems],
-                   "notes": notes})
-    else:
-        for where, problem in problems:
-            click.echo(f"{where}: {problem}")
-        for text in notes:
-            click.echo(f"note: {text}")
-        if problems:
-            click.echo(f"{plural(len(problems), 'problem')} in {source} "
-                       f"({plural(count, 'cron')})")
-        else:
-            click.echo(f"ok: {plural(count, 'cron')} checked in {source}")
-    if problems:
-        click.get_current_context().exit(1)
+def refuse_known_uids(crontab, crons):
+    """Without --replace, a loaded cron may not take a uid already there."""
+    from zcron.exceptions import DuplicateUid
+    for index, cron in enumerate(crons):
+        if cron.uid in crontab:
+            raise LocatedInput(cron_name(cron.dump(False), index), DuplicateUid(cron.uid))

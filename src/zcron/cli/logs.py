@@ -39,17 +39,25 @@ def logs(app, ref, limit, status, with_traceback, site, utc, as_json):
     if as_json:
         echo_json(entries)
         return
-    from zcron.model.timeutil import load_time
-    rows = []
-    for entry in entries:
-        fire = load_time(entry["fire_time"], "fire_time")
-        rows.append([format_time(load_time(entry["date"], "date"), zone_name, utc),
-                     entry["status"], format_duration(entry["duration"]),
-                     format_time(fire, zone_name, utc), first_line(entry["messages"])])
-    if not with_traceback:
+    rows = [log_row(entry, zone_name, utc) for entry in entries]
+    if with_traceback:
+        echo_with_tracebacks(rows, entries)
+    else:
         echo_table(["DATE", "STATUS", "DURATION", "FIRE TIME", "MESSAGE"], rows,
                    empty="no log entries")
-        return
+
+
+def log_row(entry, zone_name, utc):
+    """One entry's row: date, status, duration, fire time, first message."""
+    from zcron.model.timeutil import load_time
+    fire = load_time(entry["fire_time"], "fire_time")
+    return [format_time(load_time(entry["date"], "date"), zone_name, utc),
+            entry["status"], format_duration(entry["duration"]),
+            format_time(fire, zone_name, utc), first_line(entry["messages"])]
+
+
+def echo_with_tracebacks(rows, entries):
+    """Each row, unaligned, with its further messages and its traceback."""
     for row, entry in zip(rows, entries):
         click.echo("  ".join(str(cell) for cell in row).rstrip())
         for message in entry["messages"][1:]:

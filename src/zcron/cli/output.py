@@ -6,15 +6,17 @@ carries ISO 8601 strings with their offset.
 """
 import json
 import sys
-from datetime import timezone
+from datetime import datetime, timezone
 
 import click
 
 from zcron.exceptions import UnknownTimezone
+from zcron.model.timeutil import FOREVER
 from zcron.periodicity.zone import load_zone
 
 UTC = timezone.utc
 NONE = "-"
+FOREVER_ISO = FOREVER.isoformat()
 
 
 # -- time --------------------------------------------------------------------
@@ -46,6 +48,19 @@ def format_time(dt, zone_name="UTC", utc=False):
     local = in_zone(dt, zone_name, utc)
     text = local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
     return f"{text} {local.tzname()} ({format_offset(local)})"
+
+
+def format_iso(text, zone_name="UTC", utc=False):
+    """``format_time`` of an ISO 8601 string from a dump (or of None)."""
+    if text is None:
+        return NONE
+    return format_time(datetime.fromisoformat(text), zone_name, utc)
+
+
+def format_pause_end(text, zone_name="UTC", utc=False):
+    """The end of a pause from a dump's ``paused_until``: a time, or
+    ``resumed`` for a pause without end."""
+    return "resumed" if text == FOREVER_ISO else format_iso(text, zone_name, utc)
 
 
 def iso_time(dt, zone_name="UTC", utc=False):

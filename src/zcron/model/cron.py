@@ -1,131 +1,25 @@
 """A cron: which runner, when, with which arguments, and under which policies."""
 import hashlib
 import json
-import re
 import uuid
-from datetime import datetime
 
 from persistent import Persistent
 from zope.interface import implementer
 
-from zcron.exceptions import InvalidDump, InvalidEnviron, InvalidInput
-from zcron.interfaces import ICron, ILog, MISSED_POLICIES, OVERLAP_POLICIES
+from zcron.exceptions import InvalidDump, InvalidInput
+from zcron.interfaces import ICron, ILog
+from zcron.model.fields import FIELDS, validate
 from zcron.model.jsonio import parse_json
 from zcron.model.log import Log
 from zcron.model.logs import CronLogs
-from zcron.model.timeutil import FOREVER, dump_time, load_time
+from zcron.model.timeutil import FOREVER, dump_time
 from zcron.periodicity import get_periodicity
-
-UID_RE = re.compile(r"^[0-9a-f]{32}$")
 
 
 def new_uid():
     return uuid.uuid4().hex
 
 
-# -- validators: each returns the clean value or raises InvalidInput --------
-
-def _uid(value):
-    if not isinstance(value, str) or not UID_RE.match(value.lower()):
-        raise InvalidInput("uid", value, "expected 32 hexadecimal characters")
-    return value.lower()
-
-
-def _name(value):
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput("name", value, "expected a runner name")
-    return value.strip()
-
-
-def _text(field):
-    def check(value):
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            raise InvalidInput(field, value, "expected text")
-        return value
-    return check
-
-
-def _bool(field):
-    def check(value):
-        if not isinstance(value, bool):
-            raise InvalidInput(field, value, "expected true or false")
-        return value
-    return check
-
-
-def _number(field, optional=False, integer=False, minimum=0):
-    def check(value):
-        if value is None and optional:
-            return None
-        kinds = int if integer else (int, float)
-        if isinstance(value, bool) or not isinstance(value, kinds) or value < minimum:
-            what = "a whole number" if integer else "a number of seconds"
-            raise InvalidInput(field, value, f"expected {what} >= {minimum}"
-                               + (" or null" if optional else ""))
-        return value
-    return check
-
-
-def _choice(field, choices):
-    def check(value):
-        if value not in choices:
-            raise InvalidInput(field, value, "expected one of " + ", ".join(choices))
-        return value
-    return check
-
-
-def _environ(value):
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise InvalidEnviron(value)
-    try:
-        json.dumps(value, allow_nan=False)
-    except (TypeError, ValueError) as e:
-        raise InvalidEnviron(value, f"must be JSON-serialisable ({e})") from None
-    # a private copy, so a caller mutating its dict changes nothing here
-    return json.loads(json.dumps(value))
-
-
-def _expression(field):
-    def check(value):
-        if not isinstance(value, str):
-            raise InvalidInput(field, value, "expected text")
-        return value     # parsed with the time zone, in Cron._apply
-    return check
-
-
-def _paused_until(value):
-    if isinstance(value, datetime) and value.utcoffset() is None:
-        raise InvalidInput("paused_until", value, "must be timezone-aware")
-    return load_time(value, "paused_until")    # UTC, so dumps round-trip
-
-
-# name -> (validator, default). Order is the dump order.
-FIELDS = {
-    "uid": (_uid, None),
-    "name": (_name, None),
-    "user": (_text("user"), ""),
-    "activated": (_bool("activated"), True),
-    "periodicity": (_expression("periodicity"), None),
-    "timezone": (_expression("timezone"), "UTC"),
-    "logs_limit": (_number("logs_limit", integer=True, minimum=1), 10),
-    "environ": (_environ, None),
-    "missed": (_choice("missed", MISSED_POLICIES), "once"),
-    "catchup_window": (_number("catchup_window"), 3600),
-    "overlap": (_choice("overlap", OVERLAP_POLICIES), "skip"),
-    "timeout": (_number("timeout", optional=True, minimum=0.001), None),
-    "warn_after": (_number("warn_after", optional=True, minimum=0.001), None),
-    "retries": (_number("retries", integer=True), 0),
-    "retry_backoff": (_number("retry_backoff"), 60),
-    "jitter": (_number("jitter"), 0),
-    "retry_interrupted": (_bool("retry_interrupted"), False),
-    "paused_until": (_paused_until, None),
-    "pause_note": (_text("pause_note"), ""),
-}
-EDITABLE = tuple(f for f in FIELDS if f != "uid")
 # Fields whose default is stored on the class, not in each record.
 CLASS_DEFAULTS = {f: d for f, (v, d) in FIELDS.items()
                   if f not in ("uid", "name", "periodicity", "environ")}
@@ -134,16 +28,6 @@ CLASS_DEFAULTS = {f: d for f, (v, d) in FIELDS.items()
 def _is_default(field, value):
     default = CLASS_DEFAULTS.get(field, _is_default)
     return type(value) is type(default) and value == default
-
-
-def validate(values):
-    """Clean a dict of field values; raise InvalidInput on the first bad one."""
-    clean = {}
-    for field, value in values.items():
-        if field not in FIELDS:
-            raise InvalidInput("field", field, "not a cron field")
-        clean[field] = FIELDS[field][0](value)
-    return clean
 
 
 def jitter_offset(uid, jitter):

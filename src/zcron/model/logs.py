@@ -77,27 +77,31 @@ class CronLogs(Persistent):
         for state in (old, committed, new):
             state.setdefault("entries", ())
             state.setdefault("counts", {})
-        old_keys = {_key(e) for e in old["entries"]}
-        committed_keys = {_key(e) for e in committed["entries"]}
-        new_keys = {_key(e) for e in new["entries"]}
-        merged = {}
-        for entry in committed["entries"] + new["entries"]:
-            key = _key(entry)
-            if key in old_keys and not (key in committed_keys and key in new_keys):
-                continue
-            merged.setdefault(key, entry)
-        entries = sorted(merged.values(), key=lambda e: e.date, reverse=True)
         limit = new.get("limit") or committed.get("limit")
-
-        old_counts = old["counts"]
-        counts = {}
-        for status in set(committed["counts"]) | set(new["counts"]):
-            base = old_counts.get(status, 0)
-            counts[status] = (committed["counts"].get(status, 0)
-                              + new["counts"].get(status, 0) - base)
-
         state = new
-        state["entries"] = bound(tuple(entries), limit)
-        state["counts"] = counts
+        state["entries"] = bound(_merge_entries(
+            old["entries"], committed["entries"], new["entries"]), limit)
+        state["counts"] = _merge_counts(old["counts"], committed["counts"], new["counts"])
         state["limit"] = limit
         return state
+
+
+def _merge_entries(old, committed, new):
+    """Both sides' entries, newest first: an entry of ``old`` only if
+    neither side dropped it."""
+    old_keys = {_key(e) for e in old}
+    committed_keys = {_key(e) for e in committed}
+    new_keys = {_key(e) for e in new}
+    merged = {}
+    for entry in committed + new:
+        key = _key(entry)
+        if key in old_keys and not (key in committed_keys and key in new_keys):
+            continue
+        merged.setdefault(key, entry)
+    return tuple(sorted(merged.values(), key=lambda e: e.date, reverse=True))
+
+
+def _merge_counts(old, committed, new):
+    """Per-status counts with both sides' increments since ``old``."""
+    return {status: committed.get(status, 0) + new.get(status, 0) - old.get(status, 0)
+            for status in set(committed) | set(new)}

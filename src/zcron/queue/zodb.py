@@ -20,8 +20,11 @@ from zope.interface import implementer
 
 from zcron.interfaces import IQueueManager, IQueueMarker, IZcronRoot
 from zcron.model.log import new_execution_id
-from zcron.model.timeutil import from_us, to_us
-from zcron.queue.base import Claim, Job, WorkerInfo, shard_of
+from zcron.model.timeutil import to_us
+from zcron.queue.base import Claim, WorkerInfo, shard_of
+from zcron.queue.keys import (claim_from, claim_value, cron_range, due_key, due_of_pending,
+                              held_key, index_key, job_from_index, job_from_pending,
+                              job_ref, min_key, pending_key)
 
 SHARDS = 8
 STAMPS = "marker:zodb:stamps"
@@ -34,7 +37,7 @@ class Shard(Persistent):
     def __init__(self):
         self.pending = OOBTree()      # due key + NUL + ref -> signature
         self.by_cron = OOTreeSet()    # "site NUL uid NUL due NUL fire NUL kind NUL attempt"
-        self.claims = OOBTree()       # ref -> encoded Claim (see _claim_value)
+        self.claims = OOBTree()       # ref -> encoded Claim (see keys.claim_value)
         self.held = OOBTree()         # "site NUL uid" -> Job waiting for its cron's run
         self.size = Length()
 
@@ -43,77 +46,6 @@ class QueueData(Persistent):
     def __init__(self, shards=SHARDS):
         self.shards = tuple(Shard() for _ in range(shards))
         self.workers = OOBTree()      # worker id -> WorkerInfo
-
-
-def _ref(job):
-    """A job's identity, whatever its due time; starts with its cron."""
-    return f"{job.site}\x00{job.uid}\x00{job.fire_us}\x00{job.kind}\x00{job.attempt}"
-
-
-# Due times in pending keys: fixed-width digits, so that strings sort in
-# time order; the offset keeps times before 1970 positive.
-DUE_OFFSET = 10 ** 18
-
-
-def _due_key(due_us):
-    return f"{due_us + DUE_OFFSET:019d}"
-
-
-def _pending_key(job):
-    """One string (a tuple would cost three objects in every pickle of its
-    bucket and of the tree nodes above it)."""
-    return f"{_due_key(job.due_us)}\x00{_ref(job)}"
-
-
-def _index_key(job):
-    """Cron, then kind: a cron's scheduled job is found without reading
-    its other (manual, retry) jobs."""
-    return (f"{job.site}\x00{job.uid}\x00{job.kind}\x00{job.due_us}\x00{job.fire_us}"
-            f"\x00{job.attempt}")
-
-
-def _job_from_index(key, signature=None):
-    site, uid, kind, due_us, fire_us, attempt = key.split("\x00")
-    return Job(site, uid, int(fire_us), int(due_us), kind, int(attempt), signature)
-
-
-def _job_from_pending(key, signature=None):
-    due, site, uid, fire_us, kind, attempt = key.split("\x00")
-    return Job(site, uid, int(fire_us), int(due) - DUE_OFFSET, kind, int(attempt), signature)
-
-
-def _claim_value(claim):
-    """A claim as one string (a pair with its notes, which are rare): a
-    claims bucket holds many, and is re-pickled at each claim."""
-    value = (f"{claim.worker_id}\x00{to_us(claim.claimed_at)}\x00{claim.execution_id}"
-             f"\x00{claim.job.due_us}")
-    return (value, claim.notes) if claim.notes else value
-
-
-def _claim_from(ref, value):
-    notes = ()
-    if isinstance(value, tuple):
-        value, notes = value
-    worker_id, claimed_us, execution_id, due_us = value.split("\x00")
-    site, uid, fire_us, kind, attempt = ref.split("\x00")
-    job = Job(site, uid, int(fire_us), int(due_us), kind, int(attempt))
-    return Claim(job, worker_id, from_us(int(claimed_us)), execution_id, notes)
-
-
-def _cron_range(site, uid=None, kind=None):
-    prefix = f"{site}\x00"
-    if uid is not None:
-        prefix += f"{uid}\x00" + ("" if kind is None else f"{kind}\x00")
-    return {"min": prefix, "max": prefix + "\uffff", "excludemax": True}
-
-
-def _min_key(tree, low, high):
-    """The smallest key of ``tree`` in [low, high), or None."""
-    try:
-        key = tree.minKey(low)
-    except ValueError:
-        return None
-    return key if key < high else None
 
 
 @adapter(IZcronRoot)
@@ -132,45 +64,45 @@ class ZODBQueueManager:
 
     def put(self, job):
         shard = self._shard(job.site, job.uid)
-        if shard.pending.insert(_pending_key(job), job.signature):
-            shard.by_cron.add(_index_key(job))
+        if shard.pending.insert(pending_key(job), job.signature):
+            shard.by_cron.add(index_key(job))
             shard.size.change(1)
 
     def remove(self, job):
         shard = self._shard(job.site, job.uid)
-        key = _pending_key(job)
+        key = pending_key(job)
         if key not in shard.pending:
             return False
         del shard.pending[key]
-        shard.by_cron.remove(_index_key(job))
+        shard.by_cron.remove(index_key(job))
         shard.size.change(-1)
         return True
 
     def pending(self, site, uid, kind=None):
         shard = self._shard(site, uid)
-        keys = shard.by_cron.keys(**_cron_range(site, uid, kind))
-        jobs = [_job_from_index(key) for key in keys]
+        keys = shard.by_cron.keys(**cron_range(site, uid, kind))
+        jobs = [job_from_index(key) for key in keys]
         for job in jobs:
-            job.signature = shard.pending.get(_pending_key(job))
+            job.signature = shard.pending.get(pending_key(job))
         return sorted(jobs, key=lambda j: j.key)
 
     def site_pending(self, site):
         for shard in self.data.shards:
-            for key in shard.by_cron.keys(**_cron_range(site)):
-                job = _job_from_index(key)
-                job.signature = shard.pending.get(_pending_key(job))
+            for key in shard.by_cron.keys(**cron_range(site)):
+                job = job_from_index(key)
+                job.signature = shard.pending.get(pending_key(job))
                 yield job
 
     def site_crons(self, site):
         """Uids of a site's crons having pending jobs, each once: skips
         over a cron's jobs instead of reading them all."""
         for shard in self.data.shards:
-            bounds = _cron_range(site)
-            key = _min_key(shard.by_cron, bounds["min"], bounds["max"])
+            bounds = cron_range(site)
+            key = min_key(shard.by_cron, bounds["min"], bounds["max"])
             while key is not None:
                 uid = key.split("\x00", 2)[1]
                 yield uid
-                key = _min_key(shard.by_cron, f"{site}\x00{uid}\x01", bounds["max"])
+                key = min_key(shard.by_cron, f"{site}\x00{uid}\x01", bounds["max"])
 
     def forget(self, site, uid):
         """Every pending and held job of one cron; how many were removed."""
@@ -180,7 +112,7 @@ class ZODBQueueManager:
     def clear_site(self, site):
         removed = sum(self.remove(job) for job in list(self.site_pending(site)))
         for shard in self.data.shards:
-            for key in list(shard.held.keys(**_cron_range(site))):
+            for key in list(shard.held.keys(**cron_range(site))):
                 del shard.held[key]
                 removed += 1
         return removed
@@ -190,7 +122,7 @@ class ZODBQueueManager:
 
     def next_due(self):
         keys = [s.pending.minKey() for s in self.data.shards if s.size()]
-        return from_us(int(min(keys).split("\x00", 1)[0]) - DUE_OFFSET) if keys else None
+        return due_of_pending(min(keys)) if keys else None
 
     def due(self, now, limit=None, worker=None):
         """Due jobs, soonest first within preference groups: the worker's own
@@ -210,8 +142,8 @@ class ZODBQueueManager:
 
     @staticmethod
     def _due_in(shard, now_us):
-        for key, signature in shard.pending.items(max=_due_key(now_us) + "\x01"):
-            yield _job_from_pending(key, signature)
+        for key, signature in shard.pending.items(max=due_key(now_us) + "\x01"):
+            yield job_from_pending(key, signature)
 
     def _partition(self, worker):
         shards = self.data.shards
@@ -248,31 +180,31 @@ class ZODBQueueManager:
     def claim(self, job, worker, now, execution_id=None, notes=()):
         self.remove(job)
         claim = Claim(job, worker, now, execution_id or new_execution_id(), notes)
-        self._shard(job.site, job.uid).claims[_ref(job)] = _claim_value(claim)
+        self._shard(job.site, job.uid).claims[job_ref(job)] = claim_value(claim)
         return claim
 
     def get_claim(self, job):
-        ref = _ref(job)
+        ref = job_ref(job)
         value = self._shard(job.site, job.uid).claims.get(ref)
-        return None if value is None else _claim_from(ref, value)
+        return None if value is None else claim_from(ref, value)
 
     def complete(self, job):
         shard = self._shard(job.site, job.uid)
-        shard.claims.pop(_ref(job), None)
+        shard.claims.pop(job_ref(job), None)
 
     def claimed(self, site=None, uid=None):
         claims = []
         for shard in self.data.shards:
             items = shard.claims.items() if site is None else \
-                shard.claims.items(**_cron_range(site, uid))
-            claims.extend(_claim_from(ref, value) for ref, value in items)
+                shard.claims.items(**cron_range(site, uid))
+            claims.extend(claim_from(ref, value) for ref, value in items)
         return claims
 
     def running(self, site, uid):
         """Claims of one cron not completed yet."""
         shard = self._shard(site, uid)
-        return [_claim_from(ref, value)
-                for ref, value in shard.claims.items(**_cron_range(site, uid))]
+        return [claim_from(ref, value)
+                for ref, value in shard.claims.items(**cron_range(site, uid))]
 
     # -- held jobs (overlap policy 'queue-one') ------------------------------------
 
@@ -280,7 +212,7 @@ class ZODBQueueManager:
         """Keep ``job`` until its cron's running job ends; False if one is
         already held (only one waits)."""
         shard = self._shard(job.site, job.uid)
-        key = f"{job.site}\x00{job.uid}"
+        key = held_key(job.site, job.uid)
         if key in shard.held:
             return False
         shard.held[key] = job
@@ -288,7 +220,7 @@ class ZODBQueueManager:
 
     def release_held(self, site, uid):
         shard = self._shard(site, uid)
-        return shard.held.pop(f"{site}\x00{uid}", None)
+        return shard.held.pop(held_key(site, uid), None)
 
     def held(self):
         return [job for shard in self.data.shards for job in shard.held.values()]

@@ -154,18 +154,10 @@ def web_options(path):
 def make_app(settings):
     """The dashboard's WSGI application (see the module's docstring)."""
     settings = dict(settings or {})
-    zcml = settings.get("zcron.zcml") or ()
-    if isinstance(zcml, str):
-        zcml = aslist(zcml)
-    if zcml:
-        from zcron.config import configure
-        configure(*zcml)
+    load_zcml(settings.get("zcron.zcml") or ())
     path = config_path(settings.get("zcron.config"))
     options = web_options(path)
-    secret = settings.get("zcron.secret") or options.get("secret")
-    if not secret:
-        secret = secrets.token_hex(32)
-        logger.info("zcron web: no secret configured; sessions end at restart")
+    secret = session_secret(settings, options)
     db = settings.get("zcron.db_object")
     if db is None:
         db = open_db(settings.get("zcron.db"))
@@ -180,11 +172,45 @@ def make_app(settings):
     config.registry.zcron_throttle = LoginThrottle()
     config.include("pyramid_chameleon")
     config.include("pyramid_tm")
-    config.set_session_factory(SignedCookieSessionFactory(
+    config.set_session_factory(session_factory(secret, options))
+    add_policies(config)
+    add_static(config)
+    add_routes(config)
+    config.scan("zcron.web")
+    app = config.make_wsgi_app()
+    app.zcron_db = db
+    return app
+
+
+def load_zcml(zcml):
+    """The host's ZCML (paths, or one setting string of them), if any."""
+    if isinstance(zcml, str):
+        zcml = aslist(zcml)
+    if zcml:
+        from zcron.config import configure
+        configure(*zcml)
+
+
+def session_secret(settings, options):
+    """The configured secret, or a random one: sessions then end at restart."""
+    secret = settings.get("zcron.secret") or options.get("secret")
+    if not secret:
+        secret = secrets.token_hex(32)
+        logger.info("zcron web: no secret configured; sessions end at restart")
+    return secret
+
+
+def session_factory(secret, options):
+    return SignedCookieSessionFactory(
         secret, cookie_name="zcron_session", httponly=True, samesite="Lax",
         secure=asbool(options.get("cookie_secure", False)),
         timeout=int(options.get("session_timeout", 8 * 3600)),
-        reissue_time=300))
+        reissue_time=300)
+
+
+def add_policies(config):
+    """Who may see what, CSRF, conflict retries, and what each request and
+    response gets."""
     config.set_security_policy(DashboardSecurityPolicy())
     config.set_default_csrf_options(require_csrf=True)
     config.set_execution_policy(retrying_execution_policy)
@@ -192,15 +218,14 @@ def make_app(settings):
     config.add_subscriber(add_renderer_globals, BeforeRender)
     config.add_subscriber(add_security_headers, NewResponse)
     config.set_default_permission(VIEW)
+
+
+def add_static(config):
+    """/static, cached for a day, its URLs changing with its files."""
     config.add_static_view("static", "zcron.web:static", cache_max_age=86400,
                            permission=NO_PERMISSION_REQUIRED)
     config.add_cache_buster("zcron.web:static/",
                             QueryStringConstantCacheBuster(_static_token()))
-    add_routes(config)
-    config.scan("zcron.web")
-    app = config.make_wsgi_app()
-    app.zcron_db = db
-    return app
 
 
 def add_routes(config):

@@ -15,10 +15,11 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from zcron.exceptions import InvalidInput
-from zcron.model.cron import EDITABLE
+from zcron.model.fields import EDITABLE
 from zcron.model.crontab import Crontab
 from zcron.web.security import MANAGE, VIEW
-from zcron.web.views import get_site, check_writable
+from zcron.web.actions import check_writable, site_url
+from zcron.web.views import get_site
 
 DUMP_LIMIT = 5 * 1024 * 1024
 SAFE_FILENAME = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -133,4 +134,4 @@ def import_dump(request):
     request.session.flash(
         f"Imported: {len(diff.added)} added, {len(diff.changed)} changed, "
         f"{len(diff.removed)} removed.", "info")
-    return HTTPSeeOther(request.route_url("site", site=site.name))
+    return HTTPSeeOther(site_url(request, site))

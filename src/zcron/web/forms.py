@@ -5,6 +5,7 @@ field is named with its reason, and only a form without errors changes the
 crontab; a form with errors is shown again (422) and the transaction is
 aborted, so nothing is saved.
 """
+import functools
 import json
 import math
 import zoneinfo
@@ -17,13 +18,15 @@ from zcron.components import load_crontab
 from zcron.config import runner_names
 from zcron.exceptions import InvalidInput, UnknownTimezone
 from zcron.interfaces import MISSED_POLICIES, OVERLAP_POLICIES
-from zcron.model.cron import FIELDS, Cron
+from zcron.model import Cron
+from zcron.model.fields import FIELDS
 from zcron.periodicity import get_periodicity
 from zcron.periodicity.zone import load_zone
 from zcron.sync import next_runs
 from zcron.web import formatting
 from zcron.web.security import MANAGE, VIEW
-from zcron.web.views import get_cron, get_site, check_writable
+from zcron.web.actions import check_writable, site_url
+from zcron.web.views import get_cron, get_site
 
 PREVIEW = 5
 TEXT_LIMIT = 200
@@ -104,41 +107,61 @@ def parse_form(post):
     shown["activated"] = "activated" in post
     shown["retry_interrupted"] = "retry_interrupted" in post
     values, errors = {}, {}
-    for field in ("name", "user"):
-        text = shown[field].strip()
-        if len(text) > TEXT_LIMIT:
-            errors[field] = f"at most {TEXT_LIMIT} characters"
-            continue
-        try:
-            values[field] = FIELDS[field][0](text)
-        except InvalidInput as e:
-            errors[field] = e.reason
+    _parse_fields(("name", "user"), shown, values, errors)
     values["periodicity"] = " ".join(shown["periodicity"].split())
     values["timezone"] = shown["timezone"].strip() or "UTC"
     errors.update(check_schedule(values["periodicity"], values["timezone"]))
-    environ = shown["environ"].strip()
-    if len(environ) > ENVIRON_LIMIT:
-        errors["environ"] = f"at most {ENVIRON_LIMIT} characters"
-    else:
-        try:
-            values["environ"] = FIELDS["environ"][0](json.loads(environ) if environ else {})
-        except InvalidInput as e:          # not an object, not serialisable
-            errors["environ"] = e.reason
-        except ValueError as e:            # malformed JSON
-            errors["environ"] = f"not valid JSON ({e})"
-    for field in NUMBERS:
-        try:
-            values[field] = _number(field, shown[field])
-        except InvalidInput as e:
-            errors[field] = e.reason
-    for field, choices in CHOICES.items():
-        if shown[field] in choices:
-            values[field] = shown[field]
-        else:
-            errors[field] = "expected one of " + ", ".join(choices)
+    _parse_fields(("environ",) + tuple(NUMBERS) + tuple(CHOICES), shown, values, errors)
     values["activated"] = shown["activated"]
     values["retry_interrupted"] = shown["retry_interrupted"]
     return values, errors, shown
+
+
+def _parse_fields(fields, shown, values, errors):
+    """Each field's value from its text, or its error's reason."""
+    for field in fields:
+        try:
+            values[field] = PARSERS[field](shown[field])
+        except InvalidInput as e:
+            errors[field] = e.reason
+
+
+def _text(field):
+    def parse(text):
+        text = text.strip()
+        if len(text) > TEXT_LIMIT:
+            raise InvalidInput(field, text, f"at most {TEXT_LIMIT} characters")
+        return FIELDS[field][0](text)
+    return parse
+
+
+def _environ(text):
+    text = text.strip()
+    if len(text) > ENVIRON_LIMIT:
+        raise InvalidInput("environ", text, f"at most {ENVIRON_LIMIT} characters")
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError as e:
+        raise InvalidInput("environ", text, f"not valid JSON ({e})") from None
+    return FIELDS["environ"][0](value)     # an object, JSON-serialisable
+
+
+def _choice(field, choices):
+    def parse(text):
+        if text not in choices:
+            raise InvalidInput(field, text, "expected one of " + ", ".join(choices))
+        return text
+    return parse
+
+
+# field -> its parser: the form's text to a Cron value, or InvalidInput
+PARSERS = {
+    "name": _text("name"),
+    "user": _text("user"),
+    "environ": _environ,
+    **{field: functools.partial(_number, field) for field in NUMBERS},
+    **{field: _choice(field, choices) for field, choices in CHOICES.items()},
+}
 
 
 def preview(cron, expression, zone, now):
@@ -204,7 +227,7 @@ def save_form(request, site, crontab, cron):
         done = "saved"
     crontab.save_cron(cron)
     request.session.flash(f"{cron.name} is {done}.", "info")
-    return HTTPSeeOther(request.route_url("site", site=site.name))
+    return HTTPSeeOther(site_url(request, site))
 
 
 @view_config(route_name="cron_add", permission=MANAGE, request_method="POST",

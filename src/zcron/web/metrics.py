@@ -107,33 +107,57 @@ def collect(root, now):
 def _site(out, name, crontab, now):
     runs = {status: 0 for status in STATUSES}
     states = {"on": 0, "off": 0, "paused": 0}
-    durations, lateness = [], []
-    missed = skipped = 0
+    kept = KeptLogs()
     for cron in crontab:
         for status, count in cron.log_counts.items():
             runs[status] = runs.get(status, 0) + count
         states[cron.state(now)] += 1
-        last = cron.last_log()
-        cron_labels = {"site": name, "cron": cron.name, "uid": cron.uid}
-        if last is not None and last.fire_time is not None:
-            out.add("zcron_last_run_lateness_seconds", "gauge",
-                    "Last entry's date minus its fire time.",
-                    (last.date - last.fire_time).total_seconds(), **cron_labels)
-        if last is not None and last.duration is not None:
-            out.add("zcron_last_run_duration_seconds", "gauge",
-                    "Duration of the cron's last run.", last.duration, **cron_labels)
+        _last_run(out, name, cron)
         for log in cron.logs:
-            if log.duration is not None and log.status != NOTRUN:
-                durations.append(log.duration)
-            if log.fire_time is not None and log.status != NOTRUN:
-                lateness.append((log.date - log.fire_time).total_seconds())
-            if log.status == NOTRUN and log.messages:
-                if log.messages[0].startswith("missed"):
-                    missed += missed_count(log)
-                elif log.messages[0].startswith("overlap"):
-                    skipped += 1
+            kept.add(log)
+    _site_totals(out, name, crontab.activated, states, runs, kept)
+
+
+class KeptLogs:
+    """What a site's kept log entries tell: the durations and lateness of
+    runs, the fire times missed and the runs skipped for overlap."""
+
+    def __init__(self):
+        self.durations, self.lateness = [], []
+        self.missed = self.skipped = 0
+
+    def add(self, log):
+        if log.status != NOTRUN:
+            if log.duration is not None:
+                self.durations.append(log.duration)
+            if log.fire_time is not None:
+                self.lateness.append((log.date - log.fire_time).total_seconds())
+        elif log.messages:
+            if log.messages[0].startswith("missed"):
+                self.missed += missed_count(log)
+            elif log.messages[0].startswith("overlap"):
+                self.skipped += 1
+
+
+def _last_run(out, site, cron):
+    """The gauges of one cron's last entry."""
+    last = cron.last_log()
+    if last is None:
+        return
+    cron_labels = {"site": site, "cron": cron.name, "uid": cron.uid}
+    if last.fire_time is not None:
+        out.add("zcron_last_run_lateness_seconds", "gauge",
+                "Last entry's date minus its fire time.",
+                (last.date - last.fire_time).total_seconds(), **cron_labels)
+    if last.duration is not None:
+        out.add("zcron_last_run_duration_seconds", "gauge",
+                "Duration of the cron's last run.", last.duration, **cron_labels)
+
+
+def _site_totals(out, name, activated, states, runs, kept):
+    """The families of a whole site, after its crons'."""
     out.add("zcron_crontab_activated", "gauge", "1 when the site's crontab is on.",
-            crontab.activated, site=name)
+            activated, site=name)
     for state, count in states.items():
         out.add("zcron_crons", "gauge", "Crons by state.", count, site=name, state=state)
     for status, count in runs.items():
@@ -141,13 +165,13 @@ def _site(out, name, crontab, now):
                 "Log entries ever written, by status (runs and NOTRUN accounts).",
                 count, site=name, status=status)
     out.add("zcron_missed_fire_times", "gauge",
-            "Fire times logged NOTRUN as missed, in the kept logs.", missed, site=name)
+            "Fire times logged NOTRUN as missed, in the kept logs.", kept.missed, site=name)
     out.add("zcron_skipped_overlap_runs", "gauge",
-            "Runs logged NOTRUN for overlap, in the kept logs.", skipped, site=name)
+            "Runs logged NOTRUN for overlap, in the kept logs.", kept.skipped, site=name)
     _summary(out, "zcron_run_duration_seconds",
-             "Durations of the runs in the kept logs.", durations, name)
+             "Durations of the runs in the kept logs.", kept.durations, name)
     _summary(out, "zcron_run_lateness_seconds",
-             "Log date minus fire time of the runs in the kept logs.", lateness, name)
+             "Log date minus fire time of the runs in the kept logs.", kept.lateness, name)
 
 
 def _summary(out, family, help_text, values, site):

@@ -1,0 +1,278 @@
+"""Seeing crons: list a site's, show one in detail, preview fire times.
+
+Nothing here writes; changing crons is ``zcron.cli.crons``.
+"""
+import json
+
+import click
+
+from zcron import clock
+from zcron.cli.app import cli, get_cron, get_crontab, pass_app
+from zcron.cli.output import (echo_json, echo_table, first_line, format_duration,
+                              format_iso, format_pause_end, format_seconds,
+                              format_time, iso_time, note, table)
+from zcron.cli.params import (cron_argument, json_option, parse_time, site_option,
+                              utc_option)
+
+SHOW_RUNS = 5
+LABEL_WIDTH = 19
+
+
+def next_due(cron, queue, now):
+    """When the cron runs next: its soonest queued job, or -- when the
+    queue has none yet -- the next run its schedule gives; None if neither."""
+    from zcron.sync import next_runs
+    jobs = queue.pending(cron.__parent__.site, cron.uid)
+    if jobs:
+        return jobs[0].due
+    if cron.switched_on:
+        runs = next_runs(cron, now, 1)
+        if runs:
+            return runs[0]
+    return None
+
+
+def summary(cron, queue, now, utc=False):
+    """A cron's dump without logs, plus what ``list`` shows."""
+    data = cron.dump(with_logs=False)
+    data.pop("logs", None)
+    last = cron.last_log()
+    data.update(
+        state=cron.state(now),
+        next_run=iso_time(next_due(cron, queue, now), cron.timezone, utc),
+        last_run=None if last is None else iso_time(last.date, cron.timezone, utc),
+        last_status=None if last is None else last.status,
+        last_duration=None if last is None else last.duration,
+    )
+    return data
+
+
+# -- list -----------------------------------------------------------------------------------
+
+@cli.command("list", epilog="""\b
+Examples:
+  zcron list
+  zcron list --site shop --utc
+  zcron list --name cleanup
+  zcron list --json | jq '.[] | select(.last_status == "FAILURE") | .name'
+""")
+@click.option("--name", metavar="NAME", help="Only the crons of this runner name.")
+@site_option
+@utc_option
+@json_option
+@pass_app
+def list_(app, name, site, utc, as_json):
+    """List a site's crons: state, schedule, next and last run."""
+    from zcron.components import queue_for
+
+    def work(root):
+        _, crontab = get_crontab(root, site)
+        queue, now = queue_for(root), clock.now()
+        crons = crontab if name is None else crontab.find(name=name)
+        return crontab.activated, [summary(c, queue, now, utc) for c in crons]
+
+    activated, crons = app.transact(work, write=False)
+    if not activated:
+        note(f"the crontab of site {site!r} is disabled: no cron runs "
+             "(zcron crontab enable)")
+    if as_json:
+        echo_json(crons)
+        return
+    echo_table(["NAME", "STATE", "SCHEDULE", "NEXT RUN", "LAST RUN", "STATUS",
+                "DURATION", "UID"], [_list_row(c, utc) for c in crons],
+               empty=f"no crons in site {site!r}; add one with: zcron add NAME --cron EXPR")
+
+
+def _list_row(data, utc):
+    """One cron's row of ``list``, from its summary."""
+    state = data["state"]
+    if state == "paused" and data["pause_note"]:
+        state += f" ({data['pause_note']})"
+    return [
+        data["name"], state, f"{data['periodicity']} ({data['timezone']})",
+        format_iso(data["next_run"], data["timezone"], utc),
+        format_iso(data["last_run"], data["timezone"], utc),
+        data["last_status"], format_duration(data["last_duration"]), data["uid"],
+    ]
+
+
+# -- show -----------------------------------------------------------------------------------
+
+@cli.command(epilog="""\b
+Examples:
+  zcron show cleanup
+  zcron show 3d5ec7d96b534077ae45939f65d6cdac --json
+""")
+@cron_argument
+@site_option
+@utc_option
+@json_option
+@pass_app
+def show(app, ref, site, utc, as_json):
+    """Show one cron in detail: its fields, queued jobs, next 5 runs and
+    newest log entries."""
+    from zcron.components import queue_for
+    from zcron.sync import next_runs
+
+    def work(root):
+        _, crontab, cron = get_cron(root, site, ref)
+        now = clock.now()
+        data = cron.dump()
+        data.update(
+            site=site,
+            crontab_activated=crontab.activated,
+            state=cron.state(now),
+            description=cron.get_periodicity().describe(),
+            jitter_offset=cron.jitter_offset(),
+            queued=[{"due": iso_time(j.due, cron.timezone, utc),
+                     "fire_time": iso_time(j.fire_time, cron.timezone, utc),
+                     "kind": j.kind, "attempt": j.attempt}
+                    for j in queue_for(root).pending(site, cron.uid)],
+            next_runs=[iso_time(t, cron.timezone, utc)
+                       for t in next_runs(cron, now, SHOW_RUNS)] if cron.switched_on else [],
+        )
+        return data
+
+    data = app.transact(work, write=False)
+    if as_json:
+        echo_json(data)
+    else:
+        _echo_show(data, utc)
+
+
+def _echo_show(data, utc):
+    """``show`` for people: the fields, then the queue, next and last runs."""
+    def when(text):
+        return format_iso(text, data["timezone"], utc)
+
+    for label, value in _show_fields(data, utc):
+        click.echo(f"{label + ':':<{LABEL_WIDTH}}{value}")
+    queued = [f"{when(j['due'])} ({j['kind']})" for j in data["queued"]]
+    _echo_list("queued", queued or ["nothing"])
+    _echo_list("next runs", [when(t) for t in data["next_runs"]] or ["none"])
+    _echo_last_runs(data["logs"][:SHOW_RUNS], when)
+
+
+def _show_fields(data, utc):
+    """(label, value) of each field ``show`` prints."""
+    return [
+        ("name", data["name"]),
+        ("uid", data["uid"]),
+        ("site", data["site"]),
+        ("state", _show_state(data, utc)),
+        ("schedule", f"{data['periodicity']}  ({data['description']})"),
+        ("time zone", data["timezone"]),
+        ("environ", json.dumps(data["environ"], ensure_ascii=False)),
+        ("missed", data["missed"]),
+        ("catchup window", format_seconds(data["catchup_window"])),
+        ("overlap", data["overlap"]),
+        ("timeout", format_seconds(data["timeout"])),
+        ("warn after", format_seconds(data["warn_after"])),
+        ("retries", f"{data['retries']} (backoff {format_seconds(data['retry_backoff'])})"),
+        ("jitter", _show_jitter(data)),
+        ("retry interrupted", "yes" if data["retry_interrupted"] else "no"),
+        ("logs limit", data["logs_limit"]),
+    ]
+
+
+def _show_state(data, utc):
+    """The state, with a pause's end and note, and a word when the site's
+    crontab is off (then nothing runs, whatever the cron's own state)."""
+    state = data["state"]
+    if state == "paused":
+        state += " until " + format_pause_end(data["paused_until"], data["timezone"], utc)
+        if data["pause_note"]:
+            state += f" ({data['pause_note']})"
+    if not data["crontab_activated"]:
+        state += "; the site's crontab is off: no run"
+    return state
+
+
+def _show_jitter(data):
+    jitter = format_seconds(data["jitter"])
+    if data["jitter"]:
+        jitter += f" (this cron: +{data['jitter_offset']:g}s)"
+    return jitter
+
+
+def _echo_list(title, items):
+    for i, item in enumerate(items):
+        click.echo(f"{(title + ':') if i == 0 else '':<{LABEL_WIDTH}}{item}")
+
+
+def _echo_last_runs(logs, when):
+    click.echo(f"{'last runs:':<{LABEL_WIDTH}}" + ("" if logs else "none"))
+    if logs:
+        rows = [[when(log["date"]), log["status"], format_duration(log["duration"]),
+                 first_line(log["messages"])] for log in logs]
+        for line in table(["DATE", "STATUS", "DURATION", "MESSAGE"], rows).splitlines():
+            click.echo("  " + line)
+
+
+# -- next: preview fire times ---------------------------------------------------------------
+
+@cli.command("next", epilog="""\b
+Examples:
+  zcron next cleanup -n 3
+  zcron next --cron "30 2 * * *" --tz Europe/Zurich --after 2026-03-28
+  zcron next --cron "0 9 * * MON-FRI" -n 10 --json
+""")
+@click.argument("ref", metavar="[CRON]", required=False)
+@click.option("--cron", "expression", metavar="EXPR",
+              help="Preview this expression instead of a saved cron (nothing saved).")
+@click.option("--tz", "timezone", metavar="ZONE",
+              help="With --cron: the time zone (default UTC).")
+@click.option("--after", metavar="WHEN",
+              help="Start after this ISO 8601 time (read in the cron's zone unless "
+                   "it has an offset); default now.")
+@click.option("-n", "count", type=click.IntRange(1, 10000), default=5, show_default=True,
+              metavar="N", help="How many fire times.")
+@site_option
+@utc_option
+@json_option
+@pass_app
+def next_(app, ref, expression, timezone, after, count, site, utc, as_json):
+    """Preview the next fire times of a saved cron (with its pause and
+    jitter applied), or of an expression given with --cron."""
+    if (ref is None) == (expression is None):
+        raise click.UsageError("give either a CRON or --cron EXPR")
+    if timezone is not None and expression is None:
+        raise click.UsageError("--tz goes with --cron; a saved cron has its own zone")
+    if expression is not None:
+        zone_name, times = _expression_times(expression, timezone or "UTC", after, count)
+    else:
+        zone_name, times = _saved_cron_times(app, site, ref, after, count)
+    if as_json:
+        echo_json([iso_time(t, zone_name, utc) for t in times])
+        return
+    for t in times:
+        click.echo(format_time(t, zone_name, utc))
+    if not times:
+        click.echo("(no fire time)")
+
+
+def _start(after, zone_name):
+    return clock.now() if after is None else parse_time(after, "after", zone_name)
+
+
+def _expression_times(expression, zone_name, after, count):
+    """(zone, fire times) of an expression given with --cron."""
+    from zcron.periodicity import get_periodicity
+    periodicity = get_periodicity(expression, zone_name)
+    return zone_name, list(periodicity.fire_times(_start(after, zone_name), n=count))
+
+
+def _saved_cron_times(app, site, ref, after, count):
+    """(zone, next runs) of a saved cron, with a note when it is off."""
+    from zcron.sync import next_runs
+
+    def work(root):
+        _, _, cron = get_cron(root, site, ref)
+        start = _start(after, cron.timezone)
+        return cron.timezone, next_runs(cron, start, count), cron.switched_on
+
+    zone_name, times, active = app.transact(work, write=False)
+    if not active:
+        note("this cron is off (or its crontab is): these runs will not happen "
+             "until it is switched on")
+    return zone_name, times

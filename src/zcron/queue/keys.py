@@ -1,0 +1,90 @@
+"""How the ZODB queue encodes jobs and claims in its BTree keys and values.
+
+Keys are single strings of NUL-separated fields (a tuple would cost three
+objects in every pickle of its bucket): a job's ref, its pending key
+(due time first, so keys sort in time order), its index key (cron first)
+and a claim's value. This is the stored format: it does not change.
+"""
+from zcron.model.timeutil import from_us, to_us
+from zcron.queue.base import Claim, Job
+
+
+def job_ref(job):
+    """A job's identity, whatever its due time; starts with its cron."""
+    return f"{job.site}\x00{job.uid}\x00{job.fire_us}\x00{job.kind}\x00{job.attempt}"
+
+
+# Due times in pending keys: fixed-width digits, so that strings sort in
+# time order; the offset keeps times before 1970 positive.
+DUE_OFFSET = 10 ** 18
+
+
+def due_key(due_us):
+    return f"{due_us + DUE_OFFSET:019d}"
+
+
+def pending_key(job):
+    """One string (a tuple would cost three objects in every pickle of its
+    bucket and of the tree nodes above it)."""
+    return f"{due_key(job.due_us)}\x00{job_ref(job)}"
+
+
+def index_key(job):
+    """Cron, then kind: a cron's scheduled job is found without reading
+    its other (manual, retry) jobs."""
+    return (f"{job.site}\x00{job.uid}\x00{job.kind}\x00{job.due_us}\x00{job.fire_us}"
+            f"\x00{job.attempt}")
+
+
+def due_of_pending(key):
+    """The due time of a pending key."""
+    return from_us(int(key.split("\x00", 1)[0]) - DUE_OFFSET)
+
+
+def job_from_index(key, signature=None):
+    site, uid, kind, due_us, fire_us, attempt = key.split("\x00")
+    return Job(site, uid, int(fire_us), int(due_us), kind, int(attempt), signature)
+
+
+def job_from_pending(key, signature=None):
+    due, site, uid, fire_us, kind, attempt = key.split("\x00")
+    return Job(site, uid, int(fire_us), int(due) - DUE_OFFSET, kind, int(attempt), signature)
+
+
+def claim_value(claim):
+    """A claim as one string (a pair with its notes, which are rare): a
+    claims bucket holds many, and is re-pickled at each claim."""
+    value = (f"{claim.worker_id}\x00{to_us(claim.claimed_at)}\x00{claim.execution_id}"
+             f"\x00{claim.job.due_us}")
+    return (value, claim.notes) if claim.notes else value
+
+
+def claim_from(ref, value):
+    notes = ()
+    if isinstance(value, tuple):
+        value, notes = value
+    worker_id, claimed_us, execution_id, due_us = value.split("\x00")
+    site, uid, fire_us, kind, attempt = ref.split("\x00")
+    job = Job(site, uid, int(fire_us), int(due_us), kind, int(attempt))
+    return Claim(job, worker_id, from_us(int(claimed_us)), execution_id, notes)
+
+
+def cron_range(site, uid=None, kind=None):
+    prefix = f"{site}\x00"
+    if uid is not None:
+        prefix += f"{uid}\x00" + ("" if kind is None else f"{kind}\x00")
+    return {"min": prefix, "max": prefix + "\uffff", "excludemax": True}
+
+
+def min_key(tree, low, high):
+    """The smallest key of ``tree`` in [low, high), or None."""
+    try:
+        key = tree.minKey(low)
+    except ValueError:
+        return None
+    return key if key < high else None
+
+
+def held_key(site, uid):
+    """A cron's one held job, by site and uid."""
+    return f"{site}\x00{uid}"

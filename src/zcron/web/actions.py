@@ -1,0 +1,164 @@
+"""The actions on crontabs and crons: POST views needing the ``manage``
+permission and the CSRF token.
+
+Each ends with ``crontab.save()`` or ``crontab.save_cron(cron)`` so the
+queue follows in the same transaction, then redirects (POST/redirect/GET)
+with a flash message.
+"""
+from datetime import datetime
+
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.view import view_config
+
+from zcron import clock
+from zcron.components import cron_manager
+from zcron.exceptions import InvalidInput
+from zcron.periodicity.zone import load_zone
+from zcron.web.security import MANAGE, safe_came_from
+from zcron.web.views import get_cron, get_site
+
+NOTE_LIMIT = 500
+
+
+def redirect_back(request, default):
+    return HTTPSeeOther(safe_came_from(request.POST.get("came_from"), default))
+
+
+def site_url(request, site):
+    return request.route_url("site", site=site.name)
+
+
+def check_writable(request, site, crontab):
+    """Back, with an error and nothing written, when the crontab cannot be
+    written (raised: pyramid_tm aborts, the flash still reaches the user)."""
+    if crontab.read_only:
+        request.session.flash(
+            f"The crontab of {site.name} is read-only (kept in a JSON file).", "error")
+        raise redirect_back(request, site_url(request, site))
+
+
+@view_config(route_name="site_switch", permission=MANAGE, request_method="POST")
+def switch_crontab(request):
+    root, site, crontab = get_site(request)
+    check_writable(request, site, crontab)
+    crontab.activated = request.POST.get("activated") == "1"
+    crontab.save()
+    state = "on" if crontab.activated else "off"
+    request.session.flash(f"The crontab of {site.name} is {state}.", "info")
+    return redirect_back(request, site_url(request, site))
+
+
+@view_config(route_name="site_bulk", permission=MANAGE, request_method="POST")
+def bulk(request):
+    root, site, crontab = get_site(request)
+    check_writable(request, site, crontab)
+    action = request.POST.get("action")
+    crons = [crontab.get(uid) for uid in request.POST.getall("uid") if uid in crontab]
+    if action not in ("enable", "disable", "delete") or not crons:
+        request.session.flash("Select crons and an action first.", "error")
+        return redirect_back(request, site_url(request, site))
+    for cron in crons:
+        if action == "delete":
+            crontab.remove_cron(cron.uid)
+        else:
+            cron.edit(activated=action == "enable")
+    crontab.save()
+    done = {"enable": "turned on", "disable": "turned off", "delete": "deleted"}[action]
+    request.session.flash(f"{len(crons)} cron(s) {done}.", "info")
+    return redirect_back(request, site_url(request, site))
+
+
+@view_config(route_name="cron_action", match_param="action=toggle",
+             permission=MANAGE, request_method="POST")
+def toggle(request):
+    root, site, crontab, cron = get_cron(request)
+    check_writable(request, site, crontab)
+    cron.edit(activated=request.POST.get("activated") == "1")
+    crontab.save_cron(cron)
+    state = "on" if cron.activated else "off"
+    request.session.flash(f"{cron.name} is {state}.", "info")
+    return redirect_back(request, site_url(request, site))
+
+
+@view_config(route_name="cron_action", match_param="action=run",
+             permission=MANAGE, request_method="POST")
+def run_now(request):
+    root, site, crontab, cron = get_cron(request)
+    now = clock.now()
+    if not cron.runnable(now):
+        state = cron.state(now) if crontab.activated else "off"
+        request.session.flash(
+            f"{cron.name} is {state}: a worker would not run it. "
+            "Turn it on (or resume it) first.", "error")
+    else:
+        cron_manager(site, cron).run_now()
+        request.session.flash(f"{cron.name} will run now.", "info")
+    return redirect_back(request, site_url(request, site))
+
+
+def parse_until(text, zone, now):
+    """The pause's end from a datetime-local field, read in ``zone``;
+    None for an empty field (until resumed)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        local = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("pause end", text, "expected a date and time") from None
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=load_zone(zone))
+    if local <= now:
+        raise InvalidInput("pause end", text, "must be in the future")
+    return local
+
+
+@view_config(route_name="cron_action", match_param="action=pause",
+             permission=MANAGE, request_method="POST")
+def pause(request):
+    root, site, crontab, cron = get_cron(request)
+    check_writable(request, site, crontab)
+    note = request.POST.get("note", "").strip()[:NOTE_LIMIT]
+    try:
+        until = parse_until(request.POST.get("until"), cron.timezone, clock.now())
+    except InvalidInput as e:
+        request.session.flash(f"Not paused: {e.reason}.", "error")
+        return redirect_back(request, site_url(request, site))
+    cron.pause(until, note)
+    crontab.save_cron(cron)
+    request.session.flash(f"{cron.name} is paused.", "info")
+    return redirect_back(request, site_url(request, site))
+
+
+@view_config(route_name="cron_action", match_param="action=resume",
+             permission=MANAGE, request_method="POST")
+def resume(request):
+    root, site, crontab, cron = get_cron(request)
+    check_writable(request, site, crontab)
+    cron.resume()
+    crontab.save_cron(cron)
+    request.session.flash(f"{cron.name} is resumed.", "info")
+    return redirect_back(request, site_url(request, site))
+
+
+@view_config(route_name="cron_action", match_param="action=delete",
+             permission=MANAGE, request_method="POST")
+def delete(request):
+    root, site, crontab, cron = get_cron(request)
+    check_writable(request, site, crontab)
+    crontab.remove_cron(cron.uid)
+    crontab.save_cron(cron.uid)
+    request.session.flash(f"{cron.name} is deleted.", "info")
+    # never back to the deleted cron's own pages
+    return HTTPSeeOther(site_url(request, site))
+
+
+@view_config(route_name="cron_action", match_param="action=clear",
+             permission=MANAGE, request_method="POST")
+def clear_logs(request):
+    root, site, crontab, cron = get_cron(request)
+    cron.clear_logs()
+    crontab.save_cron(cron)
+    request.session.flash(f"The logs of {cron.name} are cleared.", "info")
+    return redirect_back(request, request.route_url(
+        "cron_logs", site=site.name, uid=cron.uid))
