@@ -23,7 +23,7 @@ from ZODB.POSException import ConflictError
 from zope.event import notify
 
 from zcron import clock
-from zcron.components import load_crontab, query_runner, queue_for
+from zcron.components import cron_manager, load_crontab, query_runner, queue_for
 from zcron.db import Session
 from zcron.events import (FinishedCronJobEvent, ServerRestartEvent,
                           StartedCronJobEvent)
@@ -457,7 +457,8 @@ class Worker:
                 running = still_running(cron, claims)
                 if running and job.due > now:
                     continue      # claimed ahead of time: decide on overlap when due
-                decision = plan(cron, job, now, running)
+                manager = cron_manager(root.sites[job.site], cron)
+                decision = plan(cron, job, now, running, manager.schedule_after)
                 if decision.wait:
                     waiting = True
                     continue

@@ -23,7 +23,7 @@ FOREVER_ISO = FOREVER.isoformat()
 def next_run(cron, queue, now):
     """(due time, kind) of the cron's next run: its soonest queued job, or
     -- when the queue has none yet -- the next one its schedule gives."""
-    from zcron.sync import next_runs
+    from zcron.schedule import next_runs
     jobs = queue.pending(cron.__parent__.site, cron.uid)
     if jobs:
         return jobs[0].due, jobs[0].kind
@@ -341,7 +341,7 @@ def show(app, ref, site, utc, as_json):
     """Show one cron in detail: its fields, queued jobs, next 5 runs and
     newest log entries."""
     from zcron.components import queue_for
-    from zcron.sync import next_runs
+    from zcron.schedule import next_runs
 
     def work(root):
         _, crontab, cron = get_cron(root, site, ref)
@@ -459,7 +459,7 @@ def next_(app, ref, expression, timezone, after, count, site, utc, as_json):
         start = clock.now() if after is None else parse_time(after, "after", zone_name)
         times = list(periodicity.fire_times(start, n=count))
     else:
-        from zcron.sync import next_runs
+        from zcron.schedule import next_runs
 
         def work(root):
             _, _, cron = get_cron(root, site, ref)

@@ -20,7 +20,7 @@ from zcron.interfaces import MISSED_POLICIES, OVERLAP_POLICIES
 from zcron.model.cron import FIELDS, Cron
 from zcron.periodicity import get_periodicity
 from zcron.periodicity.zone import load_zone
-from zcron.sync import next_runs
+from zcron.schedule import next_runs
 from zcron.web import formatting
 from zcron.web.security import MANAGE, VIEW
 from zcron.web.views import get_cron, get_site, check_writable
