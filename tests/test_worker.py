@@ -261,6 +261,19 @@ class TestEvents:
         env.run()
         assert env.site.finished == 1
 
+    def test_subscriber_writes_on_a_notrun_logged_by_a_claim_are_saved(self, env, fake_clock):
+        """The dispatcher logs missed runs NOTRUN; the event follows its commit."""
+        from zcron.interfaces import IFinishedCronJobEvent
+
+        def count(event):
+            event.site.finished = getattr(event.site, "finished", 0) + 1
+        zcron.add_subscriber(count, IFinishedCronJobEvent)
+        fake_clock.set(T0 - timedelta(seconds=30))
+        cron = env.add("ok", "0 * * * *", missed="skip")
+        fake_clock.set(T0 + timedelta(minutes=40))
+        env.run()
+        assert [l.status for l in env.logs(cron)] == ["NOTRUN"] and env.site.finished == 1
+
 
 class TestCutShort:
     """An unexpected error around runs (here a failing subscriber) logs
