@@ -11,6 +11,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+# worker processes and a ZEO server, with real time passing: tens of seconds
+pytestmark = pytest.mark.slow
+
 HOSTS = os.path.join(os.path.dirname(__file__), "hosts")
 ZCML = os.path.join(HOSTS, "enginehost", "configure.zcml")
 
@@ -147,10 +150,10 @@ class TestKilledWorker:
         victim = start_worker(zeo_server.uri, seconds=120, lease=3)
         deadline = time.monotonic() + 30
         while not os.path.exists(marker) and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.05)      # polling another process's file: no event to wait on
         assert os.path.exists(marker), "the first run never started"
         rescuer = start_worker(zeo_server.uri, seconds=14, lease=3)
-        time.sleep(1.0)
+        time.sleep(1.0)           # real time: the rescuer starts up and registers
         victim.send_signal(signal.SIGKILL)
         killed_at = datetime.now(timezone.utc)
         finish([victim, rescuer])
@@ -175,7 +178,7 @@ class TestDowntime:
         uids = add_crons(zeo_server.uri, specs)
         finish([start_worker(zeo_server.uri, seconds=3)])
         down_from = datetime.now(timezone.utc)
-        time.sleep(8)
+        time.sleep(8)             # real time is tested: workers down for 8 s
         down_until = datetime.now(timezone.utc)
         finish([start_worker(zeo_server.uri, seconds=4)])
         logs = read_logs(zeo_server.uri)

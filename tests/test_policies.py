@@ -16,31 +16,39 @@ def crontab(site, fake_clock):
 def _scheduled(crontab, expr="* * * * *", after=T0 - timedelta(minutes=1), logged=True,
                **kw):
     from zcron.model import Cron
-    from zcron.sync import schedule_after
+    from zcron.schedule import schedule_after
     cron = crontab.add_cron(Cron("job", expr, **kw))
     if logged:
         cron.log_record()     # as its first claim does
     return cron, schedule_after(cron, after)
 
 
+def _plan(cron, job, now, running):
+    """``plan`` as the worker asks it: the cron's manager schedules."""
+    from zcron.components import cron_manager
+    from zcron.policies import plan
+    site = cron.__parent__.__parent__
+    return plan(cron, job, now, running, cron_manager(site, cron).schedule_after)
+
+
 class TestQuickPlan:
     """What ``plan`` decides for a cron with no run in progress, from the job alone."""
 
     def test_on_time_scheduled_job_runs_and_queues_the_next(self, crontab):
-        from zcron.policies import plan, quick_plan
+        from zcron.policies import quick_plan
         cron, job = _scheduled(crontab)
         now = job.due + timedelta(seconds=2)
-        quick, full = quick_plan(job, now), plan(cron, job, now, [])
+        quick, full = quick_plan(job, now), _plan(cron, job, now, [])
         assert (quick.run_fire, quick.next_job, quick.notes, quick.notrun) == \
             (full.run_fire, full.next_job, full.notes, full.notrun)
         assert quick.run_fire == job.fire_time and quick.next_job.fire_time == T0 + \
             timedelta(minutes=1)
 
     def test_claimed_ahead_of_time(self, crontab):
-        from zcron.policies import plan, quick_plan
+        from zcron.policies import quick_plan
         cron, job = _scheduled(crontab, jitter=20)
         now = job.due - timedelta(seconds=0.05)
-        assert quick_plan(job, now).next_job == plan(cron, job, now, []).next_job
+        assert quick_plan(job, now).next_job == _plan(cron, job, now, []).next_job
 
     @pytest.mark.parametrize("late", [31, 61])
     def test_late_needs_the_cron(self, crontab, late):
@@ -58,7 +66,7 @@ class TestQuickPlan:
     def test_first_claim_needs_the_cron(self, crontab):
         """It creates the cron's log record, so that runs write only that."""
         from zcron.policies import quick_plan
-        from zcron.sync import signature
+        from zcron.schedule import signature
         cron, job = _scheduled(crontab, logged=False)
         assert quick_plan(job, job.due) is None
         cron.log_record()
@@ -67,7 +75,7 @@ class TestQuickPlan:
 
     def test_nothing_next_queues_nothing(self, crontab):
         from zcron.policies import quick_plan
-        from zcron.sync import signature
+        from zcron.schedule import signature
         cron, job = _scheduled(crontab)
         cron.pause()                  # until resumed: no next fire time
         decision = quick_plan(job.replace(signature=signature(cron)), job.due)
@@ -97,19 +105,18 @@ class TestPlan:
 
     @pytest.mark.parametrize("kind", ["retry", "queued"])
     def test_retries_and_queued_runs_wait_for_the_running_one(self, crontab, kind):
-        from zcron.policies import plan
         cron, job = _scheduled(crontab)
         running = [self._claim(job, job.due)]
-        decision = plan(cron, job.replace(kind=kind), job.due, running)
+        decision = _plan(cron, job.replace(kind=kind), job.due, running)
         assert decision.wait and decision.run_fire is None
 
     @pytest.mark.parametrize("policy", ["skip", "queue-one"])
     def test_a_scheduled_run_waits_briefly_for_the_running_one(self, crontab, policy):
-        from zcron.policies import OVERLAP_GRACE, plan
+        from zcron.policies import OVERLAP_GRACE
         cron, job = _scheduled(crontab, overlap=policy)
         running = [self._claim(job, job.due - timedelta(seconds=30))]
-        assert plan(cron, job, job.due, running).wait
-        decision = plan(cron, job, job.due + OVERLAP_GRACE, running)
+        assert _plan(cron, job, job.due, running).wait
+        decision = _plan(cron, job, job.due + OVERLAP_GRACE, running)
         assert not decision.wait
         if policy == "skip":
             assert decision.run_fire is None
@@ -118,24 +125,21 @@ class TestPlan:
             assert decision.hold and decision.run_fire == job.fire_time
 
     def test_allow_does_not_wait(self, crontab):
-        from zcron.policies import plan
         cron, job = _scheduled(crontab, overlap="allow")
         running = [self._claim(job, job.due - timedelta(seconds=30))]
-        decision = plan(cron, job, job.due, running)
+        decision = _plan(cron, job, job.due, running)
         assert not decision.wait and decision.run_fire == job.fire_time
 
     def test_run_now_does_not_wait(self, crontab):
-        from zcron.policies import plan
         cron, job = _scheduled(crontab)
         running = [self._claim(job, job.due - timedelta(seconds=30))]
-        decision = plan(cron, job.replace(kind="manual"), job.due, running)
+        decision = _plan(cron, job.replace(kind="manual"), job.due, running)
         assert not decision.wait and decision.notrun[0][1][0].startswith("overlap")
 
     def test_all_runs_the_first_fire_time_inside_the_catchup_window(self, crontab):
-        from zcron.policies import plan
         cron, job = _scheduled(crontab, missed="all", catchup_window=150)
         now = job.fire_time + timedelta(minutes=4, seconds=10)     # 5 fire times due
-        decision = plan(cron, job, now, [])
+        decision = _plan(cron, job, now, [])
         (fire, messages), = decision.notrun
         assert messages[0].startswith("missed: 2 fire times") and \
             "older than the catch-up window" in messages[0]
@@ -143,31 +147,27 @@ class TestPlan:
         assert decision.next_job.fire_time == job.fire_time + timedelta(minutes=3)
 
     def test_once_runs_the_last_and_counts_the_others(self, crontab):
-        from zcron.policies import plan
         cron, job = _scheduled(crontab, missed="once")
         now = job.fire_time + timedelta(minutes=3, seconds=5)
-        decision = plan(cron, job, now, [])
+        decision = _plan(cron, job, now, [])
         assert decision.run_fire == job.fire_time + timedelta(minutes=3)
         assert decision.notes == ["3 missed fire time(s) before this run"]
         assert decision.next_job.fire_time == job.fire_time + timedelta(minutes=4)
 
     def test_skip_runs_nothing_late(self, crontab):
-        from zcron.policies import plan
         cron, job = _scheduled(crontab, missed="skip")
-        decision = plan(cron, job, job.fire_time + timedelta(minutes=2, seconds=40), [])
+        decision = _plan(cron, job, job.fire_time + timedelta(minutes=2, seconds=40), [])
         assert decision.run_fire is None and len(decision.notrun) == 1
 
     def test_all_with_every_missed_fire_time_too_old_runs_none(self, crontab):
-        from zcron.policies import plan
         cron, job = _scheduled(crontab, missed="all", catchup_window=30)
-        decision = plan(cron, job, job.fire_time + timedelta(minutes=2, seconds=40), [])
+        decision = _plan(cron, job, job.fire_time + timedelta(minutes=2, seconds=40), [])
         assert decision.run_fire is None
         assert decision.notrun[0][1][0].startswith("missed: 3 fire times")
         assert decision.next_job.fire_time == job.fire_time + timedelta(minutes=3)
 
     def test_once_late_with_nothing_missed_just_runs(self, crontab):
-        from zcron.policies import plan
         cron, job = _scheduled(crontab, missed="once")
-        decision = plan(cron, job, job.fire_time + timedelta(seconds=45), [])
+        decision = _plan(cron, job, job.fire_time + timedelta(seconds=45), [])
         assert decision.run_fire == job.fire_time
         assert decision.notes == [] and decision.notrun == []

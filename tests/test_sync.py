@@ -153,7 +153,7 @@ class TestCrontabManager:
     def test_a_cron_without_log_record_is_claimed_with_the_cron(self, session, crontab):
         """Its job's signature says so; once the record exists (its first
         claim creates it), saving queues the same fire time, unmarked."""
-        from zcron.sync import needs_cron
+        from zcron.schedule import needs_cron
         cron = crontab.add_cron(_cron())
         crontab.save()
         [first] = _pending(session, cron.uid)
@@ -166,7 +166,7 @@ class TestCrontabManager:
         assert _pending(session, cron.uid) == [again]
 
     def test_never_firing_again_queues_nothing(self, session, crontab):
-        from zcron.sync import next_runs
+        from zcron.schedule import next_runs
         cron = crontab.add_cron(_cron(expr="0 0 29 2 *"))
         cron.pause(until=datetime(9000, 1, 1, tzinfo=timezone.utc))
         crontab.save()
@@ -325,34 +325,3 @@ class TestCost:
         assert 1 <= len(written) <= 12, written
         assert not [o for o in written if type(o).__name__ in ("Crontab", "Cron")
                     and o is not cron]
-
-
-class TestNextScheduled:
-    """A worker queues a cron's next run from its job's signature: it must
-    be the job ``schedule_after`` gives from the cron itself."""
-
-    @pytest.mark.parametrize("fields", [
-        {"periodicity": "*/5 * * * *"},
-        {"periodicity": "30 2 * * *", "timezone": "Europe/Zurich"},
-        {"periodicity": "0 9 * * 1-5", "timezone": "America/New_York", "jitter": 90},
-        {"periodicity": "*/10 * * * * *", "jitter": 2.5},
-        {"periodicity": "0 * * * *",
-         "paused_until": datetime(2026, 3, 2, 8, 30, tzinfo=timezone.utc)},
-    ])
-    def test_same_as_from_the_cron(self, crontab, fields):
-        from zcron.sync import next_scheduled, schedule_after
-        cron = crontab.add_cron(_cron("job", fields.pop("periodicity"), **fields))
-        job = schedule_after(cron, T0)
-        for _ in range(5):
-            following = next_scheduled(job)
-            assert following == schedule_after(cron, job.fire_time)
-            assert (following.due_us, following.signature) == \
-                (schedule_after(cron, job.fire_time).due_us, job.signature)
-            job = following
-
-    def test_paused_until_resumed_has_none(self, crontab):
-        from zcron.sync import next_scheduled, schedule_after, signature
-        cron = crontab.add_cron(_cron())
-        job = schedule_after(cron, T0)
-        cron.pause()
-        assert next_scheduled(job.replace(signature=signature(cron))) is None

@@ -9,6 +9,24 @@ import zcron
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 CALLS = []
+SLEPT = threading.Event()      # a Sleeps runner returned
+
+
+def wait_until(condition, seconds=10):
+    """Poll ``condition`` until true: for what another thread commits (no
+    event tells the test), checked every 10 ms."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.01)
+
+
+def started_runs():
+    """An Event set by each StartedCronJobEvent."""
+    from zcron.interfaces import IStartedCronJobEvent
+    started = threading.Event()
+    zcron.add_subscriber(lambda event: started.set(), IStartedCronJobEvent)
+    return started
 
 
 class Ok(zcron.Runner):
@@ -40,8 +58,9 @@ class Sleeps(zcron.Runner):
     def run(self):
         if self.environ.get("write", True):
             self.site.slept = True
-        time.sleep(self.environ.get("seconds", 1.0))
+        time.sleep(self.environ.get("seconds", 1.0))    # a run taking real time
         CALLS.append(("slept", self.fire_time))
+        SLEPT.set()
 
 
 class FailsOnce(zcron.Runner):
@@ -73,6 +92,7 @@ def db(durable_database, zca):
 @pytest.fixture
 def runners(zca):
     del CALLS[:]
+    SLEPT.clear()
     for name, factory in [("ok", Ok), ("warns", Warns), ("fails", Fails),
                           ("writes", Writes), ("sleeps", Sleeps), ("fails-once", FailsOnce),
                           ("changes", Changes)]:
@@ -191,121 +211,6 @@ class TestOutcomes:
         assert CALLS == [] and len(queue_for(env.session.root)) == 0
 
 
-class TestLane:
-    def _makeOne(self, patience):
-        from zcron.worker import Lane
-        return Lane(patience)
-
-    def _thread(self, lane, entered, leave=None, errors=(), run=False):
-        """A thread entering ``lane`` (and starting a run in it when
-        ``run``), then leaving it once ``leave`` is set."""
-        def body():
-            lane.enter()
-            if run:
-                lane.started()
-            entered.set()
-            if leave is not None:
-                leave.wait(10)
-            try:
-                lane.leave()
-            except Exception as e:    # reported by the test
-                errors.append(e)
-        thread = threading.Thread(target=body)
-        thread.start()
-        return thread
-
-    def _contended(self, patience, run):
-        """A lane held by one thread until ``leave`` is set, and a second
-        thread entering it: (holder, other, leave, entered, errors)."""
-        lane, errors = self._makeOne(patience), []
-        held, leave, entered = threading.Event(), threading.Event(), threading.Event()
-        holder = self._thread(lane, held, leave, errors, run=run)
-        assert held.wait(5)
-        other = self._thread(lane, entered, errors=errors)
-        return holder, other, leave, entered, errors
-
-    def test_one_thread_at_a_time(self):
-        holder, other, leave, entered, errors = self._contended(patience=0.05, run=False)
-        assert not entered.wait(0.3)        # the holder is not stuck in a run
-        leave.set()
-        assert entered.wait(5)
-        holder.join(), other.join()
-        assert errors == []
-
-    def test_others_wait_for_a_run_patience_at_most(self):
-        holder, other, leave, entered, errors = self._contended(patience=0.05, run=True)
-        assert entered.wait(5)              # while the holder still holds it
-        other.join()                        # its leave() released nothing
-        leave.set()
-        holder.join()
-        assert errors == []
-
-    def test_patience_counts_from_the_start_of_the_holders_run(self):
-        lane, entered = self._makeOne(patience=0.05), threading.Event()
-        lane.enter()
-        other = self._thread(lane, entered, run=True)
-        assert not entered.wait(0.3)
-        lane.started()
-        assert entered.wait(5)
-        lane.leave()
-        other.join()
-
-
-class TestPending:
-    def test_peek_due_leaves_the_soonest_due_jobs_in_place(self):
-        from zcron.queue.base import Job
-        from zcron.worker import Pending
-        pending = Pending()
-        jobs = [Job("default", f"c{n}", due, due) for n, due in enumerate([30, 10, 20, 50])]
-        for job in jobs:
-            pending.put(job)
-        assert pending.peek_due(now_us=30, limit=2) == [jobs[1], jobs[2]]
-        assert pending.peek_due(now_us=30, limit=9) == [jobs[1], jobs[2], jobs[0]]
-        assert len(pending) == 4 and pending.get_due(now_us=30) == jobs[1]
-
-
-class TestPrefetch:
-    """Over a network, a group's crons and their logs are asked for in bulk."""
-
-    def test_a_groups_logs_reach_the_cache_before_they_are_loaded(
-            self, zeo_server, zca, runners, fake_clock):
-        from zcron.components import cron_manager, load_crontab
-        from zcron.db import Session, open_db
-        from zcron.model import CronSite
-        from zcron.worker import Worker
-        fake_clock.set(T0)
-        db = open_db(zeo_server.uri)
-        with Session(db) as session:
-            site = session.root.add_site(CronSite("default"))
-            crontab = load_crontab(site)
-            uids = [crontab.add_cron(zcron.Cron("ok", "0 0 1 1 *")).uid for _ in range(3)]
-            crontab.save()
-            for uid in uids:
-                cron_manager(site, crontab.get(uid)).run_now()
-            session.tm.commit()
-        db.close()
-        db = open_db(zeo_server.uri)          # its client cache holds none of them
-        worker = Worker(db, concurrency=2)     # claims 2 per thread
-        worker._session = Session(db)
-        first, *rest = worker._cycle()[0]
-        for job in rest:
-            worker._todo.put(job)
-        session = Session(db)
-        try:
-            worker._prefetch(session, {}, first)
-            crontab = load_crontab(session.root.sites["default"])
-            logs = [crontab.get(uid).log_record() for uid in uids]
-            assert [log._p_changed for log in logs] == [None] * 3   # not loaded
-            deadline = time.monotonic() + 10
-            while not all(db.storage._cache.load(log._p_oid) for log in logs):
-                assert time.monotonic() < deadline, "the logs were not fetched"
-                time.sleep(0.01)
-        finally:
-            session.close()
-            worker._session.close()
-            db.close()
-
-
 class TestLogRecord:
     """A cron's log record comes with its first claim (or its run queued
     by hand), so that its runs write that record only."""
@@ -356,6 +261,19 @@ class TestEvents:
         env.run()
         assert env.site.finished == 1
 
+    def test_subscriber_writes_on_a_notrun_logged_by_a_claim_are_saved(self, env, fake_clock):
+        """The dispatcher logs missed runs NOTRUN; the event follows its commit."""
+        from zcron.interfaces import IFinishedCronJobEvent
+
+        def count(event):
+            event.site.finished = getattr(event.site, "finished", 0) + 1
+        zcron.add_subscriber(count, IFinishedCronJobEvent)
+        fake_clock.set(T0 - timedelta(seconds=30))
+        cron = env.add("ok", "0 * * * *", missed="skip")
+        fake_clock.set(T0 + timedelta(minutes=40))
+        env.run()
+        assert [l.status for l in env.logs(cron)] == ["NOTRUN"] and env.site.finished == 1
+
 
 class TestCutShort:
     """An unexpected error around runs (here a failing subscriber) logs
@@ -397,7 +315,7 @@ class TestCutShort:
         for cron in crons:
             env.run_now(cron)
         worker = Worker(env.db, concurrency=1)
-        worker._quick_runners.add("writes")     # it was quick last time: runs join a group
+        worker.pace.observe("writes", duration=0.0, cpu=0.0)   # quick last time: runs join a group
         worker.run(until_idle=True, max_seconds=10)
         env.session.tm.abort()
         for cron in crons:
@@ -415,7 +333,7 @@ class TestTimeouts:
         assert time.monotonic() - started < 1.4    # did not wait for the runner
         log = env.logs(cron)[0]
         assert log.status == "FAILURE" and log.messages[0].startswith("timed out after 0.3")
-        time.sleep(1.5)                            # the runner thread ends...
+        assert SLEPT.wait(5)                       # the runner thread ends...
         env.session.tm.abort()
         assert not hasattr(env.site, "slept")      # ...and its writes were never committed
 
@@ -547,13 +465,13 @@ class TestOverlap:
         env.run_now(cron)
         from zcron.worker import Worker
         worker = Worker(env.db, concurrency=4, poll=0.05)
+        started = started_runs()
         thread = threading.Thread(target=worker.run, kwargs={"max_seconds": 20,
                                                             "until_idle": True})
         thread.start()
-        time.sleep(0.3)
+        assert started.wait(10)        # the others are queued while the first runs
         for _ in range(runs - 1):
             env.run_now(cron)
-            time.sleep(0.05)
         thread.join()
         env.session.tm.abort()
         return env.logs(cron)
@@ -591,13 +509,14 @@ class TestGroups:
         thread = threading.Thread(target=worker.run, kwargs={"max_seconds": 20,
                                                             "until_idle": True})
         thread.start()
+        seen = []
+
+        def quick_logged():
+            env.session.tm.abort()
+            seen[:] = [len(env.logs(quick)), len(env.logs(slow))]
+            return seen[0]
         try:
-            for _ in range(500):       # until the quick run's log is committed
-                time.sleep(0.02)
-                env.session.tm.abort()
-                seen = [len(env.logs(quick)), len(env.logs(slow))]
-                if seen[0]:
-                    break
+            wait_until(quick_logged)
         finally:
             thread.join()
         assert seen == [1, 0]
@@ -611,7 +530,7 @@ class TestGroups:
                 with lock:
                     active[0] += 1
                     overlaps.append(active[0] > 1)
-                time.sleep(0.004)
+                time.sleep(0.004)      # waiting on I/O is what is tested
                 with lock:
                     active[0] -= 1
         zcron.add_runner("waits", Waits)
@@ -762,9 +681,10 @@ class TestStopping:
         for _ in range(4):
             env.run_now(cron)
         worker = Worker(env.db, concurrency=1, poll=0.05)
+        started = started_runs()
         thread = threading.Thread(target=worker.run, kwargs={"max_seconds": 20})
         thread.start()
-        time.sleep(0.2)
+        assert started.wait(10)
         worker.stop()
         thread.join()
         env.session.tm.abort()
@@ -778,15 +698,12 @@ class TestStopping:
     def _claim_then_stop(self, env, between=lambda: None):
         """A worker claims what is due, ``between`` runs, and the worker
         stops before running anything: it releases its claims."""
-        from zcron.db import Session
         from zcron.worker import Worker
         worker = Worker(env.db, concurrency=1)
-        worker._session = Session(env.db)
-        claimed = worker._cycle()[0]
-        for job in claimed:
-            worker._todo.put(job)
+        worker.session.open()
+        claimed = worker.dispatcher.cycle().claimed      # in its backlog
         between()
-        worker._shutdown()
+        worker.shutdown.finish()
         env.session.tm.abort()
         return claimed
 
@@ -822,3 +739,34 @@ class TestStopping:
             ("queued", T0 + timedelta(minutes=1)), ("schedule", T0 + timedelta(minutes=5))]
         env.run()
         assert [log.fire_time for log in env.logs(cron)] == [T0 + timedelta(minutes=1)]
+
+    def test_a_stopping_worker_says_so_while_its_runs_finish(self, env):
+        from zcron.components import queue_for
+        from zcron.worker import Worker
+        release, started = threading.Event(), started_runs()
+
+        class Holds(zcron.Runner):
+            def run(self):
+                release.wait(10)
+        zcron.add_runner("holds", Holds)
+        cron = env.add("holds", "0 0 1 1 *")
+        env.run_now(cron)
+        worker = Worker(env.db, concurrency=1, poll=0.05)
+        thread = threading.Thread(target=worker.run, kwargs={"max_seconds": 20})
+        thread.start()
+        try:
+            assert started.wait(10)
+            q = queue_for(env.session.root)
+
+            def info():
+                env.session.tm.abort()
+                return {w.id: w for w in q.workers()}[worker.id]
+            assert not info().stopping
+            worker.stop()
+            wait_until(lambda: info().stopping)
+            assert thread.is_alive() and env.logs(cron) == []   # its run goes on
+        finally:
+            release.set()
+            thread.join()
+        env.session.tm.abort()
+        assert [log.status for log in env.logs(cron)] == ["OK"] and q.workers() == []

@@ -476,6 +476,11 @@ class ICronManager(Interface):
     def remove_jobs():
         """Remove every pending job of the cron."""
 
+    def schedule_after(after):
+        """The cron's scheduled job for its first fire time after ``after``
+        (or after its pause), None when it never fires; queues nothing.
+        The worker asks it for a cron's next job after a claim."""
+
     def run_now(now=None):
         """Queue a manual run due now (subject to the overlap policy)."""
 

@@ -1,16 +1,19 @@
 """What to do with a due job: the missed-run and overlap policies, decided
 without I/O so that every case can be tested with a fake clock.
 
-The worker asks ``plan(cron, job, now, running)`` and carries out the
-answer in its claim transaction: NOTRUN entries to log, the fire time to
-run (if any), the next job to queue, or to wait. ``quick_plan(job, now)``
-answers the common case without loading the cron.
+The worker asks ``plan(cron, job, now, running, next_job)`` and carries
+out the answer in its claim transaction: NOTRUN entries to log, the fire
+time to run (if any), the next job to queue, or to wait. ``next_job`` is
+the cron's own scheduling (``ICronManager.schedule_after``): a plan says
+after which fire time the schedule goes on, never computes it.
+``quick_plan(job, now)`` answers the common case without loading the
+cron, from the job's signature (see ``zcron.schedule``).
 """
 from datetime import timedelta, timezone
 
-from zcron.queue.base import QUEUED, RETRY, SCHEDULE
 from zcron.model.timeutil import to_us
-from zcron.sync import needs_cron, next_scheduled, schedule_after
+from zcron.queue.base import QUEUED, RETRY, SCHEDULE
+from zcron.schedule import needs_cron, next_scheduled
 
 UTC = timezone.utc
 # A fire time whose due time passed by more than this is "missed" for the
@@ -74,48 +77,65 @@ def quick_plan(job, now):
     return result
 
 
-def plan(cron, job, now, running):
+def plan(cron, job, now, running, next_job):
     """Decide for ``job`` of ``cron`` at ``now``; ``running`` are the
-    cron's claims still running (on any worker)."""
+    cron's claims still running (on any worker); ``next_job(after)`` is
+    the cron's scheduled job after a fire time (None when none)."""
     result = Plan()
+    if _waits(cron, job, now, running):
+        result.wait = True
+        return result
     if job.kind != SCHEDULE:
-        if running and job.kind in (RETRY, QUEUED):
-            result.wait = True           # retries and queued runs wait their turn
-            return result
         result.run_fire = job.fire_time
         return _overlap(cron, result, running)
-
-    if cron.missed == "all" and any(job.due <= c.claimed_at for c in running):
-        result.wait = True     # already due when the running one started: catching up
-        return result
-    if running and cron.overlap != "allow" and now - job.due < OVERLAP_GRACE:
-        result.wait = True     # the running one may be about to end
-        return result
     times = due_fire_times(cron, job.fire_time, now) or [job.fire_time]
     late = len(times) > 1 or now - times[-1] > MISFIRE_GRACE
-    result.next_job = schedule_after(cron, times[0] if cron.missed == "all" else times[-1])
+    result.next_job = next_job(times[0] if cron.missed == "all" else times[-1])
     if not late:
         result.run_fire = times[0]
-        return _overlap(cron, result, running)
+    elif cron.missed == "all":
+        _catch_up(cron, result, times, now, next_job)
+    else:
+        _run_last(cron, result, times, now)
+    if result.run_fire is None:
+        return result
+    return _overlap(cron, result, running)
 
-    if cron.missed == "all":
-        horizon = now - timedelta(seconds=cron.catchup_window)
-        old = []
-        fire = times[0]
-        while fire is not None and fire < horizon and len(old) < COUNT_LIMIT:
-            old.append(fire.astimezone(UTC))
-            fire = cron.next_fire_time(fire)
-        if old:
-            result.notrun.append((old[-1], [_missed_message(
-                len(old), old[0], old[-1], "(older than the catch-up window)")]))
-            result.next_job = schedule_after(cron, old[-1])
-            if fire is None or fire > now:
-                return result
-            # run the first fire time inside the window now
-            result.next_job = schedule_after(cron, fire)
-        result.run_fire = fire if old else times[0]
-        return _overlap(cron, result, running)
 
+def _waits(cron, job, now, running):
+    """Whether ``job`` waits in the queue for a run still going."""
+    if job.kind != SCHEDULE:
+        return bool(running) and job.kind in (RETRY, QUEUED)    # they wait their turn
+    if cron.missed == "all" and any(job.due <= c.claimed_at for c in running):
+        return True     # already due when the running one started: catching up
+    # the running one may be about to end
+    return bool(running) and cron.overlap != "allow" and now - job.due < OVERLAP_GRACE
+
+
+def _catch_up(cron, result, times, now, next_job):
+    """Policy 'all', late: run every fire time inside the catch-up window
+    (the first now), log those older than it NOTRUN."""
+    horizon = now - timedelta(seconds=cron.catchup_window)
+    old = []
+    fire = times[0]
+    while fire is not None and fire < horizon and len(old) < COUNT_LIMIT:
+        old.append(fire.astimezone(UTC))
+        fire = cron.next_fire_time(fire)
+    if not old:
+        result.run_fire = times[0]
+        return
+    result.notrun.append((old[-1], [_missed_message(
+        len(old), old[0], old[-1], "(older than the catch-up window)")]))
+    result.next_job = next_job(old[-1])
+    if fire is not None and fire <= now:
+        # run the first fire time inside the window now
+        result.next_job = next_job(fire)
+        result.run_fire = fire
+
+
+def _run_last(cron, result, times, now):
+    """Policies 'once' and 'skip', late: the last fire time runs (unless
+    'skip' finds it too late), those before it are logged NOTRUN."""
     last = times[-1]
     if cron.missed == "skip" and now - last > MISFIRE_GRACE:
         skipped, result.run_fire = times, None
@@ -127,9 +147,6 @@ def plan(cron, job, now, running):
             len(skipped), skipped[0], skipped[-1], why)]))
         if result.run_fire is not None:
             result.notes.append(f"{len(skipped)} missed fire time(s) before this run")
-    if result.run_fire is None:
-        return result
-    return _overlap(cron, result, running)
 
 
 def _overlap(cron, result, running):

@@ -6,8 +6,7 @@ active cron, and are driven by events:
 ModifiedCrontabEvent -> CrontabSynchronisationEvent -> CrontabManager;
 ServerRestartEvent -> every marked site's CrontabManager.
 """
-from datetime import datetime
-from functools import partial
+from functools import cached_property, partial
 
 from persistent import Persistent
 from zope.component import adapter
@@ -22,59 +21,9 @@ from zcron.events import CrontabSynchronisationEvent
 from zcron.interfaces import (ICron, ICronManager, ICrontab, ICrontabManager,
                               IModifiedCrontabEvent, ICrontabSynchronisationEvent,
                               IServerRestartEvent)
-from zcron.model.cron import jitter_offset
-from zcron.model.timeutil import FOREVER, to_us
-from zcron.periodicity import get_periodicity
+from zcron.model.timeutil import to_us
 from zcron.queue.base import MANUAL, SCHEDULE, Job
-
-SEP = "\x1f"
-# Ends the signature of a cron without a log record: the worker then loads
-# the cron at its first claim, and creates the record in that transaction.
-UNLOGGED = SEP + "unlogged"
-
-
-def signature(cron):
-    """What a scheduled job's fire time was computed from (one string:
-    queue entries stay small). The next one is computed from it too."""
-    paused = cron.paused_until.isoformat() if cron.paused_until else ""
-    sig = SEP.join((cron.periodicity, cron.timezone, str(cron.jitter), paused))
-    return sig if cron.has_log_record else sig + UNLOGGED
-
-
-def needs_cron(job):
-    """Whether a worker must load the cron to claim ``job``: its fire
-    time was not computed by zcron, or its cron has no log record yet."""
-    return job.signature is None or job.signature.endswith(UNLOGGED)
-
-
-def schedule_after(cron, after):
-    """The scheduled job of ``cron`` for the first fire time after
-    ``after`` (or after its pause), or None when it never fires."""
-    return _scheduled(cron.__parent__.site, cron.uid, cron.get_periodicity(), cron.jitter,
-                      cron.paused_until, after, signature(cron))
-
-
-def next_scheduled(job):
-    """The scheduled job following ``job``, computed from its signature
-    alone (what ``schedule_after`` gives for a cron of that signature):
-    a worker needs not load the cron to queue its next run."""
-    expression, zone, jitter, paused = job.signature.split(SEP)[:4]
-    paused_until = datetime.fromisoformat(paused) if paused else None
-    return _scheduled(job.site, job.uid, get_periodicity(expression, zone), float(jitter),
-                      paused_until, job.fire_time, job.signature)
-
-
-def _scheduled(site, uid, periodicity, jitter, paused_until, after, sig):
-    if paused_until is not None:
-        if paused_until >= FOREVER:
-            return None
-        after = max(after, paused_until)
-    fire = periodicity.next_fire_time(after)
-    if fire is None:
-        return None
-    fire_us = to_us(fire)
-    due_us = fire_us + round(jitter_offset(uid, jitter) * 1_000_000)
-    return Job(site, uid, fire_us, due_us, SCHEDULE, signature=sig)
+from zcron.schedule import schedule_after, signature
 
 
 @adapter(Interface, ICron)
@@ -85,8 +34,18 @@ class CronManager:
         uids of the site's crons having jobs: one lookup less per cron."""
         self.site = site
         self.cron = cron
-        self.queue = queue_for(root_of(site)) if queue is None else queue
+        if queue is not None:
+            self.queue = queue
         self.queued = queued
+
+    @cached_property
+    def queue(self):
+        """Looked up when first needed: a worker asking only for the
+        schedule (``schedule_after``) needs no queue."""
+        return queue_for(root_of(self.site))
+
+    def schedule_after(self, after):
+        return schedule_after(self.cron, after)
 
     def register_job(self, now=None):
         """Returns the number of queue changes (0 when already right)."""
@@ -101,7 +60,7 @@ class CronManager:
         if len(scheduled) == 1 and scheduled[0].signature == sig:
             return 0
         changes = sum(self.queue.remove(job) for job in scheduled)
-        job = schedule_after(cron, now or clock.now())
+        job = self.schedule_after(now or clock.now())
         if job is not None:
             self.queue.put(job)
             changes += 1
@@ -128,22 +87,27 @@ class CrontabManager:
 
     def synchronize(self, crons=None, now=None):
         now = now or clock.now()
-        crontab, site = self.crontab, self.site
-        marker_for(self.root).mark(site.name)
-        changes = 0
+        marker_for(self.root).mark(self.site.name)
         if crons is not None:
-            for uid in crons:
-                if uid in crontab:
-                    changes += cron_manager(site, crontab.get(uid)).register_job(now)
-                else:
-                    changes += self._forget(uid)
-            return changes
+            return sum(self._register(uid, now) for uid in crons)
+        changes = self._register_all(now)
+        stamp = sync_stamp(self.crontab)
+        if stamp is not None:
+            marker_for(self.root).set_stamp(self.site.name, stamp)
+        return changes
+
+    def _register(self, uid, now):
+        """The jobs of one cron, or none for a cron removed."""
+        if uid in self.crontab:
+            return cron_manager(self.site, self.crontab.get(uid)).register_job(now)
+        return self._forget(uid)
+
+    def _register_all(self, now):
+        crontab, site = self.crontab, self.site
         queue = queue_for(self.root)
         # removed crons first: the scan then skips the jobs queued below
         queued = set(queue.site_crons(site.name))
-        gone = [uid for uid in queued if uid not in crontab]
-        for uid in gone:
-            changes += self._forget(uid)
+        changes = sum(self._forget(uid) for uid in [u for u in queued if u not in crontab])
         factories = {}
         jar = getattr(crontab, "_p_jar", None)
         for count, cron in enumerate(crontab, 1):
@@ -156,9 +120,6 @@ class CrontabManager:
                     factory = partial(CronManager, queue=queue, queued=queued)
                 factories[kind] = factory
             changes += factories[kind](site, cron).register_job(now)
-        stamp = sync_stamp(crontab)
-        if stamp is not None:
-            marker_for(self.root).set_stamp(site.name, stamp)
         return changes
 
     def _forget(self, uid):
@@ -217,14 +178,3 @@ def sync_stamp(crontab):
     return tuple(sorted((key, value) for key, value in state.items()
                         if isinstance(value, (str, int, float, bool, type(None)))))
 
-
-def next_runs(cron, after, n):
-    """Preview: the next ``n`` due times with jitter applied (pauses too)."""
-    result = []
-    while len(result) < n:
-        job = schedule_after(cron, after)
-        if job is None:
-            break
-        result.append(job.due)
-        after = job.fire_time
-    return result

@@ -21,7 +21,7 @@ LABEL_WIDTH = 19
 def next_due(cron, queue, now):
     """When the cron runs next: its soonest queued job, or -- when the
     queue has none yet -- the next run its schedule gives; None if neither."""
-    from zcron.sync import next_runs
+    from zcron.schedule import next_runs
     jobs = queue.pending(cron.__parent__.site, cron.uid)
     if jobs:
         return jobs[0].due
@@ -112,7 +112,7 @@ def show(app, ref, site, utc, as_json):
     """Show one cron in detail: its fields, queued jobs, next 5 runs and
     newest log entries."""
     from zcron.components import queue_for
-    from zcron.sync import next_runs
+    from zcron.schedule import next_runs
 
     def work(root):
         _, crontab, cron = get_cron(root, site, ref)
@@ -264,7 +264,7 @@ def _expression_times(expression, zone_name, after, count):
 
 def _saved_cron_times(app, site, ref, after, count):
     """(zone, next runs) of a saved cron, with a note when it is off."""
-    from zcron.sync import next_runs
+    from zcron.schedule import next_runs
 
     def work(root):
         _, _, cron = get_cron(root, site, ref)

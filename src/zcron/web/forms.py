@@ -22,7 +22,7 @@ from zcron.model import Cron
 from zcron.model.fields import FIELDS
 from zcron.periodicity import get_periodicity
 from zcron.periodicity.zone import load_zone
-from zcron.sync import next_runs
+from zcron.schedule import next_runs
 from zcron.web import formatting
 from zcron.web.security import MANAGE, VIEW
 from zcron.web.actions import check_writable, site_url

@@ -1,0 +1,100 @@
+"""The claim decision: due jobs turned into claims, NOTRUN entries or
+held runs as the cron's policies say (``zcron.policies``), in the
+dispatcher's transaction. An on-time job of a cron with no run in
+progress is claimed from the queue alone; the cron is loaded (and its
+ICronManager asked for its next job) only when its policies decide."""
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from zcron.components import cron_manager
+from zcron.events import FinishedCronJobEvent
+from zcron.interfaces import NOTRUN
+from zcron.model.log import Log, new_execution_id
+from zcron.model.timeutil import to_us
+from zcron.policies import plan, quick_plan
+from zcron.queue.base import QUEUED, RETRY, still_running
+
+# Jobs due within this are claimed already, and started on time.
+LOOKAHEAD = timedelta(seconds=0.1)
+# Due jobs read beyond those wanted: some are skipped (waiting, dropped).
+READ_AHEAD = 32
+_WAIT = object()       # the job waits in the queue (see Plan.wait)
+
+
+@dataclass
+class Claims:
+    """What a claim transaction did."""
+    jobs: list = field(default_factory=list)        # claimed, to run
+    successors: dict = field(default_factory=dict)  # claim key -> the next job it queued
+    waiting: bool = False                           # jobs due wait for a running one
+
+
+class Claimer:
+    def __init__(self, worker_id, batch, stats):
+        self.worker_id = worker_id
+        self.batch = batch
+        self.stats = stats
+
+    def claim(self, tx, free):
+        """Claim up to ``free`` due jobs (``batch`` at most)."""
+        claims, wanted = Claims(), min(free, self.batch)
+        if free <= 0:
+            return claims
+        due = tx.queue.due(tx.now + LOOKAHEAD, limit=wanted + READ_AHEAD,
+                           worker=self.worker_id)
+        for job in due:
+            if len(claims.jobs) >= wanted:
+                break
+            decision, cron = self._decide(tx, job)
+            if decision is _WAIT:
+                claims.waiting = True
+            elif decision is not None:
+                self._carry_out(tx, job, decision, cron, claims)
+        return claims
+
+    def _decide(self, tx, job):
+        """(the plan for ``job``, its cron if loaded); the plan is None
+        when the job is dropped or left for later, _WAIT when it waits."""
+        q, now = tx.queue, tx.now
+        claims = q.running(job.site, job.uid)
+        # Usually the job alone decides: the cron is loaded (once) by
+        # the thread that runs it, which checks it is still wanted.
+        decision = None if claims else quick_plan(job, now)
+        if decision is not None:
+            return decision, None
+        cron = tx.crons.of(job)
+        if cron is None or not cron.runnable(now, retry=job.kind == RETRY):
+            q.remove(job)
+            return None, None
+        cron.log_record()     # its first claim creates it; runs write only it
+        running = still_running(cron, claims)
+        if running and job.due > now:
+            return None, None     # claimed ahead of time: decide on overlap when due
+        manager = cron_manager(tx.crons.site(job), cron)
+        decision = plan(cron, job, now, running, manager.schedule_after)
+        return (_WAIT if decision.wait else decision), cron
+
+    def _carry_out(self, tx, job, decision, cron, claims):
+        q = tx.queue
+        q.remove(job)
+        if decision.next_job is not None:
+            q.put(decision.next_job)
+        for fire_time, messages in decision.notrun:
+            self._not_run(tx, cron, job, fire_time, messages)
+        if decision.run_fire is None:
+            return
+        run_job = job.replace(fire_us=to_us(decision.run_fire))
+        if decision.hold:
+            if not q.hold(run_job.replace(kind=QUEUED)):
+                self._not_run(tx, cron, job, decision.run_fire,
+                              ["overlap: a run is already queued behind the running one"])
+            return
+        q.claim(run_job, self.worker_id, tx.now, new_execution_id(), decision.notes)
+        claims.jobs.append(run_job)
+        if decision.next_job is not None:
+            claims.successors[run_job.claim_key] = decision.next_job
+
+    def _not_run(self, tx, cron, job, fire_time, messages):
+        log = cron.add_log(Log(tx.now, NOTRUN, messages, fire_time=fire_time))
+        self.stats.count(NOTRUN)
+        tx.events.append(FinishedCronJobEvent(cron, tx.crons.site(job), job, log))

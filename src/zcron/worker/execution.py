@@ -1,0 +1,201 @@
+"""Executing claimed runs: a claimed job prepared (is it still to run?),
+its runner invoked in the current transaction, the outcome's log entry and
+retry written; and a run alone in transactions of its own -- retried on
+conflicts, or timed out while its runner's thread keeps the session."""
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from zope.event import notify
+
+from zcron import clock
+from zcron.components import queue_for
+from zcron.db import Session
+from zcron.events import FinishedCronJobEvent, StartedCronJobEvent
+from zcron.interfaces import FAILURE
+from zcron.model.log import Log
+from zcron.model.timeutil import to_us
+from zcron.queue.base import RETRY, Job, still_running
+from zcron.retry import RETRYABLE, transact
+from zcron.worker.crons import Crons
+from zcron.worker.firing import fire
+from zcron.worker.runner_call import call_runner
+
+logger = logging.getLogger("zcron.worker")
+
+# A run alone whose writes conflict is tried this many more times, then
+# logged FAILURE "conflict: ...".
+CONFLICT_RETRIES = 3
+# Attempts at recording an outcome in a transaction of its own.
+RECORD_ATTEMPTS = 20
+
+
+@dataclass(slots=True)
+class Run:
+    """A claimed job on its way through a pool thread; ``cron`` is None
+    when there is nothing to run (see ``Executor.prepare``)."""
+    job: Job
+    claim: object = None
+    site: object = None
+    cron: object = None
+    outcome: object = None
+    log: Log = None
+
+
+def queue_retry(queue, cron, job, status):
+    """Queue the retry of a FAILURE, backoff doubling at each attempt."""
+    if status != FAILURE or job.attempt >= cron.retries:
+        return
+    due = clock.now() + timedelta(seconds=cron.retry_backoff * 2 ** job.attempt)
+    queue.put(Job(job.site, job.uid, job.fire_us, to_us(due), RETRY, job.attempt + 1))
+
+
+class _HandedOff(Exception):
+    """A timed-out runner's thread keeps the session of ``run``."""
+
+    def __init__(self, run):
+        super().__init__(run)
+        self.run = run
+
+
+class _Lendable:
+    """A session's transaction manager as ``transact`` drives it, let go
+    of once lent to a timed-out runner's thread: that thread still writes
+    in the transaction and closes the session when done, so nobody else
+    may end it."""
+
+    def __init__(self, tm):
+        self._tm = tm
+        self.lent = False
+
+    def begin(self):
+        return self._tm.begin()
+
+    def commit(self):
+        self._tm.commit()
+
+    def abort(self):
+        if not self.lent:
+            self._tm.abort()
+
+
+class Executor:
+    def __init__(self, db, worker_id, pace, lane, stats):
+        self.db = db
+        self.worker_id = worker_id
+        self.pace = pace
+        self.lane = lane
+        self.stats = stats
+
+    def prepare(self, q, crons, job, claim):
+        """The Run of a claimed job, or None when there is nothing to run:
+        reaped meanwhile, already recorded, or its cron gone, switched off
+        or paused since the job was queued."""
+        if claim is None or claim.worker_id != self.worker_id:
+            return None        # reaped meanwhile: another worker accounted for it
+        cron = crons.of(job)
+        if cron is None or not cron.runnable(clock.now(), retry=job.kind == RETRY):
+            if cron is None or not cron.switched_on:
+                q.forget(job.site, job.uid)      # its schedule ends here
+            return None
+        if not still_running(cron, [claim]):
+            return None        # already recorded
+        return Run(job, claim, crons.site(job), cron)
+
+    def invoke(self, session, run):
+        """Fire StartedCronJobEvent and run the runner in the current
+        transaction; writes nothing else, so that a group's savepoints hold
+        only the runners' own writes. Sets ``run.outcome``."""
+        notify(StartedCronJobEvent(run.cron, run.site, run.job))
+        self.lane.started()
+        outcome = run.outcome = call_runner(session, run.site, run.cron, run.job, run.claim)
+        if not outcome.abandoned:
+            self.pace.observe(run.cron.name, outcome.duration, outcome.cpu)
+
+    @staticmethod
+    def write_outcome(q, run):
+        """The log entry (which marks the run as ended) and any retry, in
+        the run's transaction."""
+        outcome, claim = run.outcome, run.claim
+        run.log = Log(clock.now(), outcome.status, list(claim.notes) + outcome.messages,
+                      fire_time=run.job.fire_time, duration=outcome.duration,
+                      execution_id=claim.execution_id, traceback=outcome.traceback)
+        run.cron.add_log(run.log)
+        queue_retry(q, run.cron, run.job, outcome.status)
+
+    def execute_alone(self, session, job):
+        """Run one claimed job in transactions of its own, retrying
+        conflicts; returns the session to use next (a new one when a
+        timed-out runner still holds the old one)."""
+        tm, written = _Lendable(session.tm), []
+
+        def attempt():
+            del written[:]
+            q = queue_for(session.root)
+            run = self.prepare(q, Crons(session.root), job, q.get_claim(job))
+            if run is None:
+                return None
+            self.invoke(session, run)
+            if run.outcome.abandoned:
+                tm.lent = True
+                raise _HandedOff(run)
+            self.write_outcome(q, run)
+            written.append(run)
+            return run
+        try:
+            run = transact(tm, attempt, CONFLICT_RETRIES + 1, base=0.02, on_retry=_conflicted)
+        except _HandedOff as handed:
+            return self._timed_out(handed.run)
+        except RETRYABLE:
+            if not written:
+                raise
+            run = written[0]
+            run.log = self.record(session, job, FAILURE, [
+                f"conflict: the run's writes conflicted {CONFLICT_RETRIES + 1} times; "
+                "gave up"], duration=run.log.duration, execution_id=run.log.execution_id)
+        if run is not None:
+            self.finished(session, [run])
+        return session
+
+    def _timed_out(self, run):
+        """The runner still runs in the old session: never commit it; log
+        the timeout from a fresh session, the one to use next."""
+        session, duration = Session(self.db), run.outcome.duration
+        log = self.record(session, run.job, FAILURE, [
+            f"timed out after {duration:.1f} s; its transaction was aborted"],
+            duration=duration, execution_id=run.claim.execution_id)
+        self.finished(session, [Run(run.job, log=log)])
+        return session
+
+    @staticmethod
+    def record(session, job, status, messages, **fields):
+        """Log an outcome in a transaction of its own (with any retry);
+        the log entry marks the run as ended."""
+        def work():
+            cron = Crons(session.root).of(job)
+            log = Log(clock.now(), status, messages, fire_time=job.fire_time, **fields)
+            if cron is not None:
+                cron.add_log(log)
+                queue_retry(queue_for(session.root), cron, job, status)
+            return log
+        return transact(session.tm, work, RECORD_ATTEMPTS)
+
+    def finished(self, session, runs):
+        """Count committed runs and fire their FinishedCronJobEvent (the
+        cron looked up again where the run does not carry it)."""
+        if not runs:
+            return
+        for run in runs:
+            self.stats.count(run.log.status)
+        crons = Crons(session.root)
+
+        def events():
+            for run in runs:
+                cron = run.cron if run.cron is not None else crons.of(run.job)
+                if cron is not None:
+                    yield FinishedCronJobEvent(cron, crons.site(run.job), run.job, run.log)
+        fire(session.tm, events())
+
+
+def _conflicted(attempt, error):
+    logger.debug("a run's writes conflicted (attempt %d): %s", attempt, error)

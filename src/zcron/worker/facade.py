@@ -1,0 +1,92 @@
+"""The Worker: builds its parts and runs the dispatcher in the calling
+thread, the pool in threads of its own, until ``stop()``, SIGTERM (via the
+CLI), ``max_seconds`` or, with ``until_idle``, an empty due queue."""
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+
+from zope.event import notify
+
+from zcron.events import ServerRestartEvent
+from zcron.worker.backlog import Backlog
+from zcron.worker.book import ClaimBook
+from zcron.worker.claiming import Claimer
+from zcron.worker.dispatcher import Dispatcher
+from zcron.worker.execution import Executor
+from zcron.worker.group import GroupRunner
+from zcron.worker.lane import Lane
+from zcron.worker.leases import Leases
+from zcron.worker.pace import Pace
+from zcron.worker.pool import Pool
+from zcron.worker.session import DispatcherSession
+from zcron.worker.settle import Settler
+from zcron.worker.shutdown import Shutdown
+from zcron.worker.stats import Stats
+
+logger = logging.getLogger("zcron.worker")
+
+
+def new_worker_id():
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class Worker:
+    """``Worker(db).run()``. Its parts are public, for tests: ``book``,
+    ``backlog``, ``lane``, ``pace``, ``session``, ``dispatcher``, ``pool``,
+    ``shutdown``."""
+
+    def __init__(self, db, concurrency=4, lease=30.0, poll=0.25, batch=512,
+                 worker_id=None, shutdown_grace=30.0, reap_interval=None):
+        self.db = db
+        self.concurrency = max(1, int(concurrency))
+        self.id = worker_id or new_worker_id()
+        lease = float(lease)
+        self.stats = Stats()
+        self.book = ClaimBook()
+        self.backlog = Backlog()
+        self.lane = Lane()
+        self.pace = Pace(self.concurrency, batch)
+        self.session = DispatcherSession(db, self.stats)
+        self._stopping = threading.Event()
+        settler = Settler(self.book, self.stats)
+        self.leases = Leases(self.id, lease, self.concurrency,
+                             reap_interval or max(0.5, lease / 3), settler)
+        self.dispatcher = Dispatcher(self.session, self.book, self.backlog, self.pace,
+                                     Claimer(self.id, batch, self.stats), self.leases,
+                                     settler, poll, self._stopping)
+        groups = GroupRunner(Executor(db, self.id, self.pace, self.lane, self.stats),
+                             self.backlog, self.book, self.pace, self.lane,
+                             prefetches=hasattr(db.storage, "prefetch"),
+                             wake=self.dispatcher.wake.set)
+        self.pool = Pool(db, self.concurrency, self.backlog, self.lane, self.pace, groups)
+        self.shutdown = Shutdown(self.id, self.session, self.book, self.backlog, self.pool,
+                                 settler, shutdown_grace)
+
+    def stop(self):
+        self._stopping.set()
+        self.dispatcher.wake.set()
+
+    @property
+    def stopping(self):
+        return self._stopping.is_set()
+
+    def run(self, max_seconds=None, until_idle=False):
+        deadline = None if max_seconds is None else time.monotonic() + max_seconds
+        self.session.open()
+        try:
+            self._start()
+            self.dispatcher.run(deadline, until_idle)
+            self.shutdown.begin()     # a clean stop: marked while its runs finish
+        finally:
+            self._stopping.set()
+            self.shutdown.finish()
+        return self.stats
+
+    def _start(self):
+        self.session.transact(self.leases.register)
+        self.session.transact(lambda tx: notify(ServerRestartEvent(self.db, tx.root)))
+        self.pool.start()
+        logger.info("worker %s started (%d threads)", self.id, self.concurrency)

@@ -1,0 +1,62 @@
+"""The pool: threads, each with a ZODB connection of its own, taking
+claimed jobs from the backlog -- through the lane while quick runs
+compute -- and running them in group transactions."""
+import logging
+import threading
+import time
+
+from zcron import clock
+from zcron.db import Session
+
+logger = logging.getLogger("zcron.worker")
+
+
+class Pool:
+    def __init__(self, db, concurrency, backlog, lane, pace, groups):
+        self.db = db
+        self.concurrency = concurrency
+        self.backlog = backlog
+        self.lane = lane
+        self.pace = pace
+        self.groups = groups
+        self._threads = []
+
+    def start(self):
+        for n in range(self.concurrency):
+            thread = threading.Thread(target=self._loop, name=f"zcron-run-{n}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def join(self, seconds):
+        """Wait for the threads (the backlog stopped), ``seconds`` at most in all."""
+        end = time.monotonic() + seconds
+        for thread in self._threads:
+            thread.join(max(0.0, end - time.monotonic()))
+
+    def _loop(self):
+        session = Session(self.db)
+        try:
+            while True:
+                if self.pace.computing:
+                    self.lane.enter()
+                try:
+                    job = self.backlog.get()
+                    if job is None:
+                        return
+                    wait_until_due(job)
+                    session = self.groups.execute(session, job)
+                except Exception:
+                    logger.exception("zcron worker: unexpected error running %r", job)
+                    session.tm.abort()
+                finally:
+                    self.lane.leave()
+        finally:
+            session.close()
+
+
+def wait_until_due(job):
+    """Jobs are claimed a little ahead of time (LOOKAHEAD), so that the
+    claim's commit is not between the due time and the run."""
+    delay = (job.due - clock.now()).total_seconds()
+    if delay > 0:
+        clock.get_clock().sleep(delay)

@@ -1,0 +1,110 @@
+"""Calling a cron's runner: what it is told (fire time, data window,
+execution id), its own thread when the cron has a timeout, and the
+outcome it comes to (status, messages, duration)."""
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+
+from zcron.components import query_runner
+from zcron.interfaces import FAILURE, NOTRUN, OK, WARN
+from zcron.policies import window_start
+
+
+@dataclass
+class Outcome:
+    status: str = OK
+    messages: list = field(default_factory=list)
+    duration: float = None
+    cpu: float = 0.0            # CPU seconds of the calling thread during the run
+    traceback: str = None
+    abandoned: bool = False     # timed out: the runner's thread still holds the session
+
+
+@dataclass
+class _Ended:
+    """What ``runner.run()`` came to."""
+    result: object = None
+    error: Exception = None
+    traceback: str = None
+
+
+def call_runner(session, site, cron, job, claim):
+    """Run ``cron``'s runner for ``job`` in ``session``'s transaction; a
+    failure rolls back the runner's writes (to a savepoint)."""
+    runner = query_runner(site, cron)
+    if runner is None:
+        return Outcome(NOTRUN, [f"no job runner is registered under the name {cron.name!r}"],
+                       duration=0.0)
+    runner.fire_time = job.fire_time
+    runner.window = (window_start(cron, job.fire_time), job.fire_time)
+    runner.execution_id = claim.execution_id
+    savepoint = session.tm.savepoint()
+    start, cpu_start = time.perf_counter(), time.thread_time()
+    if cron.timeout:
+        ended = _TimedCall(runner, session).wait(cron.timeout)
+        if ended is None:
+            return Outcome(duration=time.perf_counter() - start, abandoned=True)
+    else:
+        ended = _call(runner)
+    outcome = Outcome(duration=time.perf_counter() - start,
+                      cpu=time.thread_time() - cpu_start)   # ~0 when the runner had a thread
+    if ended.error is not None:
+        savepoint.rollback()
+    _judge(outcome, ended, cron.warn_after)
+    return outcome
+
+
+def _call(runner):
+    try:
+        return _Ended(result=runner.run())
+    except Exception as e:      # reported as FAILURE
+        return _Ended(error=e, traceback=traceback.format_exc())
+
+
+def _judge(outcome, ended, warn_after):
+    """The status and messages of a run that ended as ``ended``."""
+    if ended.error is not None:
+        outcome.status = FAILURE
+        outcome.messages = [f"{type(ended.error).__name__}: {ended.error}"]
+        outcome.traceback = ended.traceback
+    elif ended.result is not None:
+        outcome.status = WARN
+        result = ended.result
+        outcome.messages = result if isinstance(result, list) else [str(result)]
+    if outcome.status == OK and warn_after and outcome.duration > warn_after:
+        outcome.status = WARN
+        outcome.messages.append(f"took {outcome.duration:.1f} s "
+                                f"(warning threshold {warn_after} s)")
+
+
+class _TimedCall:
+    """A runner's run in a thread of its own, waited for until the
+    timeout. Abandoned then, the thread keeps the session it runs in and
+    closes it when the runner returns: nobody else uses it any more."""
+
+    def __init__(self, runner, session):
+        self.runner = runner
+        self.session = session
+        self.ended = _Ended()
+        self.abandoned = False
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+
+    def wait(self, timeout):
+        """What the run came to; None when abandoned after ``timeout``."""
+        threading.Thread(target=self._target, daemon=True, name="zcron-runner").start()
+        if not self._done.wait(timeout):
+            with self._lock:
+                self.abandoned = not self._done.is_set()
+        return None if self.abandoned else self.ended
+
+    def _target(self):
+        try:
+            self.ended = _call(self.runner)
+        finally:
+            with self._lock:
+                self._done.set()
+                abandoned = self.abandoned
+            if abandoned:
+                self.session.close()

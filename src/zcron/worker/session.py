@@ -1,0 +1,67 @@
+"""The dispatcher's session and its transactions: each attempt gets a
+``Tx`` collecting events and callbacks, which fire and run only once it
+committed; conflicts are counted in the stats."""
+from zcron import clock
+from zcron.components import queue_for
+from zcron.db import Session
+from zcron.retry import RETRYABLE, transact
+from zcron.worker.crons import Crons
+from zcron.worker.firing import fire
+
+# Attempts of a dispatcher transaction (another worker touching the same
+# records makes it conflict).
+ATTEMPTS = 20
+
+
+class Tx:
+    """One attempt at a dispatcher transaction: what its work reads and
+    what is to follow once it commits."""
+
+    __slots__ = ("root", "queue", "crons", "now", "events", "callbacks")
+
+    def __init__(self, root):
+        self.root = root
+        self.queue = queue_for(root)
+        self.crons = Crons(root)
+        self.now = clock.now()
+        self.events = []        # fired once committed
+        self.callbacks = []     # called once committed, before the events
+
+    def on_commit(self, callback):
+        self.callbacks.append(callback)
+
+
+class DispatcherSession:
+    def __init__(self, db, stats):
+        self.db = db
+        self.stats = stats
+        self._session = None
+
+    def open(self):
+        self._session = Session(self.db)
+
+    def close(self):
+        self._session.close()
+
+    def transact(self, work, attempts=ATTEMPTS):
+        """``work(tx)`` in a transaction, committed, all of it again from
+        scratch when the commit conflicts; then its callbacks, then its
+        events (in a transaction saving what their subscribers write)."""
+        session = self._session
+
+        def attempt():
+            tx = Tx(session.root)
+            return tx, work(tx)
+        try:
+            tx, result = transact(session.tm, attempt, attempts, on_retry=self._conflicted)
+        except RETRYABLE:
+            self.stats.claim_conflicts += 1
+            raise
+        for callback in tx.callbacks:
+            callback()
+        if tx.events:
+            fire(session.tm, tx.events)
+        return result
+
+    def _conflicted(self, attempt, error):
+        self.stats.claim_conflicts += 1

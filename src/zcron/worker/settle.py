@@ -1,0 +1,62 @@
+"""Settling claims in the queue, in the dispatcher's transaction: a
+finished claim completed (releasing its cron's held run), and a claimed run
+that did not end -- its worker lost, or an error cut it short -- logged
+FAILURE "interrupted" (or queued again where its cron says so)."""
+from zcron import clock
+from zcron.events import FinishedCronJobEvent
+from zcron.interfaces import FAILURE
+from zcron.model.log import Log
+from zcron.model.timeutil import to_us
+from zcron.queue.base import RETRY, still_running
+
+
+def complete(q, job):
+    """Forget a finished claim; queue the cron's held run, if any."""
+    q.complete(job)
+    if not q.running(job.site, job.uid):
+        held = q.release_held(job.site, job.uid)
+        if held is not None:
+            q.put(held.replace(due_us=to_us(clock.now())))
+
+
+class Settler:
+    def __init__(self, book, stats):
+        self.book = book
+        self.stats = stats
+
+    def finished(self, tx):
+        """Complete the claims the pool finished; they leave the book once
+        ``tx`` commits. Returns their jobs."""
+        jobs = self.book.finished_jobs()
+        for job in jobs:
+            complete(tx.queue, job)
+        tx.on_commit(lambda: self.book.forget(jobs))
+        return jobs
+
+    def orphans(self, tx):
+        """Account for this worker's runs an unexpected error cut short;
+        they leave the book once ``tx`` commits. Returns their jobs."""
+        orphans = self.book.orphans()
+        for job, reason in orphans:
+            claim = tx.queue.get_claim(job)
+            if claim is not None:
+                self.interrupted(tx, claim, reason)
+        jobs = [job for job, _ in orphans]
+        tx.on_commit(lambda: self.book.forget(jobs))
+        return jobs
+
+    def interrupted(self, tx, claim, reason):
+        """Log a claimed run that did not end FAILURE ``reason`` (or queue
+        it again where its cron says so), then complete the claim. A run
+        that ended left only its claim."""
+        job, q = claim.job, tx.queue
+        cron = tx.crons.of(job)
+        if cron is not None and still_running(cron, [claim]):
+            if cron.retry_interrupted:
+                q.put(job.replace(kind=RETRY, due_us=to_us(tx.now)))
+            else:
+                log = cron.add_log(Log(tx.now, FAILURE, [reason], fire_time=job.fire_time,
+                                       execution_id=claim.execution_id))
+                self.stats.count(FAILURE)
+                tx.events.append(FinishedCronJobEvent(cron, tx.crons.site(job), job, log))
+        complete(q, job)

@@ -1,0 +1,43 @@
+"""The pace of recent runs and what follows from it."""
+import pytest
+
+from zcron.model import Cron
+
+
+def _pace(concurrency=4, batch=512):
+    from zcron.worker.pace import Pace
+    return Pace(concurrency, batch)
+
+
+class TestPace:
+    def test_slow_runs_hold_two_claims_per_thread(self):
+        pace = _pace()
+        assert not pace.quick and pace.capacity == 8 and pace.low_water == 4
+        assert not pace.backlog_long(100)     # the dispatcher is woken by every run
+
+    def test_quick_runs_hold_a_batch_and_claim_again_at_one_group(self):
+        from zcron.worker.pace import GROUP_MAX
+        pace = _pace()
+        pace.observe("ok", duration=0.001, cpu=0.001)
+        assert pace.quick and pace.computing
+        assert pace.capacity == 4 + 512 and pace.low_water == GROUP_MAX
+        assert pace.backlog_long(GROUP_MAX + 1) and not pace.backlog_long(GROUP_MAX)
+
+    def test_quick_runs_that_wait_do_not_compute(self):
+        pace = _pace()
+        pace.observe("waits", duration=0.005, cpu=0.0001)
+        assert pace.quick and not pace.computing
+
+    def test_only_runners_quick_last_time_join_a_group(self):
+        pace, cron = _pace(), Cron("ok", "* * * * *")
+        assert not pace.joins_group(cron)
+        pace.observe("ok", duration=0.001, cpu=0.001)
+        assert pace.joins_group(cron)
+        assert not pace.joins_group(Cron("ok", "* * * * *", timeout=5))
+        pace.observe("ok", duration=1.0, cpu=1.0)
+        assert not pace.quick and not pace.joins_group(cron)
+
+    @pytest.mark.parametrize("size, seconds, full", [(1, 0.0, False), (64, 0.0, True),
+                                                    (2, 0.05, True)])
+    def test_group_full(self, size, seconds, full):
+        assert _pace().group_full(size, seconds) is full
