@@ -37,6 +37,21 @@ def check_writable(request, site, crontab):
         raise redirect_back(request, site_url(request, site))
 
 
+def writable_cron(request):
+    """(site, crontab, cron) of the request; back with an error when the
+    crontab is read-only."""
+    root, site, crontab, cron = get_cron(request)
+    check_writable(request, site, crontab)
+    return site, crontab, cron
+
+
+def saved(request, site, crontab, cron, message, back=None):
+    """Save one cron's change (or removal: its uid), say so, and go back."""
+    crontab.save_cron(cron)
+    request.session.flash(message, "info")
+    return redirect_back(request, back or site_url(request, site))
+
+
 @view_config(route_name="site_switch", permission=MANAGE, request_method="POST")
 def switch_crontab(request):
     root, site, crontab = get_site(request)
@@ -71,13 +86,10 @@ def bulk(request):
 @view_config(route_name="cron_action", match_param="action=toggle",
              permission=MANAGE, request_method="POST")
 def toggle(request):
-    root, site, crontab, cron = get_cron(request)
-    check_writable(request, site, crontab)
+    site, crontab, cron = writable_cron(request)
     cron.edit(activated=request.POST.get("activated") == "1")
-    crontab.save_cron(cron)
     state = "on" if cron.activated else "off"
-    request.session.flash(f"{cron.name} is {state}.", "info")
-    return redirect_back(request, site_url(request, site))
+    return saved(request, site, crontab, cron, f"{cron.name} is {state}.")
 
 
 @view_config(route_name="cron_action", match_param="action=run",
@@ -116,8 +128,7 @@ def parse_until(text, zone, now):
 @view_config(route_name="cron_action", match_param="action=pause",
              permission=MANAGE, request_method="POST")
 def pause(request):
-    root, site, crontab, cron = get_cron(request)
-    check_writable(request, site, crontab)
+    site, crontab, cron = writable_cron(request)
     note = request.POST.get("note", "").strip()[:NOTE_LIMIT]
     try:
         until = parse_until(request.POST.get("until"), cron.timezone, clock.now())
@@ -125,27 +136,21 @@ def pause(request):
         request.session.flash(f"Not paused: {e.reason}.", "error")
         return redirect_back(request, site_url(request, site))
     cron.pause(until, note)
-    crontab.save_cron(cron)
-    request.session.flash(f"{cron.name} is paused.", "info")
-    return redirect_back(request, site_url(request, site))
+    return saved(request, site, crontab, cron, f"{cron.name} is paused.")
 
 
 @view_config(route_name="cron_action", match_param="action=resume",
              permission=MANAGE, request_method="POST")
 def resume(request):
-    root, site, crontab, cron = get_cron(request)
-    check_writable(request, site, crontab)
+    site, crontab, cron = writable_cron(request)
     cron.resume()
-    crontab.save_cron(cron)
-    request.session.flash(f"{cron.name} is resumed.", "info")
-    return redirect_back(request, site_url(request, site))
+    return saved(request, site, crontab, cron, f"{cron.name} is resumed.")
 
 
 @view_config(route_name="cron_action", match_param="action=delete",
              permission=MANAGE, request_method="POST")
 def delete(request):
-    root, site, crontab, cron = get_cron(request)
-    check_writable(request, site, crontab)
+    site, crontab, cron = writable_cron(request)
     crontab.remove_cron(cron.uid)
     crontab.save_cron(cron.uid)
     request.session.flash(f"{cron.name} is deleted.", "info")
@@ -158,7 +163,5 @@ def delete(request):
 def clear_logs(request):
     root, site, crontab, cron = get_cron(request)
     cron.clear_logs()
-    crontab.save_cron(cron)
-    request.session.flash(f"The logs of {cron.name} are cleared.", "info")
-    return redirect_back(request, request.route_url(
-        "cron_logs", site=site.name, uid=cron.uid))
+    return saved(request, site, crontab, cron, f"The logs of {cron.name} are cleared.",
+                 back=request.route_url("cron_logs", site=site.name, uid=cron.uid))

@@ -41,7 +41,7 @@ NUMBERS = {
     "retry_backoff": (False, False),
     "jitter": (False, False),
 }
-CHOICES = {"missed": MISSED_POLICIES, "overlap": OVERLAP_POLICIES}
+CHOICES = ("missed", "overlap")        # checked by the model: see PARSERS
 FORM_FIELDS = ("name", "periodicity", "timezone", "activated", "user", "environ") \
     + tuple(NUMBERS) + tuple(CHOICES) + ("retry_interrupted",)
 
@@ -146,21 +146,13 @@ def _environ(text):
     return FIELDS["environ"][0](value)     # an object, JSON-serialisable
 
 
-def _choice(field, choices):
-    def parse(text):
-        if text not in choices:
-            raise InvalidInput(field, text, "expected one of " + ", ".join(choices))
-        return text
-    return parse
-
-
 # field -> its parser: the form's text to a Cron value, or InvalidInput
 PARSERS = {
     "name": _text("name"),
     "user": _text("user"),
     "environ": _environ,
     **{field: functools.partial(_number, field) for field in NUMBERS},
-    **{field: _choice(field, choices) for field, choices in CHOICES.items()},
+    **{field: FIELDS[field][0] for field in CHOICES},      # the model's own check
 }
 
 
