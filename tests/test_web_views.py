@@ -194,6 +194,17 @@ class TestPages:
         os.unlink(tmp_path / "ro.json")
         assert "f" * 32 + " (gone)" in alice.get("/workers").text
 
+    def test_a_stopping_worker_is_marked(self, alice, db):
+        with db.transaction() as conn:
+            q = queue_for(get_root(conn))
+            q.register_worker("host:1:aa", NOW, 30, host="host", pid=1)
+            q.register_worker("host:2:bb", NOW, 30, host="host", pid=2)
+            q.stop_worker("host:2:bb")
+        page = alice.get("/workers").text
+        one = re.search(r'data-worker="host:1:aa">(.*?)</section>', page, re.S).group(1)
+        two = re.search(r'data-worker="host:2:bb">(.*?)</section>', page, re.S).group(1)
+        assert ">stopping<" not in one and ">stopping<" in two
+
     def test_no_workers(self, alice):
         assert "No worker is registered." in alice.get("/workers").text
 
