@@ -36,7 +36,7 @@ BAD = [
     ("user", 5, "user"),
     ("activated", "yes", "activated"), ("activated", 1, "activated"),
     ("activated", None, "activated"),
-    ("periodicity", "every day", "cron expression"),
+    ("periodicity", "every fortnight", "cron expression"),
     ("periodicity", "61 * * * *", "cron expression"),
     ("periodicity", None, "periodicity"), ("periodicity", 5, "periodicity"),
     ("timezone", "Mars/Olympus", "time zone"), ("timezone", 5, "timezone"),

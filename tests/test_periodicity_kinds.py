@@ -99,6 +99,13 @@ def kinds():
     return kinds()
 
 
+def names_with(*added):
+    """The names kinds() lists: the built-in ones and ``added``, by name,
+    the fallback last."""
+    from zcron.periodicity import BUILTIN_KINDS
+    return sorted({*BUILTIN_KINDS, *added} - {"cron"}) + ["cron"]
+
+
 def assert_cron_error(text, reason):
     from zcron.exceptions import InvalidCronExpression
     with pytest.raises(InvalidCronExpression) as info:
@@ -176,8 +183,8 @@ class TestEmptyRegistry:
 
     def test_builtin_kinds(self, clean_zca):
         from zcron.periodicity import BUILTIN_KINDS, CRON
-        assert BUILTIN_KINDS == {"cron": CRON}
-        assert kinds() == {"cron": CRON}
+        assert BUILTIN_KINDS["cron"] is CRON
+        assert kinds() == BUILTIN_KINDS and list(kinds()) == names_with()
 
     def test_cron_texts(self, clean_zca):
         periodicity = get_periodicity("*/5 * * * *", "Europe/Zurich")
@@ -205,8 +212,9 @@ class TestZCML:
         from zope.component import getUtility
         from zcron.interfaces import IPeriodicityKind
         from zcron.periodicity import CRON
+        from zcron.periodicity import BUILTIN_KINDS
         assert getUtility(IPeriodicityKind, name="cron") is CRON
-        assert kinds() == {"cron": CRON}
+        assert kinds() == BUILTIN_KINDS
         assert get_periodicity("0 8 * * *").kind == "cron"
 
     def test_a_host_adds_a_kind_with_one_line(self, clean_zca):
@@ -217,7 +225,7 @@ class TestZCML:
               <utility component="{__name__}.EVERY" name="every"
                        provides="zcron.interfaces.IPeriodicityKind" />
             </configure>''')
-        assert list(kinds()) == ["every", "cron"]
+        assert list(kinds()) == names_with("every")
         assert get_periodicity("every 7 seconds").kind == "every"
         assert get_periodicity("* * * * *").kind == "cron"
 
@@ -286,7 +294,7 @@ class TestOrder:
         from zcron.periodicity import CRON
         for name in ("zz", "once", "a"):
             register(Named(name), name)
-        assert list(kinds()) == ["a", "once", "zz", "cron"]
+        assert list(kinds()) == names_with("a", "once", "zz")
         assert kinds()["cron"] is CRON
 
     def test_first_recognising_wins(self, clean_zca):
@@ -305,15 +313,15 @@ class TestOrder:
         assert kind_for("@daily").title == "cron expression"
 
     def test_cron_replaced_by_name(self, clean_zca):
-        from zcron.periodicity import CRON, kind_for
+        from zcron.periodicity import BUILTIN_KINDS, kind_for
         host = Named("cron")
         register(host, "cron")
-        assert kinds() == {"cron": host}
+        assert kinds() == dict(BUILTIN_KINDS, cron=host)
         # the host's cron kind is the fallback now
         assert kind_for("* * * * *") is host
         assert get_periodicity("* * * * *") == ("cron", "* * * * *", "UTC")
         unregister(host, "cron")
-        assert kinds() == {"cron": CRON}
+        assert kinds() == BUILTIN_KINDS
         assert get_periodicity("* * * * *").kind == "cron"
 
 

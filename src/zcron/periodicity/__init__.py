@@ -8,13 +8,21 @@ from zope.component import getGlobalSiteManager
 from zcron.components import registered_periodicity_kinds
 from zcron.periodicity.base import Periodicity, PeriodicityKind
 from zcron.periodicity.cron import CRON, CronKind, CronPeriodicity
+from zcron.periodicity.daily import DAILY
+from zcron.periodicity.monthly import MONTHLY
+from zcron.periodicity.weekly import WEEKLY
 
 __all__ = ["BUILTIN_KINDS", "FALLBACK_KIND", "CronKind", "CronPeriodicity",
            "Periodicity", "PeriodicityKind", "get_periodicity", "kind_for",
            "kinds"]
 
 # zcron's own kinds: what a registry without them (or without any) offers.
-BUILTIN_KINDS = {"cron": CRON}
+BUILTIN_KINDS = {
+    "cron": CRON,
+    "daily": DAILY,
+    "monthly": MONTHLY,
+    "weekly": WEEKLY,
+}
 # Asked last, and reads every text that no other kind recognises.
 FALLBACK_KIND = "cron"
 # Where kinds are registered (see components.registered_periodicity_kinds):
