@@ -67,7 +67,7 @@ class TestMain:
 
     def test_usage_errors_are_one_line(self, zcron):
         err = zcron.bad("add", "x")
-        assert err == ("zcron: error: Missing option '--cron'. "
+        assert err == ("zcron: error: Missing option '--schedule' / '--cron'. "
                        "(see 'zcron add --help')\n")
         assert "No such command 'nope'" in zcron.bad("nope")
         assert "No such option" in zcron.bad("list", "--bogus")
@@ -310,7 +310,7 @@ BAD_INPUTS = [
     ("malformed file", ["load", "{malformed}"], "malformed JSON"),
     ("bad cron late in file", ["load", "{late}"], "crons[99]"),
     ("not a dump", ["load", "{number}"], "a crontab must be an object"),
-    ("usage", ["add", "x"], "Missing option '--cron'"),
+    ("usage", ["add", "x"], "Missing option '--schedule' / '--cron'"),
     ("run off", ["run", "off"], "it is disabled"),
     ("clear-logs unknown", ["clear-logs", "nope"], "no such cron"),
     # every other verb once, so that each is checked on every storage

@@ -213,3 +213,34 @@ class TestRun:
     def test_run_on_a_read_only_site(self, zcron, uri, populated):
         """Running a cron changes the queue, not the crontab: allowed."""
         assert zcron.json("run", "report", "--site", "ro")["kind"] == "manual"
+
+
+class TestSchedule:
+
+    def test_schedule_and_its_old_name(self, zcron, uri):
+        zcron("site", "add", "default")
+        uid = zcron("add", "hello", "--schedule", "*/5 * * * *").stdout.strip()
+        assert zcron.json("show", uid)["periodicity"] == "*/5 * * * *"
+        zcron("edit", "hello", "--schedule", "@daily")
+        assert zcron.json("show", uid)["periodicity"] == "@daily"
+        zcron("edit", "hello", "--cron", "@hourly")
+        assert zcron.json("show", uid)["periodicity"] == "@hourly"
+        zcron("add", "other", "--cron", "@daily")
+        assert "any kind of schedule" in zcron("add", "--help").stdout
+
+    def test_bad_schedule(self, zcron, uri):
+        zcron("site", "add", "default")
+        before = snapshot(uri)
+        assert "'bad'" in zcron.bad("add", "x", "--schedule", "bad")
+        assert snapshot(uri) == before
+
+    def test_the_kind_next_to_the_text(self, zcron, populated):
+        [hello] = [c for c in zcron.json("list") if c["name"] == "hello"]
+        keys = list(hello)
+        assert keys[keys.index("periodicity") + 1] == "kind"
+        assert hello["kind"] == "cron"
+        shown = zcron.json("show", "hello")
+        keys = list(shown)
+        assert keys[keys.index("periodicity") + 1] == "kind"
+        assert shown["kind"] == "cron"
+        assert "kind:" in zcron("show", "hello").stdout.split("\n")[5]

@@ -1,12 +1,13 @@
-"""Changing crons: add, edit, remove, switch, pause, and run one now.
+"""Changing crons: add, edit, remove, switch, pause.
 
-Seeing them (list, show, next) is ``zcron.cli.views``.
+Seeing them (list, show, next) is ``zcron.cli.views``; running one now
+(run) is ``zcron.cli.runs``.
 """
 import click
 
 from zcron import clock
 from zcron.cli.app import cli, get_cron, get_crontab, pass_app
-from zcron.cli.output import echo_result, format_iso, format_pause_end, iso_time
+from zcron.cli.output import echo_result, format_pause_end
 from zcron.cli.params import (cron_argument, json_option, parse_environ,
                               parse_time, policy_options, pop_policies,
                               site_option)
@@ -29,16 +30,20 @@ def _edit_cron(app, site, ref, verb, change):
 
 # -- add and edit -------------------------------------------------------------------------
 
+SCHEDULE_HELP = ("When it runs, any kind of schedule: a cron expression (5 fields, 6 with "
+                 "seconds first, @daily, ...), 'every 15 minutes', 'every weekday at "
+                 "09:00', 'once at ...'. --cron is another name for it.")
+
+
 @cli.command(epilog="""\b
 Examples:
-  zcron add cleanup --cron "30 2 * * *" --tz Europe/Zurich --environ '{"days": 7}'
-  zcron add ping --cron "*/10 * * * * *" --overlap queue-one --timeout 5m
+  zcron add cleanup --schedule "30 2 * * *" --tz Europe/Zurich --environ '{"days": 7}'
+  zcron add ping --schedule "*/10 * * * * *" --overlap queue-one --timeout 5m
   zcron add report --cron @daily --missed all --catchup-window 1d --inactive
 """)
 @click.argument("name")
-@click.option("--cron", "expression", required=True, metavar="EXPR",
-              help="Cron expression: 5 fields, 6 with seconds first, or @daily, "
-                   "@hourly, ...")
+@click.option("--schedule", "--cron", "expression", required=True, metavar="TEXT",
+              help=SCHEDULE_HELP)
 @click.option("--tz", "timezone", default="UTC", show_default=True, metavar="ZONE",
               help="IANA time zone the expression is read in, e.g. Europe/Zurich.")
 @click.option("--environ", metavar="JSON",
@@ -67,12 +72,13 @@ def add(app, name, expression, timezone, environ, inactive, site, as_json, **par
 
 @cli.command(epilog="""\b
 Examples:
-  zcron edit cleanup --cron "0 3 * * *" --tz Europe/Paris
+  zcron edit cleanup --schedule "0 3 * * *" --tz Europe/Paris
   zcron edit 3d5ec7d96b534077ae45939f65d6cdac --name cleanup2 --timeout none
   zcron edit cleanup --environ '{"days": 30}' --retries 2 --retry-backoff 5m
 """)
 @cron_argument
-@click.option("--cron", "expression", metavar="EXPR", help="New cron expression.")
+@click.option("--schedule", "--cron", "expression", metavar="TEXT",
+              help="New schedule (any kind, as for zcron add).")
 @click.option("--tz", "timezone", metavar="ZONE", help="New IANA time zone.")
 @click.option("--environ", metavar="JSON", help="New environ (a JSON object; "
               "replaces the old one).")
@@ -195,38 +201,3 @@ def resume(app, ref, site, as_json):
     """End a cron's pause: it runs again from its next fire time."""
     data = _edit_cron(app, site, ref, "resume", lambda cron: cron.resume())
     echo_result(data, as_json, f"resumed {label(data)}")
-
-
-# -- run now ------------------------------------------------------------------------------
-
-@cli.command(epilog="""\b
-Example:
-  zcron run cleanup
-""")
-@cron_argument
-@site_option
-@json_option
-@pass_app
-def run(app, ref, site, as_json):
-    """Queue a run of a cron due now; a worker runs it (its overlap policy
-    applies there). Refused for a cron that is off or paused."""
-    from zcron.components import cron_manager
-
-    def work(root):
-        site_obj, crontab, cron = get_cron(root, site, ref)
-        now = clock.now()
-        if not crontab.activated:
-            raise InvalidInput("cron", ref, f"the crontab of site {site!r} is "
-                               "disabled (zcron crontab enable); a worker would not run it")
-        if not cron.runnable(now):
-            why = ("it is disabled (zcron enable)" if cron.state(now) == "off"
-                   else "it is paused (zcron resume)")
-            raise InvalidInput("cron", ref, f"{why}; a worker would not run it")
-        job = cron_manager(site_obj, cron).run_now(now)
-        return {"site": site, "uid": cron.uid, "name": cron.name, "kind": job.kind,
-                "due": iso_time(job.due, cron.timezone), "timezone": cron.timezone}
-
-    data = app.transact(work, note=f"zcron run {ref} --site {site}")
-    due = format_iso(data["due"], data["timezone"])
-    echo_result(data, as_json,
-                f"queued a run of {label(data)} due now ({due}); a worker will run it")

@@ -32,9 +32,19 @@ def next_due(cron, queue, now):
     return None
 
 
+def with_kind(data, cron):
+    """A cron's dump with its schedule's kind (``cron``, ...) after its text."""
+    result = {}
+    for key, value in data.items():
+        result[key] = value
+        if key == "periodicity":
+            result["kind"] = cron.get_periodicity().kind
+    return result
+
+
 def summary(cron, queue, now, utc=False):
     """A cron's dump without logs, plus what ``list`` shows."""
-    data = cron.dump(with_logs=False)
+    data = with_kind(cron.dump(with_logs=False), cron)
     data.pop("logs", None)
     last = cron.last_log()
     data.update(
@@ -117,7 +127,7 @@ def show(app, ref, site, utc, as_json):
     def work(root):
         _, crontab, cron = get_cron(root, site, ref)
         now = clock.now()
-        data = cron.dump()
+        data = with_kind(cron.dump(), cron)
         data.update(
             site=site,
             crontab_activated=crontab.activated,
@@ -161,6 +171,7 @@ def _show_fields(data, utc):
         ("site", data["site"]),
         ("state", _show_state(data, utc)),
         ("schedule", f"{data['periodicity']}  ({data['description']})"),
+        ("kind", data["kind"]),
         ("time zone", data["timezone"]),
         ("environ", json.dumps(data["environ"], ensure_ascii=False)),
         ("missed", data["missed"]),

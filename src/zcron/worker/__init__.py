@@ -26,6 +26,7 @@ Modules, each owning one concept:
 ``crons``       the crons of jobs, looked up once per transaction
 ``firing``      events fired after a commit, their subscribers' writes saved
 ``shutdown``    a worker's stop: marked stopping, unstarted claims released
+``here``        one job run in the calling process (``zcron run --here``)
 ``stats``       the counts a worker reports
 """
 from zcron.worker.facade import Worker

@@ -45,12 +45,17 @@ class Claimer:
         for job in due:
             if len(claims.jobs) >= wanted:
                 break
-            decision, cron = self._decide(tx, job)
-            if decision is _WAIT:
-                claims.waiting = True
-            elif decision is not None:
-                self._carry_out(tx, job, decision, cron, claims)
+            self.take(tx, job, claims)
         return claims
+
+    def take(self, tx, job, claims):
+        """Decide for one due ``job`` as its cron's policies say, and carry
+        it out into ``claims`` (``zcron run --here`` takes the job it queued)."""
+        decision, cron = self._decide(tx, job)
+        if decision is _WAIT:
+            claims.waiting = True
+        elif decision is not None:
+            self._carry_out(tx, job, decision, cron, claims)
 
     def _decide(self, tx, job):
         """(the plan for ``job``, its cron if loaded); the plan is None
