@@ -179,12 +179,13 @@ class TestCronErrors:
                         "day-of-week name (SUN-SAT)"),
         ("0 0 * January *", "'January' in the month field 'January' is not a "
                             "month name (JAN-DEC)"),
-        ("0 0 L * *", "'L' in the day-of-month field 'L' is not a number"),
-        ("0 0 15W * *", "'W' in the day-of-month field '15W' is not a number"),
+        # L, W and # belong to the day fields only
+        ("0 L * * *", "'L' in the hour field 'L' is not a number"),
+        ("0 0 * 15W *", "'W' in the month field '15W' is not a month name (JAN-DEC)"),
         ("H * * * *", "'H' in the minute field 'H' is not a number"),
         ("R * * * *", "'R' in the minute field 'R' is not a number"),
         ("0 0 * MON *", "'MON' in the month field 'MON' is not a month name (JAN-DEC)"),
-        ("0 0 * * 1#2", "'#' is not allowed in the day-of-week field '1#2'"),
+        ("0 0 * 1#2 *", "'#' is not allowed in the month field '1#2'"),
         ("? 0 * * *", "'?' is not allowed in the minute field '?'"),
         ("0 0 1,? * *", "'?' is not allowed in the day-of-month field '1,?'"),
         ("0 0 30 2 *", "it never fires: none of its months has any of its days"),

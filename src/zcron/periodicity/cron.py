@@ -3,7 +3,7 @@ IANA time zone."""
 from zcron.periodicity.base import Periodicity, PeriodicityKind, check_aware
 from zcron.periodicity.describe import describe
 from zcron.periodicity.syntax import parse
-from zcron.periodicity.wallclock import WallClock
+from zcron.periodicity.wallclock import wallclock_for
 from zcron.periodicity.zone import ZonedSchedule, from_instant, load_zone
 
 
@@ -24,7 +24,7 @@ class CronPeriodicity(Periodicity):
         self.has_seconds = self.fields.has_seconds
         self.fixed_time = self.fields.fixed_time
         self._schedule = ZonedSchedule(
-            WallClock(self.fields), self.tzinfo, self.fixed_time)
+            wallclock_for(self.fields), self.tzinfo, self.fixed_time)
         # (after, answer) of the last call: synchronising a crontab asks
         # each of its crons, sharing a few expressions, about the same now
         self._last = (None, None)

@@ -5,6 +5,7 @@ out field by field ("at seconds 15 and 45 of minutes 0 to 10 of hour 8"),
 never in cron syntax.
 """
 from zcron.periodicity.syntax import DAY, HOUR, MINUTE, MONTH, SECOND, WEEKDAY
+from zcron.periodicity.wallclock import LAST
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
                "August", "September", "October", "November", "December")
@@ -13,6 +14,7 @@ WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
                  "Saturday", "Sunday")
 WORKING_DAYS = (1, 2, 3, 4, 5)
 WEEKEND = (0, 6)
+OCCURRENCES = ("first", "second", "third", "fourth", "fifth")
 
 
 def describe(fields):
@@ -112,7 +114,8 @@ def _step(values, field):
 def _one_date(fields):
     """One day of one month, whatever its weekday: "on 1 January"."""
     return (not fields.days_either and fields.weekdays == WEEKDAY.values
-            and len(fields.days) == 1 and len(fields.months) == 1)
+            and len(fields.days) == 1 and not fields.day_rules
+            and len(fields.months) == 1)
 
 
 def _days(fields):
@@ -121,28 +124,56 @@ def _days(fields):
     if fields.days_either:
         if any_day or any_weekday:
             return ""
-        return f"{_days_of_month(fields.days)} or {_weekdays(fields.weekdays)}"
+        return f"{_days_of_month(fields)} or {_weekdays(fields)}"
     if any_weekday:
-        return "" if any_day else _days_of_month(fields.days)
+        return "" if any_day else _days_of_month(fields)
     if any_day:
-        return _weekdays(fields.weekdays)
+        return _weekdays(fields)
     names = [WEEKDAY_NAMES[d] for d in _monday_first(fields.weekdays)]
-    return f"{_days_of_month(fields.days)} if it is a {_joined(names, 'or')}"
+    either = ([f"a {_joined(names, 'or')}"] if names else []) + [
+        f"{_weekday_rule(rule)} of the month" for rule in fields.weekday_rules]
+    return f"{_days_of_month(fields)} if it is {_joined(either, 'or')}"
 
 
-def _days_of_month(days):
-    step = _step(days, DAY)
+def _days_of_month(fields):
+    """ "on days 1 and 15 of the month", "on the last day of the month"."""
+    rules = [_day_rule(rule) for rule in fields.day_rules]
+    if not fields.days:
+        return "on " + _joined(rules)
+    step = _step(fields.days, DAY)
     if step:
-        return f"on every {_ordinal(step)} day of the month"
-    return f"on {_counted('day', days)} of the month"
+        listed = f"on every {_ordinal(step)} day of the month"
+    else:
+        listed = f"on {_counted('day', fields.days)} of the month"
+    return _joined([listed] + rules)
 
 
-def _weekdays(weekdays):
+def _day_rule(rule):
+    kind, day = rule
+    if kind == "W":
+        return f"the weekday nearest the {_ordinal(day)}"
+    return f"the last {'day' if kind == 'L' else 'weekday'} of the month"
+
+
+def _weekdays(fields):
+    """ "on weekdays", "on Monday and the last Friday of the month"."""
+    weekdays = fields.weekdays
+    rules = _joined([_weekday_rule(rule) for rule in fields.weekday_rules])
+    if not weekdays:
+        return f"on {rules} of the month"
     if weekdays == WORKING_DAYS:
-        return "on weekdays"
-    if weekdays == WEEKEND:
-        return "on weekends"
-    return "on " + _listed(_monday_first(weekdays), WEEKDAY_NAMES.__getitem__)
+        listed = "on weekdays"
+    elif weekdays == WEEKEND:
+        listed = "on weekends"
+    else:
+        listed = "on " + _listed(_monday_first(weekdays), WEEKDAY_NAMES.__getitem__)
+    return f"{listed} and {rules} of the month" if rules else listed
+
+
+def _weekday_rule(rule):
+    weekday, nth = rule
+    which = "last" if nth == LAST else OCCURRENCES[nth - 1]
+    return f"the {which} {WEEKDAY_NAMES[(weekday - 1) % 7]}"
 
 
 def _monday_first(weekdays):
@@ -174,8 +205,8 @@ def _listed(values, name):
 
 
 def _joined(words, conjunction="and"):
-    if len(words) == 1:
-        return words[0]
+    if len(words) <= 1:
+        return "".join(words)
     return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 
 
