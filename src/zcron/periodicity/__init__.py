@@ -6,15 +6,22 @@ from functools import lru_cache
 from zope.component import getGlobalSiteManager
 
 from zcron.components import registered_periodicity_kinds
-from zcron.periodicity.base import Periodicity, PeriodicityKind
+from zcron.exceptions import InvalidInput
+from zcron.periodicity.base import Periodicity, PeriodicityKind, leading_word
 from zcron.periodicity.cron import CRON, CronKind, CronPeriodicity
+from zcron.periodicity.interval import INTERVAL
+from zcron.periodicity.once import ONCE
 
 __all__ = ["BUILTIN_KINDS", "FALLBACK_KIND", "CronKind", "CronPeriodicity",
            "Periodicity", "PeriodicityKind", "get_periodicity", "kind_for",
            "kinds"]
 
 # zcron's own kinds: what a registry without them (or without any) offers.
-BUILTIN_KINDS = {"cron": CRON}
+BUILTIN_KINDS = {
+    "cron": CRON,
+    "interval": INTERVAL,
+    "once": ONCE,
+}
 # Asked last, and reads every text that no other kind recognises.
 FALLBACK_KIND = "cron"
 # Where kinds are registered (see components.registered_periodicity_kinds):
@@ -36,11 +43,22 @@ def kinds():
 
 def kind_for(text):
     """The IPeriodicityKind that reads ``text``: the first of ``kinds()``
-    that recognises it, else the fallback kind (see IPeriodicityKind)."""
+    that recognises it, else the fallback kind (see IPeriodicityKind).
+
+    A text no kind recognises but starting with a word some kind declares
+    ('every fortnight') is an unknown form of those kinds, not a bad cron
+    expression: InvalidInput then lists their examples.
+    """
     available = kinds()
     for kind in available.values():
         if kind.recognises(text):
             return kind
+    word = leading_word(text)
+    forms = [repr(kind.example) for kind in available.values()
+             if word and word in getattr(kind, "words", ())]
+    if forms:
+        raise InvalidInput("periodicity", text,
+                           f"expected a schedule like {', '.join(forms)}")
     return available[FALLBACK_KIND]
 
 
