@@ -195,7 +195,6 @@ def test_workers_agree_from_the_signature(zca):
     from zcron.schedule import next_scheduled, schedule_after
     crontab = Crontab()
     cron = crontab.add_cron(Cron("job", "every 90 minutes", timezone="Europe/Zurich"))
-    crontab.site = "default"
     job = schedule_after(cron, utc(2026, 1, 1))
     assert job.fire_time == utc(2026, 1, 1, 1, 30)
     assert next_scheduled(job).fire_time == utc(2026, 1, 1, 3)
