@@ -1,6 +1,6 @@
 """zcron vs APScheduler 3.x, side by side, on this machine, in one run.
 
-    .venv/bin/python bench/run.py [--quick] [--only burst,waits,lateness,scale,zeo2]
+    .venv/bin/python bench/run.py [--quick] [--only burst,waits,lateness,scale,zeo2,...]
 
 Prints one table (absolute figures, zcron / APScheduler ratios, issue #3's
 targets) and writes it with every raw figure to bench/results/latest.json.
@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (BENCH_DIR, REPO_DIR, ChildError, child_env,  # noqa: E402
                     make_tmpdir, remove_tree, run_child)
 
-SCENARIOS = ("burst", "waits", "lateness", "scale", "zeo2")
+SCENARIOS = ("burst", "waits", "lateness", "scale", "zeo2", "nextfire", "mixed")
 
 SIZES = {
     "full": {
@@ -33,6 +33,8 @@ SIZES = {
         "scale_n": 100_000, "scale_edits": 50, "aps_sqlite_cap_s": 30.0,
         "queue_jobs": 1_000_000, "queue_crons": 1_000, "queue_batch": 50_000,
         "zeo_n": 5_000, "zeo_concurrency": 4,
+        "nextfire_afters": 5_000, "nextfire_number": 20_000, "nextfire_repeat": 7,
+        "mixed_n": 100_000,
     },
     "quick": {
         "burst_n": 300, "burst_concurrency": [1, 2, 4],
@@ -44,6 +46,8 @@ SIZES = {
         "scale_n": 3_000, "scale_edits": 20, "aps_sqlite_cap_s": 2.0,
         "queue_jobs": 10_000, "queue_crons": 100, "queue_batch": 5_000,
         "zeo_n": 200, "zeo_concurrency": 4,
+        "nextfire_afters": 500, "nextfire_number": 1_000, "nextfire_repeat": 3,
+        "mixed_n": 3_000,
     },
 }
 
@@ -53,6 +57,7 @@ TARGETS = {
     "add_rate": (">=", 10_000), "save_one": ("<=", 5.0),
     "rss_crons": ("<=", 200), "rss_queue": ("<=", 300),
     "fair_share": (">=", 40.0),
+    "next_fire_us": ("<=", 10.0),
 }
 
 
@@ -487,6 +492,59 @@ def scenario_zeo2(size, tmp):
         Row("zeo2", "runner calls - logged runs, 2 workers",
             (two["runner_calls"] - two["ok_logs"]) if two else None, na, "calls",
             better="lower", target=("<=", 0)),
+    ]
+    return rows, details
+
+
+# -- 6. nextfire (issue #11) ------------------------------------------------------------
+
+def scenario_nextfire(size, tmp):
+    """µs per next fire time, every kind's example and two cron texts, with
+    croniter and APScheduler beside them; one child for each side."""
+    details = {}
+    params = {"afters": size["nextfire_afters"], "number": size["nextfire_number"],
+              "repeat": size["nextfire_repeat"]}
+    zc = step("zcron: next_fire_time of every kind's example, Europe/Zurich",
+              "kinds.nextfire", params, 600, tmp, details, "zcron") or {}
+    peers = step("croniter get_next, APScheduler triggers: the same cases",
+                 "kinds.peers", params, 600, tmp, details, "peers") or {}
+    rows = []
+    for label, case in get(zc, "cases", default={}).items():
+        theirs = get(peers, "cases", label, default={})
+        aps, cron = theirs.get("apscheduler") or {}, theirs.get("croniter") or {}
+        rows.append(Row("nextfire", f"{label}, median", case["us"], aps.get("us"), "us",
+                        better="lower", target=TARGETS["next_fire_us"],
+                        note=f"APScheduler column: {aps['as']}" if aps else None))
+        if cron:
+            rows.append(Row("nextfire", f"{label}, vs croniter {cron['as']}", case["us"],
+                            cron["us"], "us", better="lower",
+                            note="peer column: croniter's get_next after set_current"))
+    return rows, details
+
+
+# -- 7. mixed (issue #11) -------------------------------------------------------------------
+
+def scenario_mixed(size, tmp):
+    """A bulk add of crons of every kind, beside scale's all-cron bulk add."""
+    n, details = size["mixed_n"], {}
+    for label, task, key in (
+            (f"zcron: add {n:,} crons of mixed kinds in one transaction, save, commit",
+             "kinds.mixed", "zcron_mixed"),
+            (f"zcron: the same with {n:,} daily cron expressions (scale's bulk add)",
+             "zcron.scale_add", "zcron_cron_only")):
+        d = make_tmpdir(prefix="mixed-", base=tmp)
+        step(label, task, {"n": n, "tmpdir": d}, 600, d, details, key)
+        remove_tree(d)
+    mixed, crons = details["zcron_mixed"], details["zcron_cron_only"]
+    rows = [
+        Row("mixed", f"bulk add {n:,} mixed kinds: add + save + commit",
+            mixed.get("total_per_s"), None, "crons/s", target=TARGETS["add_rate"],
+            note=f"cycling through every kind's example and 3 cron texts "
+                 f"({mixed.get('distinct_texts')} distinct), Europe/Zurich"),
+        Row("mixed", f"bulk add {n:,} cron expressions (scale): add + save + commit",
+            crons.get("total_per_s"), None, "crons/s", target=TARGETS["add_rate"]),
+        Row("mixed", "mixed kinds / cron expressions only",
+            ratio(mixed.get("total_per_s"), crons.get("total_per_s")), None, "x"),
     ]
     return rows, details
 

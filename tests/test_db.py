@@ -323,7 +323,7 @@ class TestSeveralSites:
 # -- bad input leaves the database exactly as it was ------------------------------
 
 def _bad_expression(crontab):
-    crontab.get("1" * 32).edit(name="renamed", periodicity="every tuesday")
+    crontab.get("1" * 32).edit(name="renamed", periodicity="every fortnight")
 
 
 def _unknown_zone(crontab):

@@ -110,13 +110,15 @@ class IPeriodicityKind(Interface):
     existing name, it replaces that kind.
 
     How a text finds its kind (``zcron.periodicity.kind_for``): the kinds
-    available are zcron's built-in ones ('cron'), each replaced by the kind
-    registered under its name, plus every other registered kind; so an
-    empty registry still reads cron expressions. They are asked
+    available are zcron's built-in ones ('cron', 'interval', 'once', ...),
+    each replaced by the kind registered under its name, plus every other
+    registered kind; so an empty registry still reads them. They are asked
     ``recognises(text)`` in the order of their names, the fallback kind
     'cron' last, and the first that recognises the text reads it. A text
     no kind recognises is read by the cron kind, whose error then says what
-    is wrong with it as a cron expression. A kind thus recognises its texts
+    is wrong with it as a cron expression -- unless its leading word is one
+    of some kind's ``words``: it is then an unknown form of those kinds, and
+    InvalidInput lists their examples. A kind thus recognises its texts
     by its own leading words ('every', 'once', 'weekly', ...), whatever
     their case, and leaves all other texts alone: no kind, the cron kind
     included, needs to know of the others.

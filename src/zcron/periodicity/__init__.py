@@ -6,10 +6,13 @@ from functools import lru_cache
 from zope.component import getGlobalSiteManager
 
 from zcron.components import registered_periodicity_kinds
-from zcron.periodicity.base import Periodicity, PeriodicityKind
+from zcron.exceptions import InvalidInput
+from zcron.periodicity.base import Periodicity, PeriodicityKind, leading_word
 from zcron.periodicity.cron import CRON, CronKind, CronPeriodicity
 from zcron.periodicity.daily import DAILY
+from zcron.periodicity.interval import INTERVAL
 from zcron.periodicity.monthly import MONTHLY
+from zcron.periodicity.once import ONCE
 from zcron.periodicity.weekly import WEEKLY
 
 __all__ = ["BUILTIN_KINDS", "FALLBACK_KIND", "CronKind", "CronPeriodicity",
@@ -20,7 +23,9 @@ __all__ = ["BUILTIN_KINDS", "FALLBACK_KIND", "CronKind", "CronPeriodicity",
 BUILTIN_KINDS = {
     "cron": CRON,
     "daily": DAILY,
+    "interval": INTERVAL,
     "monthly": MONTHLY,
+    "once": ONCE,
     "weekly": WEEKLY,
 }
 # Asked last, and reads every text that no other kind recognises.
@@ -44,11 +49,22 @@ def kinds():
 
 def kind_for(text):
     """The IPeriodicityKind that reads ``text``: the first of ``kinds()``
-    that recognises it, else the fallback kind (see IPeriodicityKind)."""
+    that recognises it, else the fallback kind (see IPeriodicityKind).
+
+    A text no kind recognises but starting with a word some kind declares
+    ('every fortnight') is an unknown form of those kinds, not a bad cron
+    expression: InvalidInput then lists their examples.
+    """
     available = kinds()
     for kind in available.values():
         if kind.recognises(text):
             return kind
+    word = leading_word(text)
+    forms = [repr(kind.example) for kind in available.values()
+             if word and word in getattr(kind, "words", ())]
+    if forms:
+        raise InvalidInput("periodicity", text,
+                           f"expected a schedule like {', '.join(forms)}")
     return available[FALLBACK_KIND]
 
 
