@@ -152,6 +152,8 @@ def uri(request, tmp_path):
     is marked ``@file_only``."""
     if request.param == "zeo":
         return request.getfixturevalue("zeo_storages").uri()
+    from zcron.db import open_db
+    open_db(f"file://{tmp_path}/Data.fs").close()   # read commands make none
     return f"file://{tmp_path}/Data.fs"
 
 

@@ -364,3 +364,35 @@ class TestBadInput:
         before = snapshot(uri)
         assert "unknown scheme 'postgresx'" in Zcron("postgresx://x/y").bad("list")
         assert snapshot(uri) == before
+
+
+class TestNoDatabaseMade:
+    """Commands that only read never create a FileStorage (issue 15)."""
+
+    READERS = [("list",), ("dump",), ("show", "x"), ("logs", "x"), ("check",),
+               ("site", "list"), ("crontab", "show"), ("next", "x")]
+    WRITERS = [("add", "hello", "--cron", "@daily"), ("remove", "x"),
+               ("site", "remove", "x"), ("crontab", "enable")]
+
+    @pytest.mark.parametrize("args", READERS + WRITERS)
+    def test_mistyped_path(self, tmp_path, args):
+        stderr = Zcron("file://typo/sub/Data.fs").bad(*args)
+        assert f"no database at {tmp_path}/typo/sub/Data.fs" in stderr
+        assert list(tmp_path.iterdir()) == []
+
+    def test_load_into_no_database(self, tmp_path):
+        (tmp_path / "dump.json").write_text('{"crons": []}')
+        stderr = Zcron("file://typo/Data.fs").bad("load", "dump.json")
+        assert "no database at" in stderr and not (tmp_path / "typo").exists()
+
+    def test_site_add_creates_it(self, tmp_path):
+        zcron = Zcron("file://new/sub/Data.fs")
+        zcron("site", "add", "default")
+        assert (tmp_path / "new" / "sub" / "Data.fs").exists()
+        assert zcron.json("site", "list")[0]["name"] == "default"
+        assert "Creates the database" in " ".join(
+            Zcron()("site", "add", "--help").stdout.split())
+
+    def test_bad_site_add_creates_nothing(self, tmp_path):
+        Zcron("file://new/Data.fs").bad("site", "add", "a/b")
+        assert not (tmp_path / "new").exists()

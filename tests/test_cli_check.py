@@ -111,3 +111,26 @@ class TestCheck:
 
     def test_missing_file_is_bad_input(self, tmp_path):
         assert "does not exist" in Zcron().bad("check", tmp_path / "nope.json")
+
+
+class TestCheckUids:
+    """A given uid that is not one is a problem, never a traceback (issue 15)."""
+
+    def test_bad_uids_are_problems(self, tmp_path):
+        crons = [{"uid": uid, "name": "a", "periodicity": "@daily"}
+                 for uid in ([], 0, {}, ["x"], "xyz")]
+        crons += [{"name": "b", "periodicity": "@daily"},
+                  {"uid": None, "name": "c", "periodicity": "@daily"},
+                  {"uid": "", "name": "d", "periodicity": "@daily"}]
+        path = tmp_path / "uids.json"
+        path.write_text(json.dumps({"crons": crons}))
+        result = Zcron()("check", path, status=1)
+        assert "Traceback" not in result.stdout + result.stderr
+        lines = result.stdout.splitlines()
+        for index, uid in enumerate(([], 0, {})):
+            assert f"crons[{index}]: invalid uid {uid!r}: expected 32 hexadecimal " \
+                   "characters" in lines
+        assert "crons[3] a (['x']): invalid uid ['x']: expected 32 hexadecimal " \
+               "characters" in lines
+        assert any(line.startswith("crons[4] a (xyz): invalid uid 'xyz'") for line in lines)
+        assert lines[-1] == f"5 problems in {path} (8 crons)"

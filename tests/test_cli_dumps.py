@@ -226,3 +226,50 @@ class TestLoad:
         path.write_text(json.dumps(crons))
         assert zcron.json("load", path)["loaded"] == 3000
         assert len(pending(uri)) == 3000
+
+
+class TestLoadUids:
+    """load refuses a given uid that is not one; an absent one gets a new uid."""
+
+    @pytest.mark.parametrize("uid", [[], 0, False, "xyz"])
+    def test_bad_uid_is_bad_input(self, zcron, uri, populated, tmp_path, uid):
+        path = tmp_path / "bad.json"
+        path.write_text(json.dumps({"crons": [
+            {"name": "fine", "periodicity": "@daily"},
+            {"uid": uid, "name": "bad", "periodicity": "@daily"}]}))
+        before = snapshot(uri)
+        stderr = zcron.bad("load", path)
+        assert f"invalid uid {uid!r}: expected 32 hexadecimal characters" in stderr
+        assert stderr.startswith("zcron: error: crons[1]")
+        assert snapshot(uri) == before
+
+    def test_absent_uid_gets_a_new_one(self, zcron, uri, tmp_path):
+        zcron("site", "add", "default")
+        path = tmp_path / "absent.json"
+        path.write_text(json.dumps({"crons": [
+            {"name": "a", "periodicity": "@daily"},
+            {"uid": None, "name": "b", "periodicity": "@daily"},
+            {"uid": "", "name": "c", "periodicity": "@daily"}]}))
+        zcron("load", path)
+        crons = zcron.json("list")
+        assert len({c["uid"] for c in crons}) == 3
+        assert all(len(c["uid"]) == 32 for c in crons)
+
+
+class TestLoadSiteNames:
+    def test_slash_in_site_is_bad_input(self, zcron, uri, populated, tmp_path):
+        path = tmp_path / "d.json"
+        path.write_text('{"crons": []}')
+        before = snapshot(uri)
+        stderr = zcron.bad("load", path, "--site", "a/b")
+        assert "invalid site 'a/b': a site name cannot contain '/'" in stderr
+        assert snapshot(uri) == before
+
+    def test_dump_of_a_saved_slash_site_loads_elsewhere(self, zcron, uri, tmp_path):
+        zcron("site", "add", "default")
+        path = tmp_path / "d.json"
+        path.write_text(json.dumps({"site": "a/b", "crons": [
+            {"uid": "c" * 32, "name": "hello", "periodicity": "@daily"}]}))
+        zcron("load", path)
+        assert zcron.json("list")[0]["uid"] == "c" * 32
+        assert "ok: 1 cron checked" in zcron("check", path).stdout

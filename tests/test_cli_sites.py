@@ -1,6 +1,10 @@
 """zcron.cli.sites: zcron site add/list/remove and zcron crontab
 show/enable/disable.
 """
+import json
+
+import pytest
+
 from cli_support import (cli_env, database, json_crontab, pending, snapshot,  # noqa: F401
                          uri, zcron, zeo_storages)
 
@@ -150,3 +154,43 @@ class TestCrontab:
         zcron("site", "add", "f", "--registry", "fixed")
         err = zcron.bad("add", "x", "--cron", "@daily", "--site", "f")
         assert "its 'fixed' registry reads it from a file; change" in err
+
+
+class TestSiteNames:
+    """A '/' in a site name is refused: no dashboard URL could name it."""
+
+    @staticmethod
+    def legacy_site(uri, name):
+        """A site named before the rule, as an old database holds it."""
+        from zcron.components import load_crontab
+        from zcron.model import Cron, CronSite
+        with database(uri) as root:
+            site = CronSite("legacy")
+            site.name = name
+            root.add_site(site)
+            crontab = load_crontab(site)
+            crontab.add_cron(Cron("hello", "@daily", uid="c" * 32))
+            crontab.save()
+
+    def test_add_refuses_a_slash(self, zcron, uri):
+        zcron("site", "add", "default")
+        before = snapshot(uri)
+        stderr = zcron.bad("site", "add", "a/b")
+        assert stderr == "zcron: error: invalid site 'a/b': a site name cannot contain '/'\n"
+        assert snapshot(uri) == before
+
+    def test_the_model_refuses_it_too(self):
+        from zcron.exceptions import InvalidInput
+        from zcron.model import CronSite
+        with pytest.raises(InvalidInput, match="cannot contain '/'"):
+            CronSite("shop/eu")
+
+    def test_a_saved_one_still_works(self, zcron, uri):
+        self.legacy_site(uri, "a/b")
+        assert [s["name"] for s in zcron.json("site", "list")] == ["a/b"]
+        assert zcron("site", "list").stdout.split("\n")[1].split()[:4] == [
+            "a/b", "zodb", "on", "1"]
+        assert json.loads(zcron("dump", "--site", "a/b").stdout)["crons"][0]["uid"] == "c" * 32
+        assert zcron.json("list", "--site", "a/b")[0]["name"] == "hello"
+        zcron("site", "remove", "a/b")
+        assert zcron.json("site", "list") == []

@@ -131,3 +131,36 @@ class TestWorkerWeb:
         assert result.returncode == 2 and "needs users" in result.stderr
         assert_one_error_line(result.stderr)
         assert snapshot(uri) == before
+
+
+class TestServeHoles:
+    def test_undecodable_path_through_waitress(self, tmp_path, ini):
+        import http.client
+        from zcron.testing import free_port
+        _zcron("user", "add", "alice", "--role", "manager", "--password", "pw",
+               "--config", ini, cwd=tmp_path)
+        uri = f"file://{tmp_path}/Data.fs"
+        port = free_port()
+        proc = subprocess.Popen([ZCRON, "--db", uri, "--config", ini, "serve",
+                                 "--port", str(port)], cwd=tmp_path,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            _wait_for(f"http://127.0.0.1:{port}/login", proc)
+            for path in ["/%ff", "/sites/%ff%fe", "/sites/default/crons/%ff/logs"]:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request("GET", path)
+                response = conn.getresponse()
+                body = response.read().decode()
+                conn.close()
+                assert response.status == 400, (path, body)
+                assert "<h1>Bad request</h1>" in body, path
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(20)
+        assert proc.returncode == 0
+        assert "Traceback" not in proc.stderr.read()
+
+    def test_serve_creates_the_database(self, tmp_path, ini):
+        for command in ("serve", "worker"):
+            out = " ".join(_zcron(command, "--help", cwd=tmp_path).stdout.split())
+            assert "Creates the database if there is none yet." in out, command

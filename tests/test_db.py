@@ -411,3 +411,34 @@ class TestBadInputWritesNothing:
                 assert load_crontab(s.root.get_site("site")).dump() == before
         finally:
             db.close()
+
+
+class TestNoCreate:
+    """open_db(create=False): an existing FileStorage or nothing on disk."""
+
+    def test_missing_file_is_refused_and_nothing_made(self, tmp_path):
+        from zcron.db import open_db
+        from zcron.exceptions import InvalidURI
+        path = tmp_path / "typo" / "sub" / "Data.fs"
+        with pytest.raises(InvalidURI, match=f"no database at {path}"):
+            open_db(f"file://{path}", create=False)
+        assert not (tmp_path / "typo").exists()
+        (tmp_path / "empty").mkdir()
+        with pytest.raises(InvalidURI, match="no database at"):
+            open_db(f"file://{tmp_path}/empty/Data.fs", create=False)
+        assert list((tmp_path / "empty").iterdir()) == []
+
+    def test_existing_file_opens(self, tmp_path):
+        from zcron.db import get_root, open_db
+        uri = f"file://{tmp_path}/Data.fs"
+        open_db(uri).close()                     # create=True: the default
+        db = open_db(uri, create=False)
+        try:
+            with db.transaction() as conn:
+                assert get_root(conn).sites is not None
+        finally:
+            db.close()
+
+    def test_other_storages_unaffected(self):
+        from zcron.db import open_db
+        open_db("memory://", create=False).close()

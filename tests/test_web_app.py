@@ -12,7 +12,8 @@ import zcron.config
 from zcron.exceptions import InvalidInput
 from zcron import web
 
-from web_support import Client, components, ini  # noqa: F401
+from web_support import (Client, alice, app, client, components, db, ini,  # noqa: F401
+                         read, shared_app)
 
 
 class TestApp:
@@ -155,3 +156,47 @@ class TestApp:
             assert [app.registry.settings["zcron.zcml"] for app in served] == [[str(zcml)]]
         finally:
             zcron.config.reset()
+
+
+BAD_PATHS = ["/%ff", "/sites/%ff%fe", "/sites/default/crons/%ff/logs", "/metrics%ff",
+             "/login?came_from=%ff", "/sites/default?status=%C3"]
+
+
+class TestUndecodableURLs:
+    """A path or query that is not UTF-8 gets 400 and the error page, not a 500."""
+
+    @pytest.mark.parametrize("path", BAD_PATHS)
+    def test_anonymous(self, client, path):
+        res = client.get(path)
+        assert res.status_int == 400 and res.content_type == "text/html"
+        assert "<h1>Bad request</h1>" in res.text and "not valid UTF-8" in res.text
+        assert res.headers["X-Frame-Options"] == "DENY"
+
+    @pytest.mark.parametrize("path", BAD_PATHS)
+    def test_logged_in(self, alice, db, path):
+        before = read(db, lambda root: root._p_jar.db().lastTransaction())
+        res = alice.post(path, {"x": "1"}) if path == "/%ff" else alice.get(path)
+        assert res.status_int == 400 and "Log out" in res.text    # the user's page
+        assert read(db, lambda root: root._p_jar.db().lastTransaction()) == before
+        assert alice.get("/").status_int == 200
+
+    def test_good_paths_still_routed(self, alice):
+        assert alice.get("/sites/%C3%A9").status_int == 404       # é: no such site
+        assert alice.get("/sites/default").status_int == 200
+
+
+class TestSavedSlashSite:
+    def test_listed_not_opened(self, alice, db):
+        import transaction
+        from zcron.db import get_root
+        tm = transaction.TransactionManager()
+        conn = db.open(tm)
+        site = zcron.CronSite("legacy")           # '/' is refused now: saved before
+        site.name = "a/b"
+        get_root(conn).add_site(site)
+        tm.commit()
+        conn.close()
+        home = alice.get("/")
+        assert home.status_int == 200 and "a/b" in home.text
+        assert alice.get("/sites/a%2Fb").status_int == 404
+        assert alice.get("/sites/default").status_int == 200

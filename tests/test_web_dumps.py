@@ -123,3 +123,25 @@ class TestDumps:
         res = alice.post("/sites/default/import", {"file": ("empty.json", b""), "dump": text,
                                                    "keep": "1"})
         assert "+ 1</span> added" in res.text
+
+
+class TestImportUids:
+    """The dashboard's import refuses a given uid that is not one (issue 15)."""
+
+    @pytest.mark.parametrize("uid", [[], 0, False, {}, "xyz"])
+    def test_bad_uid_refused(self, alice, db, uid):
+        before = cron_of(db), uids(db)
+        text = json.dumps([{"uid": uid, "name": "hello", "periodicity": "@hourly"}])
+        res = alice.post("/sites/default/import", {"dump": text, "action": "apply",
+                                                   "keep": "1"})
+        assert res.status_int == 422
+        assert f"invalid uid {uid!r}: expected 32 hexadecimal characters" in unescape(res.text)
+        assert (cron_of(db), uids(db)) == before
+
+    @pytest.mark.parametrize("item", [{}, {"uid": None}, {"uid": ""}])
+    def test_absent_uid_gets_a_new_one(self, alice, db, item):
+        text = json.dumps([dict(item, name="hello", periodicity="@hourly")])
+        res = alice.post("/sites/default/import", {"dump": text, "action": "apply",
+                                                   "keep": "1"})
+        assert res.status_int == 303
+        assert len(uids(db)) == 3

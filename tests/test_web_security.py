@@ -252,3 +252,117 @@ class TestLogin:
         static = alice.get("/static/zcron.css")
         assert static.status_int == 200 and "no-store" not in static.headers.get("Cache-Control", "")
         assert Client(alice.app).get("/static/zcron.js").status_int == 200   # no login needed
+
+
+# -- holes closed (issue 15) -----------------------------------------------------------
+
+def basic(name, password):
+    return {"Authorization": "Basic " + base64.b64encode(f"{name}:{password}".encode()).decode()}
+
+
+def from_address(app, address):
+    """The application as seen from the client ``address`` (REMOTE_ADDR)."""
+    def wsgi(environ, start_response):
+        environ["REMOTE_ADDR"] = address
+        return app(environ, start_response)
+    wsgi.registry = app.registry
+    return wsgi
+
+
+class TestThrottleEverywhere:
+    def test_throttle_per_address(self):
+        now = [0.0]
+        throttle = security.LoginThrottle(clock=lambda: now[0])
+        for i in range(security.MAX_ADDRESS_FAILURES):
+            assert not throttle.blocked(f"user{i}", "10.0.0.1")
+            throttle.failed(f"user{i}", "10.0.0.1")
+        assert throttle.blocked("alice", "10.0.0.1")      # any name, from there
+        assert not throttle.blocked("alice", "10.0.0.2")
+        throttle.succeeded("alice", "10.0.0.1")           # a success clears the name only
+        assert throttle.blocked("bob", "10.0.0.1")
+        now[0] += security.FAILURE_WINDOW + 1
+        assert not throttle.blocked("bob", "10.0.0.1")
+
+    def test_basic_auth_shares_the_login_throttle(self, client):
+        for _ in range(security.MAX_FAILURES):
+            assert client.get("/metrics", headers=basic("victor", "nope")).status_int == 401
+        res = client.get("/metrics", headers=basic("victor", "victor-pw"))
+        assert res.status_int == 429 and res.headers["Retry-After"] == "300"
+        client.get("/login")
+        res = client.post("/login", {"login": "victor", "password": "victor-pw"})
+        assert res.status_int == 429
+        # another user is not held back
+        assert client.get("/metrics", headers=basic("alice", "alice-pw")).status_int == 200
+
+    def test_form_failures_throttle_basic_auth(self, client):
+        client.get("/login")
+        for _ in range(security.MAX_FAILURES):
+            client.post("/login", {"login": "victor", "password": "nope"})
+        assert client.get("/metrics", headers=basic("victor", "victor-pw")).status_int == 429
+
+    def test_guessing_many_names_from_one_address(self, app):
+        attacker = Client(from_address(app, "192.0.2.7"))
+        for i in range(security.MAX_ADDRESS_FAILURES):
+            name = f"guess{i}"
+            assert attacker.get("/metrics", headers=basic(name, "x")).status_int == 401
+        assert attacker.get("/metrics", headers=basic("alice", "alice-pw")).status_int == 429
+        attacker.get("/login")
+        res = attacker.post("/login", {"login": "alice", "password": "alice-pw"})
+        assert res.status_int == 429 and "Too many failed attempts" in res.text
+        elsewhere = Client(from_address(app, "192.0.2.8"))
+        elsewhere.login("alice")
+        assert elsewhere.get("/").status_int == 200
+
+
+class TestSessionsEnd:
+    @staticmethod
+    def copy_of(client):
+        thief = Client(client.app)
+        thief.cookies = dict(client.cookies)
+        return thief
+
+    def test_logout_ends_a_copied_session(self, alice, db):
+        thief = self.copy_of(alice)
+        assert thief.get("/").status_int == 200
+        assert alice.post("/logout").status_int == 303
+        assert thief.get("/").status_int == 303
+        assert thief.get("/sites/default").status_int == 303
+        res = thief.post("/sites/default/switch", {"activated": "0"})
+        assert res.status_int == 403
+        assert read(db, lambda root: root.sites["default"].crontab.activated)
+
+    def test_logout_ends_the_users_other_sessions_only(self, app):
+        first, second, other = Client(app), Client(app), Client(app)
+        first.login("alice")
+        second.login("alice")
+        other.login("victor")
+        first.post("/logout")
+        assert second.get("/").status_int == 303
+        assert other.get("/").status_int == 200
+        second.login("alice")                     # a new login works again
+        assert second.get("/").status_int == 200
+
+    def test_logout_seen_by_another_dashboard_process(self, app, db, ini):
+        from zcron import web
+        other_app = web.make_app({"zcron.db_object": db, "zcron.config": ini,
+                                  "zcron.secret": "test-secret"})
+        alice = Client(app)
+        alice.login("alice")
+        elsewhere = Client(other_app)
+        elsewhere.cookies = dict(alice.cookies)
+        assert elsewhere.get("/").status_int == 200
+        alice.post("/logout")
+        assert elsewhere.get("/").status_int == 303
+
+    def test_password_change_ends_a_copied_session(self, alice, ini):
+        thief = self.copy_of(alice)
+        users.add_user(ini, "alice", "manager", "alice-pw", iterations=FAST)  # same password
+        assert thief.get("/").status_int == 303
+
+    def test_user_remove_ends_a_copied_session(self, alice, ini):
+        from click.testing import CliRunner
+        from zcron.cli import cli
+        thief = self.copy_of(alice)
+        result = CliRunner().invoke(cli, ["user", "remove", "alice", "--config", ini])
+        assert result.exit_code == 0, result.output
+        assert thief.get("/").status_int == 303

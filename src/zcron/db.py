@@ -28,9 +28,10 @@ def normalize_uri(uri):
     return uri
 
 
-def open_db(uri=None, create_dirs=True, **db_options):
+def open_db(uri=None, create_dirs=True, create=True, **db_options):
     """A ZODB.DB for a zodburi URI: file://..., memory://, zeo://host:port,
-    postgres://... (with the 'postgresql' extra)."""
+    postgres://... (with the 'postgresql' extra). Without ``create``, no
+    FileStorage is made: a mistyped path is reported, not left behind."""
     uri = normalize_uri(uri)
     try:
         storage_factory, dbkw = zodburi.resolve_uri(uri)
@@ -46,9 +47,8 @@ def open_db(uri=None, create_dirs=True, **db_options):
         raise InvalidURI(uri, str(e.args[0]) if e.args else type(e).__name__) from None
     if uri.startswith("postgres://"):
         _check_postgres_uri(uri)
-    if uri.startswith("file://") and create_dirs:
-        directory = os.path.dirname(uri[len("file://"):].partition("?")[0])
-        os.makedirs(directory, exist_ok=True)
+    if uri.startswith("file://"):
+        _prepare_file(uri, create, create_dirs)
     try:
         storage = storage_factory()
     except Exception as e:
@@ -68,6 +68,15 @@ def open_db(uri=None, create_dirs=True, **db_options):
     db = ZODB.DB(storage, **dbkw)
     ensure_root(db)
     return db
+
+
+def _prepare_file(uri, create, create_dirs):
+    """Refuse a missing FileStorage unless creating; make its directory."""
+    path = uri[len("file://"):].partition("?")[0]
+    if not create and not os.path.isfile(path):
+        raise InvalidURI(uri, f"no database at {path} (zcron site add creates one)")
+    if create and create_dirs:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
 
 
 POSTGRES_FORM = "postgres://user[:password]@host:port/dbname[?options]"

@@ -161,16 +161,18 @@ class App:
 
     # -- the database -----------------------------------------------------------
 
-    def open_db(self, read_only_ok=False):
+    def open_db(self, read_only_ok=False, create=False):
         """The database; with ``read_only_ok``, a FileStorage another
-        process holds (a worker) is opened read-only instead, as of now."""
+        process holds (a worker) is opened read-only instead, as of now.
+        Only with ``create`` is a missing FileStorage made (commands that
+        create things): the others say there is no database."""
         if self._db is None:
             from zcron.db import open_db
             from zcron.exceptions import DatabaseLocked
             self.configure()
             uri = self.uri
             try:
-                self._db = open_db(uri)
+                self._db = open_db(uri, create=create)
             except DatabaseLocked:
                 if not (read_only_ok and uri.startswith("file://")):
                     raise
@@ -179,18 +181,19 @@ class App:
                            "worker?); showing it read-only, as of now", err=True)
         return self._db
 
-    def session(self, read_only_ok=False):
+    def session(self, read_only_ok=False, create=False):
         if self._session is None:
             from zcron.db import Session
-            self._session = Session(self.open_db(read_only_ok))
+            self._session = Session(self.open_db(read_only_ok, create))
         return self._session
 
-    def transact(self, work, write=True, note=None):
+    def transact(self, work, write=True, note=None, create=False):
         """``work(root)`` in one transaction, committed when ``write`` (else
         aborted), and run again from scratch when it conflicts with a
-        worker's writes. Any error aborts it: nothing is written."""
+        worker's writes. Any error aborts it: nothing is written. Only with
+        ``create`` may a missing FileStorage be made (see ``open_db``)."""
         from zcron.retry import transact
-        session = self.session(read_only_ok=not write)
+        session = self.session(read_only_ok=not write, create=create)
         try:
             return transact(session.tm, lambda: work(session.root), CONFLICT_ATTEMPTS,
                             base=0.05, commit=write, note=note)

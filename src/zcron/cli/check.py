@@ -20,10 +20,11 @@ def cron_problems(fields, runners):
 
 def value_problems(fields):
     """The problems of each field but the schedule, one field at a time."""
+    from zcron.model.cron import uid_given
     from zcron.model.fields import FIELDS, validate
     problems = []
     for field, value in fields.items():
-        if field in ("periodicity", "timezone") or (field == "uid" and not value):
+        if field in ("periodicity", "timezone") or (field == "uid" and not uid_given(value)):
             continue              # checked apart; a dump may leave uids out
         if field in FIELDS:
             try:
@@ -86,9 +87,10 @@ def check_items(items, runners):
             except InvalidInput as e:
                 problems.append(str(e))
         uid = item.get("uid")
-        if uid and uid in seen:
-            problems.append(f"uid {uid!r} appears twice")
-        seen.add(uid)
+        if isinstance(uid, str):          # any other uid is a problem above
+            if uid in seen:
+                problems.append(f"uid {uid!r} appears twice")
+            seen.add(uid)
         found.extend((where, p) for p in problems)
     return found
 

@@ -107,6 +107,8 @@ def load(app, path, site, replace, as_json):
     in the file, or a uid the crontab already has (without --replace),
     leaves the database unchanged. The dump's own site name is ignored.
     """
+    from zcron.model.site import check_new_site_name
+    check_new_site_name(site)         # no '/' (a site saved before: dump it elsewhere)
     progress = Progress()
     started = time.monotonic()
     progress.phase(f"reading {path}")

@@ -68,11 +68,15 @@ Examples:
 @json_option
 @pass_app
 def site_add(app, name, registry, path, as_json):
-    """Add the site NAME, with an empty crontab (or the file's)."""
+    """Add the site NAME, with an empty crontab (or the file's). Creates
+    the database if there is none yet (the other commands, but worker and
+    serve, refuse a missing one). NAME may not contain '/'."""
     from zcron.components import load_crontab
     from zcron.events import CrontabSynchronisationEvent
     from zcron.interfaces import IRegistryManager
     from zcron.model import CronSite
+    from zcron.model.site import check_new_site_name
+    check_new_site_name(name)        # before a database is made for it
     if path and registry == "zodb":
         raise click.UsageError("--path is for a file registry (--registry json)")
     options = {"path": os.path.abspath(path)} if path else {}
@@ -91,7 +95,7 @@ def site_add(app, name, registry, path, as_json):
             crontab.save()
         return site_info(new)
 
-    info = app.transact(work, note=f"zcron site add {name}")
+    info = app.transact(work, note=f"zcron site add {name}", create=True)
     echo_result(info, as_json, f"added site {info['name']!r} (registry "
                                f"{info['registry']}: {describe_site(info)})")
 

@@ -29,7 +29,8 @@ from the worker instead, with 'zcron worker --web 127.0.0.1:8080'.
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
 @pass_app
 def serve(app, host, port):
-    """Serve the web dashboard until stopped (SIGTERM, Ctrl-C)."""
+    """Serve the web dashboard until stopped (SIGTERM, Ctrl-C). Creates
+    the database if there is none yet."""
     from zcron.web import serve as serve_dashboard
     config = check_users(app)
     click.echo(f"zcron: dashboard on http://{host}:{port}/ for {app.uri}; "
@@ -88,7 +89,8 @@ Example:
 @click.option("--config", "path", metavar="FILE", type=click.Path(dir_okay=False))
 @pass_app
 def user_remove(app, name, path):
-    """Remove a user; its sessions end at its next request."""
+    """Remove a user; its sessions end at their next request (the dashboard
+    checks every session's user against this file)."""
     from zcron.exceptions import InvalidInput
     from zcron.users import remove_user
     path = users_file(app, path)

@@ -119,13 +119,14 @@ zeo:// or postgres://.
 def worker(app, concurrency, max_seconds, until_idle, lease, quiet, utc, web, as_json):
     """Run due jobs until stopped (SIGTERM, Ctrl-C), printing a line per
     run: time, cron, status, duration, message. Runs in progress finish
-    when it stops; claimed runs not yet started go back to the queue."""
+    when it stops; claimed runs not yet started go back to the queue.
+    Creates the database if there is none yet."""
     from zope.component import getGlobalSiteManager
 
     from zcron.config import add_subscriber
     from zcron.interfaces import IFinishedCronJobEvent
     from zcron.worker import Worker
-    db = app.open_db()
+    db = app.open_db(create=True)
     runner = Worker(db, concurrency=concurrency, lease=lease)
     printer = RunPrinter(as_json, utc)
     if not quiet:

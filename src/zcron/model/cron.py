@@ -20,6 +20,12 @@ def new_uid():
     return uuid.uuid4().hex
 
 
+def uid_given(value):
+    """A dump's uid counts as given unless missing, null or "" (then a new
+    one is made); a given one must be valid, [] and 0 included."""
+    return value not in (None, "")
+
+
 # Fields whose default is stored on the class, not in each record.
 CLASS_DEFAULTS = {f: d for f, (v, d) in FIELDS.items()
                   if f not in ("uid", "name", "periodicity", "environ")}
@@ -193,6 +199,10 @@ class Cron(Persistent):
             if not data.get(key):
                 raise InvalidDump(data.get("uid") or data, f"a cron needs a {key!r}")
         fields = {k: v for k, v in data.items() if k in FIELDS}
+        if uid_given(fields.get("uid")):
+            validate({"uid": fields["uid"]})
+        else:
+            fields.pop("uid", None)
         logs = data.get("logs") or []
         if not isinstance(logs, list):
             raise InvalidDump(logs, "a cron's logs must be a list")

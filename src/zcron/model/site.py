@@ -17,7 +17,7 @@ class CronSite(Persistent):
     __parent__ = None
 
     def __init__(self, name, registry="zodb", registry_options=None):
-        self.name = check_site_name(name)
+        self.name = check_new_site_name(name)
         self.registry = registry
         self.registry_options = PersistentMapping(registry_options or {})
         self.crontab = None
@@ -30,6 +30,16 @@ def check_site_name(name):
     if not isinstance(name, str) or not name.strip() or "\x00" in name:
         raise InvalidInput("site", name, "expected a non-empty name")
     return name.strip()
+
+
+def check_new_site_name(name):
+    """A new site's name: no '/', which no URL could carry (servers decode
+    %2F before routing: the dashboard could not open the site). Sites and
+    dumps saved before this rule are read as they are."""
+    name = check_site_name(name)
+    if "/" in name:
+        raise InvalidInput("site", name, "a site name cannot contain '/'")
+    return name
 
 
 @implementer(IZcronRoot)

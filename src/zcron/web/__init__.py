@@ -46,6 +46,7 @@ from pyramid.events import BeforeRender, NewResponse
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.session import SignedCookieSessionFactory
 from pyramid.settings import asbool, aslist
+from pyramid.tweens import EXCVIEW
 from pyramid.static import QueryStringConstantCacheBuster
 
 from zcron import clock
@@ -217,6 +218,8 @@ def add_policies(config):
     config.add_request_method(zcron_root, "zcron_root", reify=True)
     config.add_subscriber(add_renderer_globals, BeforeRender)
     config.add_subscriber(add_security_headers, NewResponse)
+    config.add_tween("zcron.web.views.undecodable_url_tween",
+                     under="pyramid_tm.tm_tween_factory", over=EXCVIEW)
     config.set_default_permission(VIEW)
 
 

@@ -1,11 +1,13 @@
 """The login and logout pages, and what a refused request is shown."""
 from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken
-from pyramid.httpexceptions import HTTPSeeOther, HTTPUnauthorized
+from pyramid.httpexceptions import HTTPSeeOther, HTTPTooManyRequests, HTTPUnauthorized
 from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
 from pyramid.view import forbidden_view_config, view_config
 
 from zcron.users import authenticate
-from zcron.web.security import safe_came_from
+from zcron.web.security import FAILURE_WINDOW, THROTTLED, safe_came_from
+
+TOO_MANY = "Too many failed attempts: wait a few minutes."
 
 
 @view_config(route_name="login", request_method=("GET", "HEAD"),
@@ -23,18 +25,13 @@ def login(request):
     name = request.POST.get("login", "").strip()
     password = request.POST.get("password", "")
     came_from = safe_came_from(request.POST.get("came_from"))
-    throttle = request.registry.zcron_throttle
-    error = None
-    if throttle.blocked(name):
-        error = "Too many failed attempts: wait a few minutes."
-    else:
-        user = authenticate(request.registry.zcron_users.users(), name, password)
-        if user is not None:
-            throttle.succeeded(name)
-            return HTTPSeeOther(came_from, headers=remember(request, user.name))
-        throttle.failed(name)
-        error = "Wrong user name or password."
-    request.response.status = 401 if error.startswith("Wrong") else 429
+    user, blocked = request.registry.zcron_throttle.attempt(
+        name, request.remote_addr,
+        lambda: authenticate(request.registry.zcron_users.users(), name, password))
+    if user is not None:
+        return HTTPSeeOther(came_from, headers=remember(request, user.name))
+    request.response.status = 429 if blocked else 401
+    error = TOO_MANY if blocked else "Wrong user name or password."
     return {"error": error, "login": name, "came_from": came_from}
 
 
@@ -49,8 +46,11 @@ def logout(request):
 @forbidden_view_config(renderer="templates/error.pt")
 def forbidden(exc, request):
     """Not logged in: to the login form (GET) or 401 with a Basic
-    challenge (/metrics); logged in without the role: 403."""
+    challenge (/metrics; 429 while its login is throttled); logged in
+    without the role: 403."""
     if request.identity is None:
+        if request.environ.get(THROTTLED):
+            return HTTPTooManyRequests(TOO_MANY, headers={"Retry-After": str(int(FAILURE_WINDOW))})
         if request.path_info == "/metrics":
             response = HTTPUnauthorized()
             response.headers["WWW-Authenticate"] = 'Basic realm="zcron", charset="UTF-8"'

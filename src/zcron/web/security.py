@@ -3,10 +3,13 @@
 - Users and roles come from the ``[users]`` section of the config file
   (see ``zcron.users``), re-read when the file changes.
 - A login puts the user's name in a signed session cookie (HttpOnly,
-  SameSite=Lax); changing a user's password or role in the file ends
-  that user's sessions.
+  SameSite=Lax); changing a user's password or role in the file, or
+  removing the user, ends that user's sessions.
+- Logging out ends all the user's sessions server-side: it replaces the
+  user's session token, kept in the ZODB for every dashboard process.
 - Permission ``view`` needs any user, ``manage`` a manager.
-- ``/metrics`` also accepts HTTP Basic credentials, for scrapers.
+- ``/metrics`` also accepts HTTP Basic credentials, for scrapers; they
+  share the login form's throttle (per user name and per client address).
 - Every POST needs the session's CSRF token (Pyramid's
   ``require_csrf``): a refused one gets 403 and changes nothing
   (``zcron.web.login`` has the pages a person sees for all this).
@@ -21,6 +24,7 @@ import secrets
 import threading
 import time
 
+from BTrees.OOBTree import OOBTree
 from pyramid.interfaces import ISecurityPolicy
 from pyramid.security import Allowed, Denied
 from zope.interface import implementer
@@ -34,8 +38,13 @@ VIEW = "view"
 MANAGE = "manage"
 SESSION_KEY = "zcron.user"
 FINGERPRINT_KEY = "zcron.fp"
-# Failed logins of one name before it is refused for a while.
+TOKEN_KEY = "zcron.token"
+TOKENS = "web.session_tokens"     # in the root's components: name -> token
+THROTTLED = "zcron.throttled"     # in the environ: Basic credentials refused
+# Failed logins of one name, or from one client address (many names
+# guessed from one place), before they are refused for a while.
 MAX_FAILURES = 5
+MAX_ADDRESS_FAILURES = 20
 FAILURE_WINDOW = 300.0
 
 
@@ -84,36 +93,60 @@ def fingerprint(user):
 
 
 class LoginThrottle:
-    """Refuses a name after MAX_FAILURES failed logins within
-    FAILURE_WINDOW seconds, until the window has passed."""
+    """Refuses a login (the form's or Basic's) after MAX_FAILURES failed
+    ones of its name, or MAX_ADDRESS_FAILURES from its client address,
+    within FAILURE_WINDOW seconds, until the window has passed."""
 
     def __init__(self, clock=time.monotonic):
         self.clock = clock
         self.failures = {}
         self.lock = threading.Lock()
 
+    @staticmethod
+    def _limits(name, address):
+        limits = [(name.lower(), MAX_FAILURES)]
+        if address:
+            limits.append((("address", address), MAX_ADDRESS_FAILURES))
+        return limits
+
     def _recent(self, key):
         cutoff = self.clock() - FAILURE_WINDOW
         return [t for t in self.failures.get(key, ()) if t > cutoff]
 
-    def blocked(self, name):
-        key = name.lower()
+    def blocked(self, name, address=None):
+        refused = False
         with self.lock:
-            recent = self._recent(key)
-            if recent:
-                self.failures[key] = recent
-            else:
-                self.failures.pop(key, None)
-            return len(recent) >= MAX_FAILURES
+            for key, limit in self._limits(name, address):
+                recent = self._recent(key)
+                if recent:
+                    self.failures[key] = recent
+                else:
+                    self.failures.pop(key, None)
+                refused = refused or len(recent) >= limit
+        return refused
 
-    def failed(self, name):
-        key = name.lower()
+    def failed(self, name, address=None):
         with self.lock:
-            self.failures[key] = self._recent(key) + [self.clock()]
+            for key, _ in self._limits(name, address):
+                self.failures[key] = self._recent(key) + [self.clock()]
 
-    def succeeded(self, name):
+    def succeeded(self, name, address=None):
+        """Forgets the name's failures, not the address's: logging in to
+        one's own account must not clear guesses at others'."""
         with self.lock:
             self.failures.pop(name.lower(), None)
+
+    def attempt(self, name, address, check):
+        """(user, blocked): ``check()`` (the user, or None) unless the
+        name or the address is blocked, its outcome counted."""
+        if self.blocked(name, address):
+            return None, True
+        user = check()
+        if user is None:
+            self.failed(name, address)
+        else:
+            self.succeeded(name, address)
+        return user, False
 
 
 class BasicAuthCache:
@@ -176,10 +209,9 @@ class DashboardSecurityPolicy:
         if cache is not False:
             return cache
         user = self._session_user(request)
-        if user is None and request.path_info == "/metrics":
-            credentials = basic_credentials(request)
-            if credentials is not None:
-                user = self.basic.check(request.registry.zcron_users.users(), *credentials)
+        # the raw path: one that is not UTF-8 gets its 400 further on
+        if user is None and request.environ.get("PATH_INFO") == "/metrics":
+            user = self._basic_user(request)
         request.environ["zcron.identity"] = user
         return user
 
@@ -190,6 +222,21 @@ class DashboardSecurityPolicy:
         user = request.registry.zcron_users.get(name)
         if user is None or request.session.get(FINGERPRINT_KEY) != fingerprint(user):
             return None
+        if request.session.get(TOKEN_KEY) != session_token(request.zcron_root, name):
+            return None           # logged out since (here or in another process)
+        return user
+
+    def _basic_user(self, request):
+        """The user of valid Basic credentials, through the login throttle."""
+        credentials = basic_credentials(request)
+        if credentials is None:
+            return None
+        name, password = credentials
+        users = request.registry.zcron_users.users()
+        user, blocked = request.registry.zcron_throttle.attempt(
+            name, request.remote_addr, lambda: self.basic.check(users, name, password))
+        if blocked:
+            request.environ[THROTTLED] = True
         return user
 
     def authenticated_userid(self, request):
@@ -211,15 +258,35 @@ class DashboardSecurityPolicy:
         session.invalidate()
         session[SESSION_KEY] = user.name
         session[FINGERPRINT_KEY] = fingerprint(user)
+        session[TOKEN_KEY] = session_token(request.zcron_root, user.name)
         session.new_csrf_token()
         request.environ.pop("zcron.identity", None)
         return []
 
     def forget(self, request, **kw):
+        """Ends this session and every other of the same user."""
+        name = request.session.get(SESSION_KEY)
+        if name is not None:
+            new_session_token(request.zcron_root, name)
         request.session.invalidate()
         request.session.new_csrf_token()
         request.environ.pop("zcron.identity", None)
         return []
+
+
+def session_token(root, name):
+    """The token the sessions of user ``name`` must carry: None until the
+    user's first logout (a login writes nothing)."""
+    tokens = root.components.get(TOKENS)
+    return None if tokens is None else tokens.get(name)
+
+
+def new_session_token(root, name):
+    """A new token for ``name``: its sessions until now are over. Written
+    in the request's transaction (a logout's POST commits)."""
+    token = secrets.token_hex(16)
+    root.component_data(TOKENS, OOBTree)[name] = token
+    return token
 
 
 def safe_came_from(value, default="/"):

@@ -1,14 +1,17 @@
-"""The pages (sites, crontab, logs, workers), the error pages, and
-finding a request's site and cron (for the actions too).
+"""The pages (sites, crontab, logs, workers), the error pages (and the
+tween answering 400 to a URL that is not UTF-8), and finding a request's
+site and cron (for the actions too).
 
 Pages are GET and change nothing; the actions on crons, POST, are
 ``zcron.web.actions``.
 """
 from datetime import timedelta
 from types import SimpleNamespace as Row
+from urllib.parse import quote, unquote_to_bytes
 
 from pyramid.httpexceptions import HTTPError, HTTPNotFound, HTTPServiceUnavailable
 from pyramid.exceptions import PredicateMismatch
+from pyramid.renderers import render_to_response
 from pyramid.view import notfound_view_config, view_config
 
 from zcron import clock
@@ -233,3 +236,28 @@ def http_error(exc, request):
     """Other error responses, in the dashboard's page."""
     request.response.status = exc.status
     return {"title": exc.title, "message": exc.detail or exc.explanation}
+
+
+def undecodable_url_tween(handler, registry):
+    """A URL whose path or query is not UTF-8 (``/%ff``, ``?came_from=%ff``)
+    gets 400 and the error page instead of Pyramid's UnicodeDecodeError (a
+    500) from its first reader: the routes, the views, the response's
+    subscribers. Under pyramid_tm, so that the page may read the session's
+    user in the request's transaction (which a 400 does not commit)."""
+    def tween(request):
+        environ = request.environ
+        raw = environ.get("PATH_INFO", "")
+        try:
+            raw.encode("latin-1").decode("utf-8")
+            unquote_to_bytes(environ.get("QUERY_STRING", "")).decode("utf-8")
+        except UnicodeError:
+            environ["PATH_INFO"] = quote(raw.encode("latin-1"), safe="/")
+            environ["QUERY_STRING"] = ""
+            response = render_to_response(
+                "zcron.web:templates/error.pt", request=request,
+                value={"title": "Bad request",
+                       "message": "This address is not valid UTF-8 text."})
+            response.status = 400
+            return response
+        return handler(request)
+    return tween
