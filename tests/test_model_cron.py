@@ -444,10 +444,12 @@ class TestBoundsAndDone:
         cron.edit(end=None)
         assert cron.state(later) == "on"
 
-    def test_never_run_is_done_when_nothing_is_left_in_its_catch_up_window(self):
+    def test_never_run_is_done_a_day_after_its_last_fire_time(self):
         cron = self._added(end=T0)
-        assert not cron.done(T0 + timedelta(minutes=30))
-        assert cron.done(T0 + timedelta(hours=2))
+        assert not cron.done(T0 + timedelta(hours=23))       # its first job may be late
+        assert cron.done(T0 + timedelta(hours=25))
+        cron.edit(catchup_window=3 * 86400)
+        assert not cron.done(T0 + timedelta(hours=25))
 
     def test_state_order_off_done_paused_on(self):
         cron = self._added(max_runs=1)

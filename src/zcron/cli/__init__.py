@@ -5,8 +5,8 @@ module per family; importing them here registers them, in help order.
 """
 import logging
 
-from zcron.cli import (sites, crons, views, logs, dumps, check,  # noqa: F401  (registration)
-                       worker, web)
+from zcron.cli import (sites, crons, calendars, views, logs, dumps,  # noqa: F401  (registration)
+                       check, worker, web)
 from zcron.cli.app import App, cli
 
 

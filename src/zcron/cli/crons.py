@@ -6,6 +6,7 @@ import click
 
 from zcron import clock
 from zcron.cli.app import cli, get_cron, get_crontab, pass_app
+from zcron.cli.bounds import BOUND_FIELDS, bound_changes, bound_options
 from zcron.cli.output import echo_result, format_iso, format_pause_end, iso_time
 from zcron.cli.params import (cron_argument, json_option, parse_environ,
                               parse_time, policy_options, pop_policies,
@@ -44,6 +45,7 @@ Examples:
 @click.option("--environ", metavar="JSON",
               help="A JSON object handed to the runner, e.g. '{\"days\": 7}'.")
 @click.option("--inactive", is_flag=True, help="Add it switched off.")
+@bound_options
 @policy_options
 @site_option
 @json_option
@@ -53,6 +55,7 @@ def add(app, name, expression, timezone, environ, inactive, site, as_json, **par
     from zcron.model import Cron
     fields = dict(timezone=timezone, environ=parse_environ(environ),
                   activated=not inactive, **pop_policies(params))
+    fields.update(bound_changes(params, timezone))
     Cron(name, expression, **fields)           # bad input stops here, early
 
     def work(root):
@@ -77,6 +80,7 @@ Examples:
 @click.option("--environ", metavar="JSON", help="New environ (a JSON object; "
               "replaces the old one).")
 @click.option("--name", metavar="NAME", help="New runner name.")
+@bound_options
 @policy_options
 @site_option
 @json_option
@@ -88,9 +92,15 @@ def edit(app, ref, expression, timezone, environ, name, site, as_json, **params)
                          ("environ", parse_environ(environ)), ("name", name)):
         if value is not None:
             changes[field] = value
-    if not changes:
+    bounds = {field: params[field] for field in BOUND_FIELDS}
+    if not changes and not any(bounds.values()):
         raise click.UsageError("nothing to change: give at least one option")
-    data = _edit_cron(app, site, ref, "edit", lambda cron: cron.edit(**changes))
+
+    def change(cron):
+        changes.update(bound_changes(dict(bounds), timezone or cron.timezone))
+        cron.edit(**changes)
+
+    data = _edit_cron(app, site, ref, "edit", change)
     fields = ", ".join(sorted(changes))
     echo_result(data, as_json, f"edited {label(data)}: {fields}")
 
@@ -219,8 +229,9 @@ def run(app, ref, site, as_json):
             raise InvalidInput("cron", ref, f"the crontab of site {site!r} is "
                                "disabled (zcron crontab enable); a worker would not run it")
         if not cron.runnable(now):
-            why = ("it is disabled (zcron enable)" if cron.state(now) == "off"
-                   else "it is paused (zcron resume)")
+            why = {"off": "it is disabled (zcron enable)",
+                   "done": "it is done (no fire time left, or max_runs reached)"}.get(
+                       cron.state(now), "it is paused (zcron resume)")
             raise InvalidInput("cron", ref, f"{why}; a worker would not run it")
         job = cron_manager(site_obj, cron).run_now(now)
         return {"site": site, "uid": cron.uid, "name": cron.name, "kind": job.kind,

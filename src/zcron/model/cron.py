@@ -22,6 +22,8 @@ def new_uid():
     return uuid.uuid4().hex
 
 
+# How late a cron's first run may be claimed without counting it done.
+FIRST_RUN_GRACE = timedelta(days=1)
 # Fields whose default is stored on the class, not in each record.
 CLASS_DEFAULTS = {f: d for f, (v, d) in FIELDS.items()
                   if f not in ("uid", "name", "periodicity", "environ")}
@@ -140,13 +142,14 @@ class Cron(Persistent):
         return None if self.max_runs is None else self.max_runs - self.runs - running
 
     def done(self, now):
-        """Its runs are over. A cron never run is measured from its
-        catch-up window back from ``now``: its first job may be that late."""
+        """Its runs are over. A cron never run is measured from a day (or
+        its catch-up window, if longer) back from ``now``: its first job
+        may be that late, and must not be dropped as done."""
         if self.max_runs is not None and self.runs >= self.max_runs:
             return True
         last = next((log.fire_time or log.date for log in self.logs), None)
         if last is None:
-            last = now - timedelta(seconds=self.catchup_window)
+            last = now - max(timedelta(seconds=self.catchup_window), FIRST_RUN_GRACE)
         return self.next_fire_time(last) is None
 
     def pause(self, until=None, note=""):
