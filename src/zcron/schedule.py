@@ -75,13 +75,17 @@ def next_scheduled(job):
     parts = job.signature.split(SEP)
     expression, zone, jitter, paused = parts[:4]
     periodicity = get_periodicity(expression, zone)
+    fire_after = periodicity.next_fire_time
     if len(parts) > 5:        # bounds
-        start, end = _instant(parts[4]), _instant(parts[5])
-        fire_after = lambda after: fire_time_after(periodicity, after, start, end)  # noqa: E731
-    else:
-        fire_after = periodicity.next_fire_time
+        fire_after = _bounded(periodicity, _instant(parts[4]), _instant(parts[5]))
+    paused_until = datetime.fromisoformat(paused) if paused else None
     return _scheduled(job.site, job.uid, fire_after, float(jitter),
-                      _instant(paused), job.fire_time, job.signature)
+                      paused_until, job.fire_time, job.signature)
+
+
+def _bounded(periodicity, start, end):
+    """Fire times of ``periodicity`` within bounds, calendars aside."""
+    return lambda after: fire_time_after(periodicity, after, start, end)
 
 
 def _scheduled(site, uid, fire_after, jitter, paused_until, after, sig):
@@ -113,8 +117,7 @@ def _preview(cron, after, n, shown):
     left, result = cron.runs_left(), []
     fire_after = cron.next_fire_time
     if shown:
-        periodicity = cron.get_periodicity()
-        fire_after = lambda a: fire_time_after(periodicity, a, cron.start, cron.end)  # noqa: E731
+        fire_after = _bounded(cron.get_periodicity(), cron.start, cron.end)
     while len(result) < n and (left is None or left > 0):
         job = _scheduled(cron.__parent__.site, cron.uid, fire_after, cron.jitter,
                          cron.paused_until, after, None)
