@@ -395,6 +395,7 @@ class TestBoundsJSON:
         ({"holidays": {}}, "calendars must be a list"),
         ([{"dates": []}], "a calendar must be an object with a 'name'"),
         ([{"name": "x", "dates": ["2026-02-30"]}], "invalid date '2026-02-30'"),
+        ([{"name": "x"}, {"name": "x"}], "a calendar name appears twice"),
     ])
     def test_bad_calendars(self, calendars, needle):
         from zcron.exceptions import InvalidInput

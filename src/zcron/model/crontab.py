@@ -199,7 +199,10 @@ class Crontab(Persistent):
         if not isinstance(calendars, list):
             raise InvalidDump(str(calendars)[:80], "a crontab's calendars must be a list")
         for item in calendars:
-            crontab.set_calendar(Calendar.load(item))
+            calendar = Calendar.load(item)
+            if calendar.name in crontab.calendars():
+                raise InvalidDump(calendar.name, "a calendar name appears twice")
+            crontab.set_calendar(calendar)
         for item in data.get("crons", []):
             if isinstance(item, str):
                 item = parse_json(item)   # collective.cron: a list of JSON strings
