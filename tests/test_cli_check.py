@@ -97,6 +97,21 @@ class TestCheck:
         out = Zcron()("check", path, status=1).stdout
         assert "crons[0]: '0 0 1 1 *' never fires again" in out
 
+    def test_bounds_and_calendars(self, tmp_path):
+        path = tmp_path / "c.json"
+        path.write_text(json.dumps({"calendars": [{"name": "quiet", "dates": ["2099-01-01"]}],
+                                    "crons": [
+            {"name": "a", "periodicity": "@daily", "exclude": ["quiet", "nope"]},
+            {"name": "b", "periodicity": "@daily", "start": "2099-02-01T00:00Z",
+             "end": "2099-01-01T00:00Z", "max_runs": 0},
+            {"name": "c", "periodicity": "@daily", "start": "2099-02-01T00:00Z",
+             "end": "2099-01-01T00:00Z"}]}))
+        out = Zcron()("check", path, status=1).stdout
+        assert "crons[0]: invalid calendar 'nope': no such calendar in the crontab" in out
+        assert "crons[1]: invalid max_runs 0" in out
+        assert "crons[2]: invalid end '2099-01-01T00:00:00+00:00': is before the start" in out
+        assert "'quiet'" not in out
+
     def test_malformed_file_is_a_problem(self, tmp_path):
         path = tmp_path / "bad.json"
         path.write_text("{")

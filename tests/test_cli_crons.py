@@ -37,7 +37,7 @@ class TestAdd:
             "catchup_window": 7200, "overlap": "queue-one", "timeout": 300,
             "warn_after": 90, "retries": 3, "retry_backoff": 1.5, "jitter": 30,
             "retry_interrupted": True, "paused_until": None, "pause_note": "",
-            "logs": []}
+            "start": None, "end": None, "max_runs": None, "exclude": [], "logs": []}
 
     def test_defaults(self, zcron):
         zcron("site", "add", "default")
@@ -244,3 +244,44 @@ class TestSchedule:
         assert keys[keys.index("periodicity") + 1] == "kind"
         assert shown["kind"] == "cron"
         assert "kind:" in zcron("show", "hello").stdout.split("\n")[5]
+
+
+class TestBounds:
+    def test_add_with_bounds_read_in_the_crons_zone(self, zcron, uri):
+        zcron("site", "add", "default")
+        zcron("calendar", "add", "quiet", "--yearly", "12-25")
+        data = zcron.json("add", "job", "--cron", "@daily", "--tz", "Europe/Zurich",
+                          "--start", "2099-01-01T08:00", "--end", "2099-02-01T00:00Z",
+                          "--max-runs", "5", "--exclude", "quiet")
+        assert (data["start"], data["end"]) == ("2099-01-01T07:00:00+00:00",
+                                                "2099-02-01T00:00:00+00:00")
+        assert (data["max_runs"], data["exclude"]) == (5, ["quiet"])
+        [job] = pending(uri, uid=data["uid"])
+        assert job.fire_time == datetime(2099, 1, 1, 23, tzinfo=UTC)   # midnight in Zurich
+
+    def test_edit_sets_and_clears(self, zcron, populated):
+        zcron("calendar", "add", "quiet", "--date", "2099-01-01")
+        data = zcron.json("edit", "hello", "--end", "2099-01-01T00:00", "--max-runs", "9",
+                          "--exclude", "quiet")
+        assert (data["end"], data["max_runs"], data["exclude"]) == \
+            ("2098-12-31T23:00:00+00:00", 9, ["quiet"])
+        data = zcron.json("edit", "hello", "--end", "none", "--max-runs", "none", "--no-exclude")
+        assert (data["end"], data["max_runs"], data["exclude"]) == (None, None, [])
+        out = zcron("edit", "hello", "--start", "2099-01-01T00:00").stdout
+        assert out.startswith("edited hello") and out.strip().endswith(": start")
+
+    @pytest.mark.parametrize("args, message", [
+        (["add", "x", "--cron", "@daily", "--start", "2099-02-01", "--end", "2099-01-01"],
+         "invalid end '2099-01-01T00:00:00+00:00': is before the start"),
+        (["edit", "hello", "--end", "2000-01-01T00:00Z", "--start", "2001-01-01T00:00Z"],
+         "invalid end"),
+        (["add", "x", "--cron", "@daily", "--max-runs", "0"], "invalid max_runs 0"),
+        (["edit", "hello", "--max-runs", "many"], "invalid max_runs 'many'"),
+        (["add", "x", "--cron", "@daily", "--start", "soon"], "invalid start 'soon'"),
+        (["edit", "hello", "--end", "2099-13-01"], "invalid end '2099-13-01'"),
+        (["add", "x", "--cron", "@daily", "--exclude", "nope"], "invalid calendar 'nope'"),
+    ])
+    def test_bad_input_exit_2_nothing_written(self, zcron, uri, populated, args, message):
+        before = snapshot(uri)
+        assert message in zcron.bad(*args)
+        assert snapshot(uri) == before

@@ -196,3 +196,47 @@ class TestNext:
         assert "invalid after" in zcron.bad("next", "hello", "--after", "x")
         assert "not in the range" in zcron.bad("next", "--cron", "@daily", "-n", "0")
         assert snapshot(uri) == before
+
+
+class TestBoundsAndCalendars:
+    def test_schedule_is_the_new_name_of_cron(self):
+        z = Zcron()
+        args = ("--after", "2026-01-01T00:00Z", "-n", "2", "--json")
+        assert z("next", "--schedule", "@daily", *args).stdout == \
+            z("next", "--cron", "@daily", *args).stdout
+
+    def test_saved_cron_applies_bounds_calendars_and_max_runs(self, zcron, populated):
+        zcron("calendar", "add", "xmas", "--date", "2099-12-25")
+        zcron("edit", "hello", "--start", "2099-12-24T23:50", "--end", "2099-12-26T00:10",
+              "--exclude", "xmas", "--max-runs", "7")      # 4 runs logged: 3 left
+        times = zcron.json("next", "hello", "--after", "2099-12-01", "-n", "5")
+        assert times == ["2099-12-24T23:50:00+01:00", "2099-12-24T23:55:00+01:00",
+                         "2099-12-26T00:00:00+01:00"]
+
+    def test_show_excluded_marks_what_calendars_remove(self, zcron, populated):
+        zcron("calendar", "add", "xmas", "--date", "2099-12-25")
+        zcron("edit", "hello", "--start", "2099-12-24T23:55", "--exclude", "xmas")
+        args = ("next", "hello", "--after", "2099-12-01", "-n", "3", "--show-excluded")
+        assert zcron.json(*args) == [
+            {"time": "2099-12-24T23:55:00+01:00", "excluded_by": []},
+            {"time": "2099-12-25T00:00:00+01:00", "excluded_by": ["xmas"]},
+            {"time": "2099-12-25T00:05:00+01:00", "excluded_by": ["xmas"]}]
+        lines = zcron(*args).stdout.splitlines()
+        assert lines[1] == "2099-12-25 00:00 CET (+01:00)  excluded by xmas"
+        assert "--show-excluded with a saved CRON" in zcron.bad(
+            "next", "--schedule", "@daily", "--show-excluded")
+
+    def test_done_in_list_show_next_and_run(self, zcron, uri, populated):
+        zcron("edit", "hello", "--max-runs", "4")       # it has 4 runs logged
+        [row] = [c for c in zcron.json("list") if c["name"] == "hello"]
+        assert (row["state"], row["next_run"], row["max_runs"]) == ("done", None, 4)
+        assert ["hello", "done"] in [line.split()[:2] for line in zcron("list").stdout.splitlines()]
+        show = zcron("show", "hello").stdout
+        assert "state:             done" in show and "4 (4 run so far)" in show
+        result = zcron("next", "hello")
+        assert result.stdout == "(no fire time)\n" and "this cron is done" in result.stderr
+        assert "it is done" in zcron.bad("run", "hello")
+        assert pending(uri, uid=populated["hello"]) == []
+        zcron("edit", "hello", "--max-runs", "none")
+        assert zcron.json("show", "hello")["state"] == "on"
+        assert len(pending(uri, uid=populated["hello"])) == 1

@@ -61,6 +61,14 @@ class TestMetrics:
         assert 'zcron_crons{site="default",state="paused"} 1' in lines
         assert 'zcron_crons{site="default",state="on"} 1' in lines
 
+    def test_a_done_cron_counts_as_done(self, alice, db):
+        with db.transaction() as conn:
+            crontab = load_crontab(get_root(conn).sites["default"])
+            crontab.get("a" * 32).edit(max_runs=1)      # it has logged runs
+            crontab.save()
+        lines = alice.get("/metrics").text.splitlines()
+        assert 'zcron_crons{site="default",state="done"} 1' in lines
+
     def test_broken_registry_and_empty_summaries(self, alice, tmp_path):
         os.unlink(tmp_path / "ro.json")
         lines = alice.get("/metrics").text.splitlines()

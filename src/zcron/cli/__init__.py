@@ -5,8 +5,8 @@ module per family; importing them here registers them, in help order.
 """
 import logging
 
-from zcron.cli import (sites, crons, runs, views, logs,  # noqa: F401  (registration)
-                       dumps, check, worker, web)
+from zcron.cli import (sites, crons, runs, calendars, views, preview,  # noqa: F401
+                       logs, dumps, check, worker, web)      # (registration)
 from zcron.cli.app import App, cli
 
 

@@ -10,12 +10,22 @@ from zcron.cli.params import json_option, site_option
 from zcron.exceptions import InvalidInput
 
 
-def cron_problems(fields, runners):
+def cron_problems(fields, runners, calendars=()):
     """Every problem of one cron's fields (not only the first): values,
-    policies, expression, zone, and -- given the runner names -- its runner."""
+    policies, expression, zone, calendars, and -- given the runner names --
+    its runner."""
     return (value_problems(fields)
             + schedule_problems(fields.get("periodicity"), fields.get("timezone", "UTC"))
+            + calendar_problems(fields.get("exclude"), calendars)
             + runner_problems(fields.get("name"), runners))
+
+
+def calendar_problems(names, calendars):
+    """Calendars the cron skips that its crontab (or dump) lacks."""
+    if not isinstance(names, list):
+        return []           # a bad value: value_problems says so
+    return [f"invalid calendar {name!r}: no such calendar in the crontab"
+            for name in names if isinstance(name, str) and name not in calendars]
 
 
 def value_problems(fields):
@@ -64,7 +74,7 @@ def runner_problems(name, runners):
     return []
 
 
-def check_items(items, runners):
+def check_items(items, runners, calendars=()):
     """[(where, problem)] for the crons of a dump."""
     from zcron.model import Cron
     from zcron.model.jsonio import parse_json
@@ -80,7 +90,7 @@ def check_items(items, runners):
         if not isinstance(item, dict):
             found.append((where, "a cron must be a JSON object"))
             continue
-        problems = cron_problems(item, runners)
+        problems = cron_problems(item, runners, calendars)
         if not problems:
             try:          # what the fields alone do not show: logs, missing keys
                 Cron.load(item)
@@ -146,10 +156,10 @@ def check_file(path, source, runners):
     """(crons, [(where, problem)]) of a dump file; an unreadable file is
     one problem."""
     try:
-        _, items = split_dump(read_text(path))
+        envelope, items = split_dump(read_text(path))
     except InvalidInput as e:
         return 0, [(source, str(e))]
-    return len(items), check_items(items, runners)
+    return len(items), check_items(items, runners, set(envelope.calendars()))
 
 
 def check_site(root, site, source, runners, notes):
@@ -165,7 +175,7 @@ def check_site(root, site, source, runners, notes):
     for cron in crons:
         fields = cron.dump(with_logs=False)
         found.extend((f"{cron.name} ({cron.uid})", p)
-                     for p in cron_problems(fields, runners))
+                     for p in cron_problems(fields, runners, crontab.calendars()))
     if not crontab.activated:
         notes.append("the crontab is disabled: no cron runs")
     return len(crons), found

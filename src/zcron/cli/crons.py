@@ -7,6 +7,7 @@ import click
 
 from zcron import clock
 from zcron.cli.app import cli, get_cron, get_crontab, pass_app
+from zcron.cli.bounds import BOUND_FIELDS, bound_changes, bound_options
 from zcron.cli.output import echo_result, format_pause_end
 from zcron.cli.params import (cron_argument, json_option, parse_environ,
                               parse_time, policy_options, pop_policies,
@@ -49,6 +50,7 @@ Examples:
 @click.option("--environ", metavar="JSON",
               help="A JSON object handed to the runner, e.g. '{\"days\": 7}'.")
 @click.option("--inactive", is_flag=True, help="Add it switched off.")
+@bound_options
 @policy_options
 @site_option
 @json_option
@@ -58,6 +60,7 @@ def add(app, name, expression, timezone, environ, inactive, site, as_json, **par
     from zcron.model import Cron
     fields = dict(timezone=timezone, environ=parse_environ(environ),
                   activated=not inactive, **pop_policies(params))
+    fields.update(bound_changes(params, timezone))
     Cron(name, expression, **fields)           # bad input stops here, early
 
     def work(root):
@@ -83,6 +86,7 @@ Examples:
 @click.option("--environ", metavar="JSON", help="New environ (a JSON object; "
               "replaces the old one).")
 @click.option("--name", metavar="NAME", help="New runner name.")
+@bound_options
 @policy_options
 @site_option
 @json_option
@@ -94,9 +98,15 @@ def edit(app, ref, expression, timezone, environ, name, site, as_json, **params)
                          ("environ", parse_environ(environ)), ("name", name)):
         if value is not None:
             changes[field] = value
-    if not changes:
+    bounds = {field: params[field] for field in BOUND_FIELDS}
+    if not changes and not any(bounds.values()):
         raise click.UsageError("nothing to change: give at least one option")
-    data = _edit_cron(app, site, ref, "edit", lambda cron: cron.edit(**changes))
+
+    def change(cron):
+        changes.update(bound_changes(dict(bounds), timezone or cron.timezone))
+        cron.edit(**changes)
+
+    data = _edit_cron(app, site, ref, "edit", change)
     fields = ", ".join(sorted(changes))
     echo_result(data, as_json, f"edited {label(data)}: {fields}")
 

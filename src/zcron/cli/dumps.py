@@ -43,8 +43,8 @@ def read_text(path):
 
 
 def split_dump(text):
-    """(activated, list of cron items) of a crontab dump -- ours, or
-    collective.cron's list of crons (of JSON strings, even)."""
+    """(the crontab without its crons, list of cron items) of a crontab
+    dump -- ours, or collective.cron's list of crons (JSON strings, even)."""
     from zcron.model import Crontab
     from zcron.model.jsonio import parse_json
     data = parse_json(text)
@@ -54,8 +54,8 @@ def split_dump(text):
     if isinstance(data, dict) and isinstance(data.get("crons", []), list):
         items = data.get("crons", [])
         data = dict(data, crons=[])
-    envelope = Crontab.load(data)          # checks its shape and 'activated'
-    return envelope.activated, items
+    envelope = Crontab.load(data)          # checks its shape, 'activated', calendars
+    return envelope, items
 
 
 def cron_name(item, index):
@@ -112,16 +112,17 @@ def load(app, path, site, replace, as_json):
     progress = Progress()
     started = time.monotonic()
     progress.phase(f"reading {path}")
-    activated, items = split_dump(read_text(path))
+    envelope, items = split_dump(read_text(path))
 
     def work(root):
         site_obj, crontab = get_crontab(root, site, write=True)
         crons = build_crons(items, progress)
         before = len(crontab)
         if replace:
-            crontab = fresh_crontab(site, site_obj, activated)
+            crontab = fresh_crontab(site, site_obj, envelope.activated)
         else:
             refuse_known_uids(crontab, crons)
+        add_calendars(crontab, envelope)
         for cron in progress.each(crons, "adding"):
             crontab.add_cron(cron)
         progress.phase("scheduling")
@@ -146,6 +147,19 @@ def fresh_crontab(site, site_obj, activated):
     crontab = Crontab(site=site, activated=activated)
     crontab.__parent__ = site_obj
     return crontab
+
+
+def add_calendars(crontab, envelope):
+    """The dump's calendars, before its crons (they name them); one the
+    site has already must have the same rules."""
+    from zcron.model.calendar import Calendar
+    for calendar in envelope.calendars().values():
+        known = crontab.calendars().get(calendar.name)
+        if known is None:
+            crontab.set_calendar(Calendar.load(calendar.dump()))
+        elif known.dump() != calendar.dump():
+            raise InvalidInput("calendar", calendar.name,
+                               "the site has other rules under that name (load with --replace)")
 
 
 def refuse_known_uids(crontab, crons):

@@ -72,8 +72,9 @@ def _queue_run(root, site, ref, found, here=False, now=None):
         raise InvalidInput("cron", ref, f"the crontab of site {site!r} is "
                            "disabled (zcron crontab enable); a worker would not run it")
     if not cron.runnable(now):
-        why = ("it is disabled (zcron enable)" if cron.state(now) == "off"
-               else "it is paused (zcron resume)")
+        why = {"off": "it is disabled (zcron enable)",
+               "done": "it is done (no fire time left, or max_runs reached)"}.get(
+                   cron.state(now), "it is paused (zcron resume)")
         raise InvalidInput("cron", ref, f"{why}; a worker would not run it")
     if here and query_runner(site_obj, cron) is None:
         raise InvalidInput("cron", ref, f"no job runner named {cron.name!r} is "

@@ -1,4 +1,5 @@
-"""Seeing crons: list a site's, show one in detail, preview fire times.
+"""Seeing crons: list a site's, show one in detail (previews of fire
+times are ``zcron.cli.preview``).
 
 Nothing here writes; changing crons is ``zcron.cli.crons``.
 """
@@ -10,8 +11,8 @@ from zcron import clock
 from zcron.cli.app import cli, get_cron, get_crontab, pass_app
 from zcron.cli.output import (echo_json, echo_table, first_line, format_duration,
                               format_iso, format_pause_end, format_seconds,
-                              format_time, iso_time, note, table)
-from zcron.cli.params import (cron_argument, json_option, parse_time, site_option,
+                              iso_time, note, table)
+from zcron.cli.params import (cron_argument, json_option, site_option,
                               utc_option)
 
 SHOW_RUNS = 5
@@ -134,6 +135,7 @@ def show(app, ref, site, utc, as_json):
             state=cron.state(now),
             description=cron.get_periodicity().describe(),
             jitter_offset=cron.jitter_offset(),
+            runs=cron.runs,
             queued=[{"due": iso_time(j.due, cron.timezone, utc),
                      "fire_time": iso_time(j.fire_time, cron.timezone, utc),
                      "kind": j.kind, "attempt": j.attempt}
@@ -183,6 +185,10 @@ def _show_fields(data, utc):
         ("jitter", _show_jitter(data)),
         ("retry interrupted", "yes" if data["retry_interrupted"] else "no"),
         ("logs limit", data["logs_limit"]),
+        ("start, end", " .. ".join(format_iso(data[f], data["timezone"], utc)
+                                   for f in ("start", "end"))),
+        ("max runs", f"{data['max_runs'] or 'no limit'} ({data['runs']} run so far)"),
+        ("exclude", ", ".join(data["exclude"]) or "no calendar"),
     ]
 
 
@@ -218,72 +224,3 @@ def _echo_last_runs(logs, when):
                  first_line(log["messages"])] for log in logs]
         for line in table(["DATE", "STATUS", "DURATION", "MESSAGE"], rows).splitlines():
             click.echo("  " + line)
-
-
-# -- next: preview fire times ---------------------------------------------------------------
-
-@cli.command("next", epilog="""\b
-Examples:
-  zcron next cleanup -n 3
-  zcron next --cron "30 2 * * *" --tz Europe/Zurich --after 2026-03-28
-  zcron next --cron "0 9 * * MON-FRI" -n 10 --json
-""")
-@click.argument("ref", metavar="[CRON]", required=False)
-@click.option("--cron", "expression", metavar="EXPR",
-              help="Preview this expression instead of a saved cron (nothing saved).")
-@click.option("--tz", "timezone", metavar="ZONE",
-              help="With --cron: the time zone (default UTC).")
-@click.option("--after", metavar="WHEN",
-              help="Start after this ISO 8601 time (read in the cron's zone unless "
-                   "it has an offset); default now.")
-@click.option("-n", "count", type=click.IntRange(1, 10000), default=5, show_default=True,
-              metavar="N", help="How many fire times.")
-@site_option
-@utc_option
-@json_option
-@pass_app
-def next_(app, ref, expression, timezone, after, count, site, utc, as_json):
-    """Preview the next fire times of a saved cron (with its pause and
-    jitter applied), or of an expression given with --cron."""
-    if (ref is None) == (expression is None):
-        raise click.UsageError("give either a CRON or --cron EXPR")
-    if timezone is not None and expression is None:
-        raise click.UsageError("--tz goes with --cron; a saved cron has its own zone")
-    if expression is not None:
-        zone_name, times = _expression_times(expression, timezone or "UTC", after, count)
-    else:
-        zone_name, times = _saved_cron_times(app, site, ref, after, count)
-    if as_json:
-        echo_json([iso_time(t, zone_name, utc) for t in times])
-        return
-    for t in times:
-        click.echo(format_time(t, zone_name, utc))
-    if not times:
-        click.echo("(no fire time)")
-
-
-def _start(after, zone_name):
-    return clock.now() if after is None else parse_time(after, "after", zone_name)
-
-
-def _expression_times(expression, zone_name, after, count):
-    """(zone, fire times) of an expression given with --cron."""
-    from zcron.periodicity import get_periodicity
-    periodicity = get_periodicity(expression, zone_name)
-    return zone_name, list(periodicity.fire_times(_start(after, zone_name), n=count))
-
-
-def _saved_cron_times(app, site, ref, after, count):
-    """(zone, next runs) of a saved cron, with a note when it is off."""
-    from zcron.schedule import next_runs
-
-    def work(root):
-        _, _, cron = get_cron(root, site, ref)
-        start = _start(after, cron.timezone)
-        return cron.timezone, next_runs(cron, start, count), cron.switched_on
-
-    zone_name, times, active = app.transact(work, write=False)
-    if not active:
-        note("this cron is off (or its crontab is): these runs will not happen "
-             "until it is switched on")
-    return zone_name, times

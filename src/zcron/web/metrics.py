@@ -106,7 +106,7 @@ def collect(root, now):
 
 def _site(out, name, crontab, now):
     runs = {status: 0 for status in STATUSES}
-    states = {"on": 0, "off": 0, "paused": 0}
+    states = {"on": 0, "off": 0, "paused": 0, "done": 0}
     kept = KeptLogs()
     for cron in crontab:
         for status, count in cron.log_counts.items():
