@@ -136,7 +136,8 @@ class TestCronJSON:
                   "logs", "environ"}
         ours = {"timezone", "missed", "catchup_window", "overlap", "timeout",
                 "warn_after", "retries", "retry_backoff", "jitter",
-                "retry_interrupted", "paused_until", "pause_note"}
+                "retry_interrupted", "paused_until", "pause_note",
+                "start", "end", "max_runs", "exclude"}
         assert set(dump) == legacy | ours
 
     def test_dump_is_json(self):
@@ -276,7 +277,7 @@ class TestCrontabJSON:
 
     def test_dump(self):
         dump = self._full().dump()
-        assert set(dump) == {"site", "activated", "crons"}
+        assert set(dump) == {"site", "activated", "calendars", "crons"}
         assert dump["site"] == "shop" and dump["activated"] is False
         assert [c["uid"] for c in dump["crons"]] == [UID2, UID1]
         assert _through_json(dump) == dump
@@ -346,6 +347,79 @@ class TestCrontabJSON:
             self._getTargetClass().load(data)
         assert isinstance(info.value, exceptions.InvalidInput)
         assert needle in str(info.value)
+
+
+class TestBoundsJSON:
+    """start, end, max_runs, exclude and a crontab's calendars, through JSON."""
+
+    CALENDAR = {"name": "holidays", "dates": ["2026-12-25"],
+                "ranges": ["2026-12-24..2027-01-02"], "yearly": ["01-01"],
+                "blackouts": ["0 12 * * 1-5 for 1h"]}
+
+    def _crontab(self):
+        from zcron.model import Cron, Crontab
+        from zcron.model.calendar import Calendar
+        crontab = Crontab(site="shop")
+        crontab.set_calendar(Calendar.load(self.CALENDAR))
+        crontab.add_cron(Cron("report", "0 9 * * *", uid=UID1, timezone="Europe/Zurich",
+                              start=T0, end=T0 + timedelta(days=30), max_runs=12,
+                              exclude=["holidays"]))
+        return crontab
+
+    def test_cron_fields_dump_as_json(self):
+        dump = self._crontab().get(UID1).dump()
+        assert dump["periodicity"] == "0 9 * * *"
+        assert dump["start"] == "2026-03-01T12:00:30.123456+00:00"
+        assert dump["end"] == "2026-03-31T12:00:30.123456+00:00"
+        assert (dump["max_runs"], dump["exclude"]) == (12, ["holidays"])
+        assert _through_json(dump) == dump
+
+    def test_crontab_with_calendars_round_trips(self):
+        from zcron.model import Crontab
+        dump = self._crontab().dump()
+        assert dump["calendars"] == [self.CALENDAR]
+        loaded = Crontab.load(_through_json(dump))
+        assert loaded.dump() == dump
+        cron = loaded.get(UID1)
+        assert cron.end == T0 + timedelta(days=30) and cron.calendars()[0].name == "holidays"
+
+    def test_a_cron_naming_a_calendar_the_dump_lacks_is_refused(self):
+        from zcron.exceptions import InvalidInput
+        from zcron.model import Crontab
+        dump = self._crontab().dump()
+        dump["calendars"] = []
+        with pytest.raises(InvalidInput, match="invalid calendar 'holidays'"):
+            Crontab.load(dump)
+
+    @pytest.mark.parametrize("calendars, needle", [
+        ({"holidays": {}}, "calendars must be a list"),
+        ([{"dates": []}], "a calendar must be an object with a 'name'"),
+        ([{"name": "x", "dates": ["2026-02-30"]}], "invalid date '2026-02-30'"),
+    ])
+    def test_bad_calendars(self, calendars, needle):
+        from zcron.exceptions import InvalidInput
+        from zcron.model import Crontab
+        with pytest.raises(InvalidInput) as info:
+            Crontab.load({"calendars": calendars, "crons": []})
+        assert needle in str(info.value)
+
+    def test_old_dumps_get_the_defaults(self):
+        from zcron.model import Crontab
+        loaded = Crontab.load({"crons": [{"uid": UID1, "name": "a", "periodicity": "@daily"}]})
+        cron = loaded.get(UID1)
+        assert (cron.start, cron.end, cron.max_runs, cron.exclude) == (None, None, None, ())
+        assert loaded.dump()["calendars"] == []
+
+    def test_the_json_registry_reads_calendars(self, session, tmp_path):
+        from zcron.components import load_crontab
+        from zcron.model import CronSite
+        path = tmp_path / "crontab.json"
+        path.write_text(json.dumps(self._crontab().dump()))
+        site = session.root.add_site(CronSite("ro", registry="json",
+                                              registry_options={"path": str(path)}))
+        crontab = load_crontab(site)
+        assert crontab.read_only and crontab.dump()["calendars"] == [self.CALENDAR]
+        assert crontab.get(UID1).exclude == ("holidays",)
 
 
 class TestParseJSON:

@@ -57,6 +57,11 @@ BAD = [
     ("paused_until", datetime(2026, 4, 1), "paused_until"),
     ("paused_until", "not a date", "paused_until"), ("paused_until", 5, "paused_until"),
     ("pause_note", 5, "pause_note"),
+    ("start", datetime(2026, 4, 1), "start"), ("start", "soon", "start"),
+    ("end", 5, "end"),
+    ("max_runs", 0, "max_runs"), ("max_runs", 1.5, "max_runs"),
+    ("max_runs", True, "max_runs"), ("max_runs", "3", "max_runs"),
+    ("exclude", "holidays", "exclude"), ("exclude", ["two words"], "exclude"),
     ("colour", "red", "field"),
 ]
 
@@ -367,3 +372,92 @@ class TestCron:
     def test_repr(self):
         cron = self._makeOne(uid=UID, timezone="Asia/Tokyo")
         assert repr(cron) == f"<Cron job {UID} '*/5 * * * *' Asia/Tokyo>"
+
+
+class TestBoundsAndDone:
+    """start, end, max_runs and exclude; the 'done' state."""
+
+    def _added(self, expr="0 * * * *", **fields):
+        from zcron.model import Cron, Crontab
+        from zcron.model.calendar import Calendar
+        crontab = Crontab(site="s")
+        crontab.set_calendar(Calendar("noon", blackouts=["0 12 * * * for 1m"]))
+        return crontab.add_cron(Cron("job", expr, **fields))
+
+    def _ran(self, cron, fire, status="OK"):
+        from zcron.model import Log
+        cron.add_log(Log(fire, status, fire_time=fire))
+
+    def test_defaults_stay_on_the_class(self):
+        cron = self._added()
+        assert (cron.start, cron.end, cron.max_runs, cron.exclude) == (None, None, None, ())
+        assert not {"start", "end", "max_runs", "exclude"} & set(cron.__dict__)
+
+    def test_bounds_are_utc_and_apply(self):
+        start = datetime(2026, 3, 1, 14, 30, tzinfo=timezone(timedelta(hours=2)))
+        cron = self._added(start=start, end="2026-03-01T15:00:00+00:00")
+        assert cron.start == datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+        assert cron.next_fire_time(T0) == T0 + timedelta(hours=1)
+        assert cron.next_fire_time(T0 + timedelta(hours=3)) is None
+
+    def test_end_before_start_is_refused_naming_end(self):
+        from zcron.exceptions import InvalidInput
+        cron = self._added(start=T0)
+        with pytest.raises(InvalidInput) as info:
+            cron.edit(end=T0 - timedelta(seconds=1), max_runs=4)
+        assert info.value.field == "end" and "before the start" in str(info.value)
+        assert cron.end is None and cron.max_runs is None       # nothing set
+        with pytest.raises(InvalidInput, match="invalid end"):
+            self._added(start=T0 + timedelta(days=1), end=T0)
+
+    def test_calendars_apply_to_the_next_fire_time(self):
+        cron = self._added(exclude=["noon"])
+        assert [c.name for c in cron.calendars()] == ["noon"]
+        assert cron.next_fire_time(T0 - timedelta(minutes=1)) == T0 + timedelta(hours=1)
+
+    def test_unknown_calendar_refused(self):
+        from zcron.exceptions import InvalidInput
+        cron = self._added()
+        with pytest.raises(InvalidInput, match="invalid calendar 'nope'"):
+            cron.edit(exclude=["noon", "nope"])
+        assert cron.exclude == ()
+
+    def test_max_runs_counts_runs_not_notrun_and_past_retention(self):
+        cron = self._added(max_runs=3, logs_limit=1)
+        self._ran(cron, T0)
+        self._ran(cron, T0 + timedelta(hours=1), "NOTRUN")
+        self._ran(cron, T0 + timedelta(hours=2), "FAILURE")
+        assert cron.runs == 2 and cron.runs_left() == 1 and cron.runs_left(1) == 0
+        assert cron.state(T0) == "on" and cron.runnable(T0)
+        self._ran(cron, T0 + timedelta(hours=3), "WARN")
+        assert cron.state(T0) == "done" and not cron.runnable(T0)
+        assert cron.runnable(T0, retry=True)            # a retry finishes its run
+        cron.edit(max_runs=4)
+        assert cron.state(T0) == "on"
+
+    def test_done_when_no_fire_time_after_the_last_run(self):
+        cron = self._added(end=T0 + timedelta(hours=1))
+        later = T0 + timedelta(hours=5)
+        self._ran(cron, T0)
+        assert not cron.done(later)       # its 13:00 fire time is still due (missed)
+        self._ran(cron, T0 + timedelta(hours=1))
+        assert cron.done(later) and cron.state(later) == "done"
+        cron.edit(end=None)
+        assert cron.state(later) == "on"
+
+    def test_never_run_is_done_when_nothing_is_left_in_its_catch_up_window(self):
+        cron = self._added(end=T0)
+        assert not cron.done(T0 + timedelta(minutes=30))
+        assert cron.done(T0 + timedelta(hours=2))
+
+    def test_state_order_off_done_paused_on(self):
+        cron = self._added(max_runs=1)
+        self._ran(cron, T0)
+        cron.pause()
+        assert cron.state(T0) == "done"
+        cron.edit(activated=False)
+        assert cron.state(T0) == "off"
+        cron.edit(activated=True, max_runs=None)
+        assert cron.state(T0) == "paused"
+        cron.resume()
+        assert cron.state(T0) == "on"

@@ -266,6 +266,61 @@ class TestCrontab:
             db.close()
 
 
+class TestCalendars:
+    def _crontab(self):
+        from zcron.model import Crontab
+        from zcron.model.calendar import Calendar
+        crontab = Crontab(site="s")
+        crontab.set_calendar(Calendar("holidays", dates=["2026-12-25"]))
+        crontab.set_calendar(Calendar("lunch", blackouts=["0 12 * * * for 1h"]))
+        return crontab
+
+    def test_set_get_and_list(self):
+        crontab = self._crontab()
+        assert sorted(crontab.calendars()) == ["holidays", "lunch"]
+        assert crontab.get_calendar("lunch").blackouts == ("0 12 * * * for 1h",)
+
+    def test_unknown_calendar_names_it(self):
+        from zcron.exceptions import InvalidInput
+        with pytest.raises(InvalidInput, match="invalid calendar 'nope': no such calendar"):
+            self._crontab().get_calendar("nope")
+
+    def test_add_cron_with_an_unknown_calendar_refused(self):
+        from zcron.exceptions import InvalidInput
+        crontab = self._crontab()
+        with pytest.raises(InvalidInput, match="'nope'"):
+            crontab.add_cron(_cron(exclude=["holidays", "nope"]))
+        assert len(crontab) == 0
+
+    def test_remove_refused_while_used_naming_the_crons(self):
+        from zcron.exceptions import InvalidInput
+        crontab = self._crontab()
+        a = crontab.add_cron(_cron("a", exclude=["holidays"]))
+        crontab.add_cron(_cron("b", exclude=["lunch", "holidays"]))
+        assert [c.name for c in crontab.users_of("holidays")] == ["a", "b"]
+        with pytest.raises(InvalidInput, match="still excluded by the crons a, b"):
+            crontab.remove_calendar("holidays")
+        assert sorted(crontab.calendars()) == ["holidays", "lunch"]
+        a.edit(exclude=[])
+        with pytest.raises(InvalidInput, match="still excluded by the crons b$"):
+            crontab.remove_calendar("holidays")
+
+    def test_remove(self):
+        crontab = self._crontab()
+        crontab.remove_calendar("lunch")
+        assert list(crontab.calendars()) == ["holidays"]
+
+    def test_save_calendar_synchronises_its_users_only(self, modified, session, site):
+        from zcron.components import load_crontab
+        from zcron.model.calendar import Calendar
+        crontab = load_crontab(site)
+        crontab.set_calendar(Calendar("holidays"))
+        user = crontab.add_cron(_cron("a", exclude=["holidays"]))
+        crontab.add_cron(_cron("b"))
+        crontab.save_calendar("holidays")
+        assert modified[-1].crons == [user.uid]
+
+
 class TestCronSite:
     def _getTargetClass(self):
         from zcron.model import CronSite

@@ -171,3 +171,28 @@ class TestPlan:
         decision = _plan(cron, job, job.fire_time + timedelta(seconds=45), [])
         assert decision.run_fire == job.fire_time
         assert decision.notes == [] and decision.notrun == []
+
+
+class TestBoundsAndCalendars:
+    def test_missed_counts_only_fire_times_not_excluded(self, crontab):
+        from zcron.model.calendar import Calendar
+        from zcron.policies import due_fire_times
+        crontab.set_calendar(Calendar("quiet", blackouts=["*/2 * * * * for 1m"]))
+        cron, job = _scheduled(crontab, exclude=["quiet"])
+        times = due_fire_times(cron, job.fire_time, T0 + timedelta(minutes=6))
+        assert [t.minute for t in times] == [1, 3, 5]
+
+    def test_missed_stops_at_the_end(self, crontab):
+        cron, job = _scheduled(crontab, end=T0 + timedelta(minutes=2))
+        decision = _plan(cron, job, T0 + timedelta(minutes=5), [])
+        assert decision.run_fire == T0 + timedelta(minutes=2) and decision.next_job is None
+        assert "2 fire times" in decision.notrun[0][1][0]
+
+    def test_the_last_of_max_runs_queues_no_next_job(self, crontab):
+        from zcron.model import Log
+        cron, job = _scheduled(crontab, max_runs=2)
+        decision = _plan(cron, job, job.due, [])
+        assert decision.run_fire == job.fire_time and decision.next_job is not None
+        cron.add_log(Log(job.due, "OK", fire_time=job.fire_time))
+        decision = _plan(cron, decision.next_job, decision.next_job.due, [])
+        assert decision.run_fire is not None and decision.next_job is None

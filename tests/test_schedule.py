@@ -1,6 +1,6 @@
 """A cron's schedule: its next scheduled job, from the cron or from a
 job's signature alone."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -30,6 +30,10 @@ class TestNextScheduled:
         {"periodicity": "*/10 * * * * *", "jitter": 2.5},
         {"periodicity": "0 * * * *",
          "paused_until": datetime(2026, 3, 2, 8, 30, tzinfo=timezone.utc)},
+        {"periodicity": "*/5 * * * *", "start": datetime(2026, 3, 1, 13, 2, tzinfo=timezone.utc),
+         "end": datetime(2026, 3, 1, 13, 20, tzinfo=timezone.utc)},
+        {"periodicity": "0 * * * *", "timezone": "Europe/Zurich",
+         "end": datetime(2026, 3, 1, 15, 0, tzinfo=timezone.utc)},
     ])
     def test_same_as_from_the_cron(self, crontab, fields):
         from zcron.schedule import next_scheduled, schedule_after
@@ -38,6 +42,8 @@ class TestNextScheduled:
         for _ in range(5):
             following = next_scheduled(job)
             assert following == schedule_after(cron, job.fire_time)
+            if following is None:        # the end bound
+                break
             assert (following.due_us, following.signature) == \
                 (schedule_after(cron, job.fire_time).due_us, job.signature)
             job = following
@@ -64,3 +70,65 @@ class TestCronManager:
         cron = crontab.add_cron(_cron())
         cron.pause()
         assert cron_manager(crontab.__parent__, cron).schedule_after(T0) is None
+
+
+class TestSignature:
+    def test_a_plain_cron_keeps_its_four_fields(self, crontab):
+        from zcron.schedule import SEP, needs_cron, schedule_after
+        cron = crontab.add_cron(_cron())
+        cron.log_record()
+        job = schedule_after(cron, T0)
+        assert len(job.signature.split(SEP)) == 4 and not needs_cron(job)
+
+    def test_bounds_are_carried(self, crontab):
+        from zcron.schedule import needs_cron, schedule_after
+        cron = crontab.add_cron(_cron(end=T0 + timedelta(minutes=7)))
+        cron.log_record()
+        job = schedule_after(cron, T0)
+        assert "2026-03-01T12:07:30+00:00" in job.signature and not needs_cron(job)
+
+    @pytest.mark.parametrize("fields", [{"max_runs": 5}, {"exclude": ["quiet"]}])
+    def test_max_runs_and_calendars_need_the_cron(self, crontab, fields):
+        from zcron.model.calendar import Calendar
+        from zcron.schedule import needs_cron, schedule_after
+        crontab.set_calendar(Calendar("quiet"))
+        cron = crontab.add_cron(_cron(**fields))
+        cron.log_record()
+        assert needs_cron(schedule_after(cron, T0))
+
+    def test_a_calendar_edit_changes_its_users_signatures(self, crontab):
+        from zcron.model.calendar import Calendar
+        from zcron.schedule import signature
+        crontab.set_calendar(Calendar("quiet"))
+        cron = crontab.add_cron(_cron(exclude=["quiet"]))
+        before = signature(cron)
+        crontab.set_calendar(Calendar("quiet", dates=["2026-03-02"]))
+        assert signature(cron) != before
+
+    def test_no_job_once_max_runs_are_logged(self, crontab):
+        from zcron.model import Log
+        from zcron.schedule import schedule_after
+        cron = crontab.add_cron(_cron(max_runs=1))
+        assert schedule_after(cron, T0) is not None
+        cron.add_log(Log(T0, "OK", fire_time=T0))
+        assert schedule_after(cron, T0) is None
+
+
+class TestPreview:
+    def test_next_runs_apply_bounds_calendars_and_runs_left(self, crontab):
+        from zcron.model import Log
+        from zcron.model.calendar import Calendar
+        from zcron.schedule import next_runs
+        crontab.set_calendar(Calendar("quiet", blackouts=["10 12 * * * for 5m"]))
+        cron = crontab.add_cron(_cron(exclude=["quiet"], max_runs=4,
+                                      start=T0 + timedelta(minutes=4)))
+        cron.add_log(Log(T0, "OK", fire_time=T0))
+        assert [t.minute for t in next_runs(cron, T0, 10)] == [5, 15, 20]
+
+    def test_marked_runs_show_what_calendars_remove(self, crontab):
+        from zcron.model.calendar import Calendar
+        from zcron.schedule import marked_runs
+        crontab.set_calendar(Calendar("quiet", blackouts=["10 12 * * * for 5m"]))
+        cron = crontab.add_cron(_cron(exclude=["quiet"], max_runs=2))
+        marked = [(t.minute, names) for t, names in marked_runs(cron, T0, 10)]
+        assert marked == [(5, None), (10, ["quiet"]), (15, None)]

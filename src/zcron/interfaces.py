@@ -193,6 +193,13 @@ class ICron(Interface):
         "None, or an aware datetime before which the cron has no runs; "
         "zcron.model.FOREVER pauses until resumed.")
     pause_note = Attribute("Why the cron is paused ('' if not).")
+    start = Attribute("None, or an aware datetime: no fire time before it.")
+    end = Attribute("None, or an aware datetime: no fire time after it.")
+    max_runs = Attribute(
+        "None, or a whole number >= 1: the cron is done after that many "
+        "logged runs (NOTRUN entries not counted).")
+    exclude = Attribute("Names of its crontab's ICalendars whose fire times it skips.")
+    runs = Attribute("How many runs it logged ever (NOTRUN aside), retention aside.")
     paused = Attribute("True when a pause is set, over or not (see paused_at).")
     switched_on = Attribute(
         "True when the cron's own switch and its crontab's are on: it has a schedule.")
@@ -217,13 +224,22 @@ class ICron(Interface):
         this (workers, CLI, dashboard). Retries may run while paused."""
 
     def state(now):
-        """'off' (its own switch), 'paused' (a pause holding at ``now``) or 'on'."""
+        """'off' (its own switch), 'done' (see done), 'paused' (a pause
+        holding at ``now``) or 'on'."""
+
+    def done(now):
+        """True when it reached ``max_runs``, or its schedule (bounds and
+        calendars applied) has no fire time after its last logged run."""
+
+    def calendars():
+        """The ICalendars named by ``exclude`` (those its crontab has)."""
 
     def get_periodicity():
         """The IPeriodicity for ``periodicity`` in ``timezone``."""
 
     def next_fire_time(after):
-        """Next fire time strictly after ``after`` (jitter not applied)."""
+        """Next fire time strictly after ``after``, bounds and calendars
+        applied (jitter and pause not); None when there is none."""
 
     def jitter_offset():
         """Seconds (float) added to every fire time of this cron."""
@@ -291,7 +307,49 @@ class ICrontab(Interface):
         that cron's job."""
 
     def dump(with_logs=True):
-        """{'site': ..., 'activated': ..., 'crons': [cron dumps]}."""
+        """{'site': ..., 'activated': ..., 'calendars': [calendar dumps],
+        'crons': [cron dumps]}."""
+
+    def calendars():
+        """Its ICalendars, by name."""
+
+    def get_calendar(name):
+        """The ICalendar ``name``; InvalidInput naming it if missing."""
+
+    def set_calendar(calendar):
+        """Add or replace an ICalendar. Save with ``save_calendar``."""
+
+    def remove_calendar(name):
+        """Remove a calendar no cron skips (else InvalidInput naming them)."""
+
+    def users_of(name):
+        """The crons whose ``exclude`` names the calendar ``name``."""
+
+    def save_calendar(name):
+        """Save after a calendar change: the crons using it are
+        synchronised (their job signatures carry the calendar's digest)."""
+
+
+class ICalendar(Interface):
+    """A named, reusable set of exclusion rules of a site (Quartz's and
+    Temporal's calendars): fire times it covers are not run, not logged."""
+
+    name = Attribute("Its name, unique in its crontab.")
+    dates = Attribute("Texts 'YYYY-MM-DD': whole days, on the cron's wall clock.")
+    ranges = Attribute("Texts 'YYYY-MM-DD..YYYY-MM-DD': both ends included.")
+    yearly = Attribute("Texts 'MM-DD': that day every year.")
+    blackouts = Attribute(
+        "Texts 'SCHEDULE for DURATION' (a schedule text of any kind): fire "
+        "times in [a fire time of SCHEDULE, it + DURATION) are excluded.")
+
+    def resume_at(fire, zone):
+        """None if ``fire`` is not excluded, else the instant its exclusion ends."""
+
+    def digest():
+        """A short text that changes whenever a rule does."""
+
+    def dump():
+        """A JSON-serialisable dict: name and the rule lists."""
 
 
 # -- components ----------------------------------------------------------------

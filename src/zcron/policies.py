@@ -51,7 +51,8 @@ def _missed_message(count, first, last, why):
 
 
 def due_fire_times(cron, first, now):
-    """Fire times from ``first`` whose due time (with jitter) is <= now."""
+    """Fire times from ``first`` whose due time (with jitter) is <= now;
+    those its calendars exclude are not fire times (``Cron.next_fire_time``)."""
     jitter = timedelta(seconds=cron.jitter_offset())
     times, fire = [], first
     while fire is not None and fire + jitter <= now and len(times) < COUNT_LIMIT:
@@ -99,7 +100,16 @@ def plan(cron, job, now, running, next_job):
         _run_last(cron, result, times, now)
     if result.run_fire is None:
         return result
-    return _overlap(cron, result, running)
+    return _counted(cron, _overlap(cron, result, running), running)
+
+
+def _counted(cron, result, running):
+    """The run that uses up ``max_runs`` queues no next job: the cron is
+    done once it is logged (runs still going count as runs)."""
+    left = cron.runs_left(len(running))
+    if result.run_fire is not None and left is not None and left <= 1:
+        result.next_job = None
+    return result
 
 
 def _waits(cron, job, now, running):

@@ -2,13 +2,15 @@
 import hashlib
 import json
 import uuid
+from datetime import timedelta
 
 from persistent import Persistent
 from zope.interface import implementer
 
 from zcron.exceptions import InvalidDump, InvalidInput
-from zcron.interfaces import ICron, ILog
-from zcron.model.fields import FIELDS, validate
+from zcron.interfaces import ICron, ILog, NOTRUN
+from zcron.model.calendar import fire_time_after
+from zcron.model.fields import FIELDS, TIMES, check_bounds, validate
 from zcron.model.jsonio import parse_json
 from zcron.model.log import Log
 from zcron.model.logs import CronLogs
@@ -62,6 +64,11 @@ class Cron(Persistent):
 
     def _apply(self, changes):
         clean = validate(changes)
+        check_bounds(clean.get("start", getattr(self, "start", None)),
+                     clean.get("end", getattr(self, "end", None)))
+        if "exclude" in clean and self.__parent__ is not None:
+            for name in clean["exclude"]:
+                self.__parent__.get_calendar(name)      # raises if unknown
         expression = clean.get("periodicity", getattr(self, "periodicity", None))
         zone = clean.get("timezone", getattr(self, "timezone", "UTC"))
         if "periodicity" in clean or "timezone" in clean:
@@ -84,7 +91,15 @@ class Cron(Persistent):
         return get_periodicity(self.periodicity, self.timezone)
 
     def next_fire_time(self, after):
-        return self.get_periodicity().next_fire_time(after)
+        return fire_time_after(self.get_periodicity(), after, self.start, self.end,
+                               self.calendars())
+
+    def calendars(self):
+        crontab = self.__parent__
+        if not self.exclude or crontab is None:
+            return ()
+        known = crontab.calendars()
+        return tuple(known[name] for name in self.exclude if name in known)
 
     def jitter_offset(self):
         """Same offset for this cron on every worker and after restarts."""
@@ -110,13 +125,29 @@ class Cron(Persistent):
     def runnable(self, now, retry=False):
         """May a run start at ``now``? A retry may while the cron is
         paused: it finishes a run that started before the pause."""
-        return self.switched_on and (retry or not self.paused_at(now))
+        return self.switched_on and (retry or not (self.paused_at(now) or self.done(now)))
 
     def state(self, now):
-        """'off' (its own switch), 'paused' (a pause not over yet) or 'on'."""
+        """'off' (its own switch), 'done', 'paused' (a pause not over yet) or 'on'."""
         if not self.activated:
             return "off"
+        if self.done(now):
+            return "done"
         return "paused" if self.paused_at(now) else "on"
+
+    def runs_left(self, running=0):
+        """Runs ``max_runs`` still allows, ``running`` claims counted (None: no limit)."""
+        return None if self.max_runs is None else self.max_runs - self.runs - running
+
+    def done(self, now):
+        """Its runs are over. A cron never run is measured from its
+        catch-up window back from ``now``: its first job may be that late."""
+        if self.max_runs is not None and self.runs >= self.max_runs:
+            return True
+        last = next((log.fire_time or log.date for log in self.logs), None)
+        if last is None:
+            last = now - timedelta(seconds=self.catchup_window)
+        return self.next_fire_time(last) is None
 
     def pause(self, until=None, note=""):
         self.edit(paused_until=until or FOREVER, pause_note=note)
@@ -148,6 +179,11 @@ class Cron(Persistent):
         """How many runs ended with each status, retention aside."""
         return {} if self._logs is None else dict(self._logs.counts)
 
+    @property
+    def runs(self):
+        counts = self.log_counts
+        return sum(counts.values()) - counts.get(NOTRUN, 0)
+
     def add_log(self, log):
         if not ILog.providedBy(log):
             raise InvalidInput("log", log, "expected a zcron.Log")
@@ -178,8 +214,9 @@ class Cron(Persistent):
         data = {}
         for field in FIELDS:
             value = getattr(self, field)
-            data[field] = dump_time(value) if field == "paused_until" else value
+            data[field] = dump_time(value) if field in TIMES else value
         data["environ"] = json.loads(json.dumps(self.environ))
+        data["exclude"] = list(self.exclude)
         data["logs"] = [log.dump() for log in self.logs] if with_logs else []
         return data
 

@@ -10,6 +10,7 @@ from zcron.events import ModifiedCrontabEvent
 from zcron.exceptions import (AmbiguousCron, DuplicateUid, InvalidDump,
                               InvalidInput, UnknownCron, ZcronError)
 from zcron.interfaces import ICrontab
+from zcron.model.calendar import Calendar
 from zcron.model.cron import Cron
 from zcron.model.jsonio import parse_json
 from zcron.model.site import check_site_name
@@ -23,6 +24,7 @@ class Crontab(Persistent):
 
     __parent__ = None     # the ICronSite
     read_only = False
+    _calendars = None     # name -> Calendar, once it has one
 
     def __init__(self, site="default", activated=True):
         self.site = check_site_name(site)
@@ -40,6 +42,8 @@ class Crontab(Persistent):
     def add_cron(self, cron):
         if cron.uid in self._crons:
             raise DuplicateUid(cron.uid)
+        for name in cron.exclude:
+            self.get_calendar(name)          # raises if unknown
         cron.__parent__ = self
         self._crons[cron.uid] = cron
         self._order[self._next] = cron.uid
@@ -72,6 +76,35 @@ class Crontab(Persistent):
         """Called by ``cron.edit(name=...)``: keep the name index right."""
         self._unindex(old_name, cron.uid)
         self._index(cron.name, cron.uid)
+
+    # -- calendars ------------------------------------------------------------
+
+    def calendars(self):
+        return {} if self._calendars is None else self._calendars
+
+    def get_calendar(self, name):
+        calendar = self.calendars().get(name)
+        if calendar is None:
+            raise InvalidInput("calendar", name, f"no such calendar in site {self.site!r}")
+        return calendar
+
+    def set_calendar(self, calendar):
+        if self._calendars is None:
+            self._calendars = OOBTree()
+        self._calendars[calendar.name] = calendar
+        return calendar
+
+    def users_of(self, name):
+        return [cron for cron in self if name in cron.exclude]
+
+    def remove_calendar(self, name):
+        calendar = self.get_calendar(name)
+        users = self.users_of(name)
+        if users:
+            names = ", ".join(sorted({cron.name for cron in users}))
+            raise InvalidInput("calendar", name, f"still excluded by the crons {names}")
+        del self._calendars[name]
+        return calendar
 
     # -- lookups --------------------------------------------------------------
 
@@ -127,6 +160,10 @@ class Crontab(Persistent):
         """``cron`` may be a removed cron or its uid: its jobs then go."""
         self._save([getattr(cron, "uid", cron)])
 
+    def save_calendar(self, name):
+        """Its users' job signatures carry its digest: they are re-queued."""
+        self._save([cron.uid for cron in self.users_of(name)])
+
     def _save(self, uids):
         if self.read_only:
             return
@@ -143,6 +180,7 @@ class Crontab(Persistent):
         return {
             "site": self.site,
             "activated": self.activated,
+            "calendars": [calendar.dump() for calendar in self.calendars().values()],
             "crons": [cron.dump(with_logs) for cron in self],
         }
 
@@ -157,6 +195,11 @@ class Crontab(Persistent):
             raise InvalidDump(str(data)[:80], "a crontab must be an object with a 'crons' list")
         crontab = cls(site=site or data.get("site") or "default",
                       activated=data.get("activated", True))
+        calendars = data.get("calendars") or []
+        if not isinstance(calendars, list):
+            raise InvalidDump(str(calendars)[:80], "a crontab's calendars must be a list")
+        for item in calendars:
+            crontab.set_calendar(Calendar.load(item))
         for item in data.get("crons", []):
             if isinstance(item, str):
                 item = parse_json(item)   # collective.cron: a list of JSON strings

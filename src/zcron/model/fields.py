@@ -7,6 +7,7 @@ from datetime import datetime
 
 from zcron.exceptions import InvalidEnviron, InvalidInput
 from zcron.interfaces import MISSED_POLICIES, OVERLAP_POLICIES
+from zcron.model.calendar import check_calendar_name
 from zcron.model.timeutil import load_time
 
 UID_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -86,10 +87,24 @@ def _expression(field):
     return check
 
 
-def _paused_until(value):
-    if isinstance(value, datetime) and value.utcoffset() is None:
-        raise InvalidInput("paused_until", value, "must be timezone-aware")
-    return load_time(value, "paused_until")    # UTC, so dumps round-trip
+def _instant(field):
+    def check(value):
+        if isinstance(value, datetime) and value.utcoffset() is None:
+            raise InvalidInput(field, value, "must be timezone-aware")
+        return load_time(value, field)    # UTC, so dumps round-trip
+    return check
+
+
+def _exclude(value):
+    """Calendar names, each once, in the order given."""
+    if value is None:
+        return ()
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise InvalidInput("exclude", value, "expected a list of calendar names")
+    try:
+        return tuple(dict.fromkeys(check_calendar_name(name) for name in value))
+    except InvalidInput as e:
+        raise InvalidInput("exclude", value, f"{e.value!r}: {e.reason}") from None
 
 
 # name -> (validator, default). Order is the dump order.
@@ -111,9 +126,14 @@ FIELDS = {
     "retry_backoff": (_number("retry_backoff"), 60),
     "jitter": (_number("jitter"), 0),
     "retry_interrupted": (_bool("retry_interrupted"), False),
-    "paused_until": (_paused_until, None),
+    "paused_until": (_instant("paused_until"), None),
     "pause_note": (_text("pause_note"), ""),
+    "start": (_instant("start"), None),
+    "end": (_instant("end"), None),
+    "max_runs": (_number("max_runs", optional=True, integer=True, minimum=1), None),
+    "exclude": (_exclude, ()),
 }
+TIMES = ("paused_until", "start", "end")     # dumped as ISO 8601 texts
 EDITABLE = tuple(f for f in FIELDS if f != "uid")
 
 
@@ -125,3 +145,9 @@ def validate(values):
             raise InvalidInput("field", field, "not a cron field")
         clean[field] = FIELDS[field][0](value)
     return clean
+
+
+def check_bounds(start, end):
+    """An end before the start leaves no fire time: refused, naming ``end``."""
+    if start is not None and end is not None and end < start:
+        raise InvalidInput("end", end.isoformat(), f"is before the start {start.isoformat()}")
