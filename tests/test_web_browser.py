@@ -520,3 +520,66 @@ def test_a_post_without_the_csrf_token_is_refused(alice, stack):
     page.goto(url)                       # a GET changes nothing either
     assert "Not found" in page.content()
     assert [c["uid"] for c in alice.export()["crons"]] == [c["uid"] for c in before["crons"]]
+
+
+def test_every_way_to_say_when(alice, stack):
+    """A calendar added on its page, a new kind typed (its plain words and
+    preview follow), one built with the helper, a calendar's date greyed in
+    the preview; the kind and the calendar shown on the crontab page."""
+    from datetime import datetime, timedelta, timezone
+    page = alice.page
+    tomorrow = (datetime.now(timezone.utc) + timedelta(days=1)).date().isoformat()
+    alice.login()
+    alice.goto("/sites/default")
+    page.click("a:text-is('Calendars')")
+    page.fill("#c-name", "holidays")
+    page.fill("#c-dates", tomorrow)
+    page.fill("#c-yearly", "13-01")                    # refused, beside its field
+    page.click("#calendar-form button[type=submit]")
+    page.locator("[data-error-for=yearly]", has_text="invalid yearly '13-01'").wait_for()
+    page.screenshot(path="/tmp/zcron-dash-calendar-refused.png", full_page=True)
+    page.fill("#c-yearly", "")
+    page.click("#calendar-form button[type=submit]")
+    page.locator("#calendar-holidays").wait_for()
+    page.screenshot(path="/tmp/zcron-dash-calendars.png", full_page=True)
+
+    page.goto(alice.url + "/sites/default/add")
+    page.fill("#f-name", "hello")
+    page.fill("#f-timezone", "UTC")
+    page.fill("#f-periodicity", "monthly on the last friday at 17:00")
+    page.locator("#describe", has_text="on the last Friday of each month at 17:00").wait_for()
+    page.locator("#kind", has_text="monthly schedule").wait_for()
+    first = page.locator("#next-times li").first.inner_text()
+
+    page.select_option("#b-kind", "daily")
+    page.fill("#b-time", "10:00")
+    page.click("#b-fill")
+    assert page.input_value("#f-periodicity") == "every day at 10:00"
+    page.locator("#describe", has_text="every day at 10:00").wait_for()
+    page.wait_for_function(
+        "first => document.querySelector('#next-times li').innerText !== first", arg=first)
+    assert page.locator("#next-times li.excluded").count() == 0
+
+    page.check("input[name=exclude][value=holidays]")
+    excluded = page.locator("#next-times li.excluded")
+    excluded.first.wait_for()
+    assert excluded.count() == 1 and tomorrow in excluded.inner_text()
+    assert "excluded by holidays" in excluded.inner_text()
+    page.locator("#preview").screenshot(path="/tmp/zcron-dash-preview.png")
+    page.screenshot(path="/tmp/zcron-dash-form.png", full_page=True)
+    page.fill("#f-max_runs", "0")                     # refused live
+    page.locator("[data-error-for=max_runs]", has_text=">= 1").wait_for()
+    page.fill("#f-max_runs", "")
+    page.click("#cron-form button[type=submit]")
+    page.wait_for_url(alice.url + "/sites/default")
+    row = alice.row("hello").last
+    assert "every day at 10:00" in row.inner_text() and "skips holidays" in row.inner_text()
+    assert row.locator(".kind").inner_text() == "daily schedule"
+    page.screenshot(path="/tmp/zcron-dash-crontab.png", full_page=True)
+    assert alice.errors == []
+
+    # a calendar in use is not removed
+    page.click("a:text-is('Calendars')")
+    page.locator("#calendar-holidays button:text-is('Remove')").click()
+    page.locator(".flashes", has_text="still excluded by the crons hello").wait_for()
+    assert page.locator("#calendar-holidays").count() == 1

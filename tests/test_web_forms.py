@@ -79,7 +79,7 @@ class TestForm:
         assert read(db, lambda root: (uids(db), len(queue_for(root)))) == before
 
     def test_a_bad_zone_still_checks_the_expression(self):
-        from zcron.web.forms import check_schedule
+        from zcron.web.schedule_fields import check_schedule
         errors = check_schedule("61 * * * *", "Mars/Base")
         assert set(errors) == {"periodicity", "timezone"}
 
@@ -159,3 +159,94 @@ class TestValidate:
                       "site=ro&uid=" + "f" * 32]:
             data = alice.get("/validate.json?periodicity=*/5+*+*+*+*&" + query).json
             assert data["next"][0]["iso"] == "2026-03-02T09:05:00+00:00"
+
+
+def add_holidays(db, *dates):
+    """A calendar 'holidays' in the default site."""
+    from zcron.model.calendar import Calendar
+    with db.transaction() as conn:
+        load_crontab(get_root(conn).sites["default"]).set_calendar(Calendar("holidays", dates))
+
+
+def new_cron(db):
+    return cron_of(db, [u for u in uids(db) if u not in ("a" * 32, "b" * 32)][0])
+
+
+class TestKindsAndBounds:
+    def test_any_kind_with_its_words_and_kind(self, alice, db):
+        page = alice.get("/sites/default/add").text
+        assert 'id="builder"' in page and "<code title=\"monthly schedule\">" in page
+        data = dict(VALID, periodicity="monthly on the last friday at 17:00")
+        res = alice.post("/sites/default/add", dict(data, name="x" * 201))      # shown again
+        assert "on the last Friday of each month at 17:00" in res.text
+        assert '<small class="muted kind" id="kind">monthly schedule</small>' in res.text
+        assert alice.post("/sites/default/add", data).status_int == 303
+        assert new_cron(db)["periodicity"] == "monthly on the last friday at 17:00"
+
+    def test_bounds_and_calendars_saved(self, alice, db):
+        add_holidays(db, "2026-03-03")
+        data = dict(VALID, start="2026-03-03T08:00", end="2026-06-30T18:00:30", max_runs="3",
+                    exclude="holidays")
+        assert alice.post("/sites/default/add", data).status_int == 303
+        cron = new_cron(db)
+        # read on the cron's wall clock (Europe/Zurich, CET then CEST)
+        assert cron["start"] == "2026-03-03T07:00:00+00:00"
+        assert cron["end"] == "2026-06-30T16:00:30+00:00"
+        assert cron["max_runs"] == 3 and cron["exclude"] == ["holidays"]
+        # 8:00 on Tuesday the 3rd is a holiday: Wednesday the 4th first
+        assert pending(db, cron["uid"]) == [("schedule", datetime(2026, 3, 4, 7, 0, tzinfo=UTC))]
+        page = alice.get(f"/sites/default/crons/{cron['uid']}/edit").text
+        assert 'value="2026-03-03T08:00"' in page and 'value="2026-06-30T18:00:30"' in page
+        assert 'value="holidays"\n               checked="checked"' in page
+        # the preview of the saved cron greys the holiday, naming its calendar
+        assert re.search(r'<li class="excluded"><time datetime="2026-03-03T07:00:00\+00:00".*?'
+                         r'excluded by holidays</small>', page, re.S)
+
+    @pytest.mark.parametrize("field, value, reason", [
+        ("start", "someday", "expected a date and time"),
+        ("end", "2026-01-01T00:00", "is before the start 2026-03-03T08:00:00+01:00"),
+        ("max_runs", "0", "expected a whole number &gt;= 1"),
+        ("max_runs", "1.5", "expected a whole number"),
+        ("exclude", "nope", "'nope': no such calendar in site 'default'"),
+    ])
+    def test_bad_bounds_refused_inline(self, alice, db, field, value, reason):
+        data = {**VALID, "start": "2026-03-03T08:00", field: value}
+        res = alice.post("/sites/default/add", data)
+        assert res.status_int == 422
+        error = re.search(rf'data-error-for="{field}">([^<]*)<', res.text).group(1)
+        assert reason in error
+        assert uids(db) == ["a" * 32, "b" * 32]
+
+    def test_edit_bounds_refused_keeps_the_cron(self, alice, db):
+        before = cron_of(db)
+        res = alice.post("/sites/default/crons/" + "a" * 32 + "/edit",
+                         dict(VALID, start="2026-05-01T00:00", end="2026-04-01T00:00"))
+        assert res.status_int == 422 and cron_of(db) == before
+
+
+class TestLivePreview:
+    def test_a_new_kind(self, alice):
+        data = alice.get("/validate.json?periodicity=every+weekday+at+09:00&timezone=UTC").json
+        assert data["ok"] and data["description"] == "every weekday at 09:00"
+        assert data["kind"] == "weekly schedule"
+        assert [t["iso"] for t in data["next"]][:2] == [     # now: Monday 09:00
+            "2026-03-03T09:00:00+00:00", "2026-03-04T09:00:00+00:00"]
+        assert data["next"][0]["excluded"] == []
+
+    def test_excluded_times_are_marked(self, alice, db):
+        add_holidays(db, "2026-03-03")
+        base = "/validate.json?site=default&periodicity=every+day+at+10:00&timezone=UTC"
+        data = alice.get(base + "&exclude=holidays").json
+        assert [(t["iso"][:10], t["excluded"]) for t in data["next"]][:3] == [
+            ("2026-03-02", []), ("2026-03-03", ["holidays"]), ("2026-03-04", [])]
+        assert all(t["excluded"] == [] for t in alice.get(base).json["next"])
+
+    def test_bounds_in_the_preview(self, alice):
+        base = "/validate.json?periodicity=every+day+at+10:00&timezone=Europe/Zurich"
+        data = alice.get(base + "&start=2026-03-05T00:00&max_runs=2").json
+        assert [t["iso"] for t in data["next"]] == [
+            "2026-03-05T09:00:00+00:00", "2026-03-06T09:00:00+00:00"]
+        data = alice.get(base + "&end=2026-03-01T00:00").json
+        assert data["ok"] and data["next"] == []
+        data = alice.get(base + "&start=2026-03-05T00:00&end=2026-03-04T00:00&exclude=nope").json
+        assert set(data["errors"]) == {"end", "exclude"} and data["next"] == []

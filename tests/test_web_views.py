@@ -69,6 +69,27 @@ class TestPages:
         page = alice.get("/sites/default?status=bogus").text
         assert "hidden" not in re.search(r'<tr id="cron-a{32}"[^>]*>', page, re.S).group(0)
 
+    def test_kinds_and_done_crons(self, alice, db):
+        with db.transaction() as conn:
+            crontab = load_crontab(get_root(conn).sites["default"])
+            crontab.get("a" * 32).edit(max_runs=3)          # its 3 runs are logged: done
+            crontab.get("b" * 32).edit(periodicity="monthly on the last friday at 17:00",
+                                       activated=True)
+            crontab.save()
+        page = alice.get("/sites/default?status=done").text
+        hello = re.search(r'<tr id="cron-a{32}".*?</tr>', page, re.S).group(0)
+        assert 'data-state="done"' in hello and '<span class="badge st-done"' in hello
+        assert "runs 3 of 3" in hello and "Run now" not in hello
+        assert '<option value="done" selected="selected">' in page
+        report = re.search(r'<tr id="cron-b{32}"[^>]*>.*?</tr>', page, re.S).group(0)
+        assert " hidden" in report.split(">")[0] and 'data-state="on"' in report
+        assert "on the last Friday of each month at 17:00" in report
+        assert '<span class="kind">monthly schedule</span>' in report
+        assert '<span class="kind">cron expression</span>' in hello
+        logs = alice.get("/sites/default/crons/" + "a" * 32 + "/logs").text
+        assert '<span class="badge st-done">done</span>' in logs
+        assert "runs 3 of 3" in logs and "done: its runs are over" in logs
+
     def test_empty_crontab(self, alice):
         assert "No cron yet." in alice.get("/sites/empty").text
 
@@ -111,7 +132,8 @@ class TestPages:
             load_crontab(get_root(conn).sites["default"]).get("b" * 32).timezone = "Gone/Zone"
         page = alice.get("/sites/default").text
         assert "Gone/Zone" in page
-        assert views.describe(read(db, lambda r: load_crontab(r.sites["default"]).get("b" * 32))) == ""
+        report = read(db, lambda r: load_crontab(r.sites["default"]).get("b" * 32))
+        assert views.describe(report) == ("", "")
 
     def test_not_found(self, alice):
         for path in ["/sites/nope", "/sites/default/crons/nope/logs", "/nothing",

@@ -245,6 +245,8 @@ def add_routes(config):
     route("cron_add", "/sites/{site}/add")
     route("export", "/sites/{site}/export.json")
     route("import", "/sites/{site}/import")
+    route("calendars", "/sites/{site}/calendars")
+    route("calendar_remove", "/sites/{site}/calendars/{name}/remove")
     route("cron_edit", "/sites/{site}/crons/{uid}/edit")
     route("cron_logs", "/sites/{site}/crons/{uid}/logs")
     route("cron_action", "/sites/{site}/crons/{uid}/{action}")

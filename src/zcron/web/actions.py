@@ -5,15 +5,13 @@ Each ends with ``crontab.save()`` or ``crontab.save_cron(cron)`` so the
 queue follows in the same transaction, then redirects (POST/redirect/GET)
 with a flash message.
 """
-from datetime import datetime
-
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from zcron import clock
 from zcron.components import cron_manager
 from zcron.exceptions import InvalidInput
-from zcron.periodicity.zone import load_zone
+from zcron.web.schedule_fields import read_local
 from zcron.web.security import MANAGE, safe_came_from
 from zcron.web.views import get_cron, get_site
 
@@ -111,15 +109,9 @@ def run_now(request):
 def parse_until(text, zone, now):
     """The pause's end from a datetime-local field, read in ``zone``;
     None for an empty field (until resumed)."""
-    text = (text or "").strip()
-    if not text:
+    local = read_local("pause end", text, zone)
+    if local is None:
         return None
-    try:
-        local = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("pause end", text, "expected a date and time") from None
-    if local.tzinfo is None:
-        local = local.replace(tzinfo=load_zone(zone))
     if local <= now:
         raise InvalidInput("pause end", text, "must be in the future")
     return local

@@ -1,4 +1,5 @@
-"""The add / edit form of a cron, and its live validation endpoint.
+"""The add / edit form of a cron (its schedule fields and live preview
+are ``zcron.web.schedule_fields``'s).
 
 The form is read field by field into the values ``Cron`` takes, every bad
 field is named with its reason, and only a form without errors changes the
@@ -7,28 +8,24 @@ aborted, so nothing is saved.
 """
 import functools
 import json
-import math
 import zoneinfo
 
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from zcron import clock
-from zcron.components import load_crontab
 from zcron.config import runner_names
-from zcron.exceptions import InvalidInput, UnknownTimezone
+from zcron.exceptions import InvalidInput
 from zcron.interfaces import MISSED_POLICIES, OVERLAP_POLICIES
 from zcron.model import Cron
 from zcron.model.fields import FIELDS
-from zcron.periodicity import get_periodicity
-from zcron.periodicity.zone import load_zone
-from zcron.schedule import next_runs
-from zcron.web import formatting
+from zcron.periodicity import get_periodicity, kinds
 from zcron.web.security import MANAGE, VIEW
 from zcron.web.actions import check_writable, site_url
+from zcron.web.schedule_fields import (kind_title, local_text, preview, read_number,
+                                       read_schedule)
 from zcron.web.views import get_cron, get_site
 
-PREVIEW = 5
 TEXT_LIMIT = 200
 ENVIRON_LIMIT = 64 * 1024
 # field -> (integer?, optional?)
@@ -42,8 +39,9 @@ NUMBERS = {
     "jitter": (False, False),
 }
 CHOICES = ("missed", "overlap")        # checked by the model: see PARSERS
+BOUNDS = ("start", "end", "max_runs")
 FORM_FIELDS = ("name", "periodicity", "timezone", "activated", "user", "environ") \
-    + tuple(NUMBERS) + tuple(CHOICES) + ("retry_interrupted",)
+    + tuple(NUMBERS) + tuple(CHOICES) + ("retry_interrupted",) + BOUNDS
 
 
 def form_values(cron=None):
@@ -53,10 +51,12 @@ def form_values(cron=None):
         values.update(name="", periodicity="", environ={})
     else:
         values = {field: getattr(cron, field) for field in FIELDS}
-    text = {}
+    text = {"exclude": list(values["exclude"])}
     for field in FORM_FIELDS:
         value = values[field]
-        if field == "environ":
+        if field in ("start", "end"):
+            text[field] = local_text(value, values["timezone"])
+        elif field == "environ":
             text[field] = json.dumps(value, indent=2, sort_keys=True) if value else ""
         elif isinstance(value, bool):
             text[field] = value
@@ -67,50 +67,14 @@ def form_values(cron=None):
     return text
 
 
-def _number(field, text):
-    integer, optional = NUMBERS[field]
-    text = text.strip()
-    if not text:
-        if optional:
-            return None
-        raise InvalidInput(field, text, "required")
-    try:
-        value = int(text) if integer else float(text)
-    except ValueError:
-        what = "a whole number" if integer else "a number of seconds"
-        raise InvalidInput(field, text, f"expected {what}") from None
-    if not math.isfinite(value):
-        raise InvalidInput(field, text, "expected a finite number")
-    if not integer and value.is_integer():
-        value = int(value)
-    return FIELDS[field][0](value)
-
-
-def check_schedule(expression, zone):
-    """{'periodicity': reason, 'timezone': reason} for what is wrong."""
-    errors = {}
-    try:
-        load_zone(zone)
-    except UnknownTimezone as e:
-        errors["timezone"] = e.reason
-        zone = "UTC"
-    try:
-        get_periodicity(expression, zone)
-    except InvalidInput as e:
-        errors["periodicity"] = e.reason
-    return errors
-
-
-def parse_form(post):
+def parse_form(post, crontab):
     """(values for Cron, {field: reason}, the form's text to show again)."""
     shown = {field: post.get(field, "") for field in FORM_FIELDS}
     shown["activated"] = "activated" in post
     shown["retry_interrupted"] = "retry_interrupted" in post
-    values, errors = {}, {}
+    shown["exclude"] = post.getall("exclude")
+    values, errors = read_schedule(shown, shown["exclude"], crontab)
     _parse_fields(("name", "user"), shown, values, errors)
-    values["periodicity"] = " ".join(shown["periodicity"].split())
-    values["timezone"] = shown["timezone"].strip() or "UTC"
-    errors.update(check_schedule(values["periodicity"], values["timezone"]))
     _parse_fields(("environ",) + tuple(NUMBERS) + tuple(CHOICES), shown, values, errors)
     values["activated"] = shown["activated"]
     values["retry_interrupted"] = shown["retry_interrupted"]
@@ -151,28 +115,20 @@ PARSERS = {
     "name": _text("name"),
     "user": _text("user"),
     "environ": _environ,
-    **{field: functools.partial(_number, field) for field in NUMBERS},
+    **{field: functools.partial(read_number, field, integer=integer, optional=optional)
+       for field, (integer, optional) in NUMBERS.items()},
     **{field: FIELDS[field][0] for field in CHOICES},      # the model's own check
 }
 
 
-def preview(cron, expression, zone, now):
-    """The next fire times to show: the saved cron's due times (jitter and
-    pause applied) when the schedule is unchanged, else the draft's."""
-    if cron is not None and expression == cron.periodicity and zone == cron.timezone:
-        times = next_runs(cron, now, PREVIEW)
-    else:
-        times = list(get_periodicity(expression, zone).fire_times(now, n=PREVIEW))
-    return [formatting.When(t, zone, now) for t in times]
-
-
 def render_form(request, site, crontab, cron, shown, errors):
     now = clock.now()
-    expression, zone = shown["periodicity"], shown["timezone"] or "UTC"
-    times, description = [], ""
-    if expression and not check_schedule(expression, zone):
-        times = preview(cron, expression, zone, now)
-        description = get_periodicity(expression, zone).describe()
+    schedule, wrong = read_schedule(shown, shown["exclude"], crontab)
+    times, description, kind = [], "", ""
+    if schedule["periodicity"] and not wrong:
+        times = preview(crontab, cron, schedule, now)
+        periodicity = get_periodicity(schedule["periodicity"], schedule["timezone"])
+        description, kind = periodicity.describe(), kind_title(periodicity)
     return {
         "site": site,
         "crontab": crontab,
@@ -185,6 +141,9 @@ def render_form(request, site, crontab, cron, shown, errors):
         "overlap_policies": OVERLAP_POLICIES,
         "preview": times,
         "description": description,
+        "kind": kind,
+        "kinds": kinds().values(),
+        "calendars": sorted(crontab.calendars()),
         "now": now,
     }
 
@@ -207,7 +166,7 @@ def save_form(request, site, crontab, cron):
     """Add the posted cron (``cron`` None) or change ``cron`` to it, then
     back to the crontab; a form with errors is shown again (422)."""
     check_writable(request, site, crontab)
-    values, errors, shown = parse_form(request.POST)
+    values, errors, shown = parse_form(request.POST, crontab)
     if errors:
         request.response.status = 422
         return render_form(request, site, crontab, cron, shown, errors)
@@ -234,40 +193,3 @@ def add(request):
 def edit(request):
     root, site, crontab, cron = get_cron(request)
     return save_form(request, site, crontab, cron)
-
-
-@view_config(route_name="validate", permission=VIEW, request_method="GET",
-             renderer="json")
-def validate(request):
-    """Live validation of the form's schedule: errors, the plain-words
-    reading, the next fire times, and whether a runner has the name."""
-    params = request.params
-    expression = " ".join(params.get("periodicity", "").split())
-    zone = params.get("timezone", "").strip() or "UTC"
-    name = params.get("name", "").strip()
-    errors = check_schedule(expression, zone) if expression else \
-        {"periodicity": "required"}
-    cron = _saved_cron(request, params.get("site"), params.get("uid"))
-    result = {"ok": not errors, "errors": errors, "description": "", "next": [],
-              "runner_known": name in runner_names() if name else None}
-    if not errors:
-        now = clock.now()
-        result["description"] = get_periodicity(expression, zone).describe()
-        result["next"] = [{"text": t.text, "utc": t.utc, "iso": t.iso,
-                           "relative": t.relative}
-                          for t in preview(cron, expression, zone, now)]
-    return result
-
-
-def _saved_cron(request, site_name, uid):
-    """The saved cron being edited, if the request names one."""
-    if not site_name or not uid:
-        return None
-    site = request.zcron_root.sites.get(site_name)
-    if site is None:
-        return None
-    try:
-        crontab = load_crontab(site)
-    except InvalidInput:          # a JSON registry whose file went bad
-        return None
-    return crontab.get(uid) if uid in crontab else None

@@ -19,10 +19,11 @@ from zcron.components import load_crontab, queue_for
 from zcron.exceptions import InvalidInput
 from zcron.interfaces import FAILURE, STATUSES
 from zcron.queue.base import still_running
+from zcron.web.schedule_fields import kind_title
 from zcron.web.security import VIEW
 
 PAGE_SIZE = 20
-FILTERS = STATUSES + ("never", "running", "paused", "off")
+FILTERS = STATUSES + ("never", "running", "paused", "done", "off")
 
 
 # -- finding things ---------------------------------------------------------------
@@ -50,10 +51,12 @@ def get_cron(request):
 
 
 def describe(cron):
+    """(plain words, kind title) of a cron's schedule."""
     try:
-        return cron.get_periodicity().describe()
+        periodicity = cron.get_periodicity()
     except InvalidInput:       # a zone removed from the system since
-        return ""
+        return "", ""
+    return periodicity.describe(), kind_title(periodicity)
 
 
 def cron_row(site, cron, queue, now):
@@ -62,11 +65,13 @@ def cron_row(site, cron, queue, now):
     running = queue.running(site.name, cron.uid)
     last = cron.last_log()
     next_job = pending[0] if pending else None
+    words, kind = describe(cron)
     return Row(
         cron=cron,
         uid=cron.uid,
         state=cron.state(now),
-        describe=describe(cron),
+        describe=words,
+        kind=kind,
         next_run=next_job.due if next_job else None,
         next_kind=next_job.kind if next_job else None,
         running=bool(running),

@@ -250,54 +250,120 @@
       var box = el && el.closest(".field");
       if (box) { box.classList.toggle("invalid", !!message); }
       var input = form.elements[field];
-      if (input) { input.setAttribute("aria-invalid", message ? "true" : "false"); }
+      if (input && input.setAttribute) { input.setAttribute("aria-invalid", message ? "true" : "false"); }
     }
     function check() {
       var params = new URLSearchParams({
         periodicity: form.elements.periodicity.value,
         timezone: form.elements.timezone.value,
         name: form.elements.name.value,
+        start: form.elements.start.value,
+        end: form.elements.end.value,
+        max_runs: form.elements.max_runs.value,
         site: form.dataset.site,
         uid: form.dataset.uid
+      });
+      form.querySelectorAll("input[name=exclude]:checked").forEach(function (box) {
+        params.append("exclude", box.value);
       });
       var mine = ++sequence;
       fetch(form.dataset.validate + "?" + params.toString(), { credentials: "same-origin", cache: "no-store" })
         .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
         .then(function (result) {
           if (mine !== sequence) { return; }      // an older answer: ignore
-          setError("periodicity", result.errors.periodicity);
-          setError("timezone", result.errors.timezone);
+          ["periodicity", "timezone", "start", "end", "max_runs", "exclude"].forEach(function (field) {
+            setError(field, result.errors[field]);
+          });
           var warning = document.getElementById("w-name");
           if (warning) {
             warning.textContent = result.runner_known === false
               ? "No runner is registered under this name: its runs would be logged NOTRUN." : "";
           }
           document.getElementById("describe").textContent = result.description || "";
+          document.getElementById("kind").textContent = result.kind || "";
           document.getElementById("preview").hidden = !result.description;
-          var list = document.getElementById("next-times");
-          list.textContent = "";
-          result.next.forEach(function (t) {
-            var li = document.createElement("li");
-            var time = document.createElement("time");
-            time.setAttribute("datetime", t.iso);
-            time.title = t.utc;
-            time.textContent = t.text;
-            var rel = document.createElement("small");
-            rel.className = "muted";
-            rel.textContent = " " + t.relative;
-            li.appendChild(time);
-            li.appendChild(rel);
-            list.appendChild(li);
-          });
+          document.getElementById("no-times").hidden = result.next.length > 0;
+          showTimes(result.next);
         })
         .catch(function () { /* the server still validates on submit */ });
     }
-    ["periodicity", "timezone", "name"].forEach(function (field) {
-      form.elements[field].addEventListener("input", function () {
-        clearTimeout(timer);
-        timer = setTimeout(check, 250);
-      });
+    ["periodicity", "timezone", "name", "start", "end", "max_runs"].forEach(function (field) {
+      form.elements[field].addEventListener("input", later);
     });
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "exclude") { later(); }
+    });
+    function later() {
+      clearTimeout(timer);
+      timer = setTimeout(check, 250);
+    }
+    startBuilder(form);
+  }
+
+  // The preview's times; those a calendar removes greyed, naming it.
+  function showTimes(times) {
+    var list = document.getElementById("next-times");
+    list.textContent = "";
+    times.forEach(function (t) {
+      var li = document.createElement("li");
+      var time = document.createElement("time");
+      time.setAttribute("datetime", t.iso);
+      time.title = t.utc;
+      time.textContent = t.text;
+      var note = document.createElement("small");
+      note.className = "muted";
+      if (t.excluded.length) {
+        li.className = "excluded";
+        note.textContent = "excluded by " + t.excluded.join(", ");
+      } else {
+        note.textContent = t.relative;
+      }
+      li.appendChild(time);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(note);
+      list.appendChild(li);
+    });
+  }
+
+  // -- the schedule builder: writes a text the server reads; the text field stays the truth
+
+  var BUILD = {
+    interval: function (v) { return "every " + v.n + " " + v.unit; },
+    daily: function (v) { return "every day at " + v.time; },
+    weekday: function (v) { return "every weekday at " + v.time; },
+    weekly: function (v) { return "weekly on " + (v.days || "mon") + " at " + v.time; },
+    monthly: function (v) { return "monthly on day " + v.day + " at " + v.time; },
+    nth: function (v) { return "monthly on the " + v.nth + " " + v.weekday + " at " + v.time; },
+    once: function (v) { return v.once ? "once at " + v.once.replace("T", " ") : ""; },
+    cron: function () { return "*/5 * * * *"; }
+  };
+
+  function startBuilder(form) {
+    var kind = document.getElementById("b-kind");
+    if (!kind) { return; }
+    function value(id) { return document.getElementById(id).value; }
+    function shown() {
+      document.querySelectorAll("#builder [data-for]").forEach(function (el) {
+        el.hidden = el.dataset.for.split(" ").indexOf(kind.value) === -1;
+      });
+      document.getElementById("b-fill").hidden = !kind.value;
+    }
+    kind.addEventListener("change", shown);
+    document.getElementById("b-fill").addEventListener("click", function () {
+      var days = [];
+      document.querySelectorAll("#builder input.b-days:checked").forEach(function (b) { days.push(b.value); });
+      var text = BUILD[kind.value]({
+        n: value("b-n"), unit: value("b-unit"), time: value("b-time") || "09:00",
+        days: days.join(","), day: value("b-day"), nth: value("b-nth"),
+        weekday: value("b-weekday"), once: value("b-once")
+      });
+      if (!text) { return; }
+      var field = form.elements.periodicity;
+      field.value = text;
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      field.focus();
+    });
+    shown();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
