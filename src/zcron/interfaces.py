@@ -545,6 +545,15 @@ class ICronManager(Interface):
         """Queue a manual run due now (subject to the overlap policy)."""
 
 
+class IDeclarationSource(Interface):
+    """Where declared jobs come from (entry points, decorators, ZCML,
+    scheduler.ini): a named utility, one per kind of source. zcron keeps
+    one cron per declaration on each site the declaration names."""
+
+    def declarations():
+        """The ``zcron.declared.Declaration`` values this source holds now."""
+
+
 class IJobRunner(Interface):
     """Runs a cron. Named adapter of (ICronSite, ICron); the name is the
     cron's ``name``. Subclass ``zcron.Runner`` and register it in ZCML."""
