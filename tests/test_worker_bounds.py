@@ -114,3 +114,23 @@ class TestEnd:
         env.session.tm.commit()
         assert [j.fire_time for j in _pending(env, cron)] == [T0 + timedelta(minutes=5)]
         assert cron.state(fake_clock.now()) == "on"
+
+
+class TestDoneIsCheap:
+    def test_a_recurring_cron_knows_it_is_not_done_without_its_logs(self, env, fake_clock):
+        """The running thread asks ``runnable`` for every run: for a schedule
+        that never runs out, its log record must stay unread."""
+        from zcron.db import Session
+        fake_clock.set(T0)
+        cron = env.add("ok")
+        _minutes(env, fake_clock, 1)
+        with Session(env.db) as fresh:
+            from zcron.components import load_crontab
+            again = load_crontab(fresh.root.get_site("default")).get(cron.uid)
+            record = again.log_record()
+            record._p_deactivate()
+            assert record._p_changed is None                   # a ghost
+            assert again.runnable(fake_clock.now()) and again.state(fake_clock.now()) == "on"
+            assert record._p_changed is None                   # still one
+            again.edit(end=T0 + timedelta(minutes=3))
+            assert again.runnable(fake_clock.now())            # read when it may end

@@ -81,6 +81,10 @@ class IPeriodicity(Interface):
 
     kind = Attribute(
         "Name of the kind of periodicity (its IPeriodicityKind), e.g. 'cron'.")
+    finite = Attribute(
+        "True when its fire times may run out (a one-off); False promises a "
+        "next fire time after any instant, so a cron need not read its logs "
+        "to know it is not done.")
     expression = Attribute(
         "The schedule text as the user gave it, its blanks normalised.")
     timezone = Attribute("IANA time zone name in which it is evaluated.")

@@ -153,6 +153,10 @@ class Cron(Persistent):
         may be that late, and must not be dropped as done."""
         if self.max_runs is not None and self.runs >= self.max_runs:
             return True
+        if self.end is None and not self.exclude and not self.get_periodicity().finite:
+            return False    # a schedule without end never runs out
+        if self.next_fire_time(now) is not None:
+            return False    # no entry is logged for a fire time to come: logs unread
         last = next((log.fire_time or log.date for log in self.logs), None)
         if last is None:
             last = now - max(timedelta(seconds=self.catchup_window), FIRST_RUN_GRACE)

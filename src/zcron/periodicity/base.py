@@ -54,6 +54,7 @@ class Periodicity:
     """
 
     kind = None
+    finite = False
 
     def __init__(self, expression, timezone):
         self.expression = expression

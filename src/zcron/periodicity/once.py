@@ -15,6 +15,7 @@ class OncePeriodicity(Periodicity):
     """Fires at one instant, if ``after`` is before it."""
 
     kind = "once"
+    finite = True
 
     def __init__(self, expression, timezone="UTC"):
         match = FORM.fullmatch(folded(expression))

@@ -75,6 +75,14 @@ class PeriodicityContract:
             assert self._in_its_zone(periodicity, fire), (after, fire)
             assert _instant(periodicity.next_fire_time(fire)) > _instant(fire)   # strictly
 
+    def test_not_finite_means_a_fire_time_after_any_instant(self):
+        periodicity = self.make_periodicity()
+        assert periodicity.finite in (True, False)
+        if not periodicity.finite:
+            far = datetime(2999, 12, 31, 23, 59, tzinfo=timezone.utc)
+            for after in self.after_times + [far]:
+                assert periodicity.next_fire_time(after) is not None, after
+
     def test_next_fire_time_is_the_first(self):
         """Nothing fires between ``after`` and the answer."""
         periodicity = self.make_periodicity()
