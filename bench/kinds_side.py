@@ -16,8 +16,8 @@ PEER_EQUIVALENTS = {
     "interval": ("*/15 * * * *", {"interval_minutes": 15}),
     "once": (None, {"date": True}),
     "daily": ("0 9 * * *", None),
-    "weekly": ("0 9 * * 1,4", None),
-    "monthly": ("0 9 1 * *", None),
+    "weekly": ("0 9 * * 1-5", None),
+    "monthly": ("0 17 * * L5", {"cron": {"day": "last fri", "hour": 17, "minute": 0}}),
 }
 
 
@@ -80,8 +80,13 @@ def peer_calls(name, text):
             walker.set_current(after, force=True)
             return walker.get_next(datetime)
         calls["croniter"] = (expression, croniter_next)
-        trigger = CronTrigger.from_crontab(expression, timezone=zone)
-        calls["apscheduler"] = (f"CronTrigger {expression}",
+        if not (aps and "cron" in aps):
+            trigger = CronTrigger.from_crontab(expression, timezone=zone)
+            calls["apscheduler"] = (f"CronTrigger {expression}",
+                                    lambda after: trigger.get_next_fire_time(None, after))
+    if aps and "cron" in aps:          # a form from_crontab does not read
+        trigger = CronTrigger(timezone=zone, **aps["cron"])
+        calls["apscheduler"] = (f"CronTrigger({aps['cron']})",
                                 lambda after: trigger.get_next_fire_time(None, after))
     if aps and "interval_minutes" in aps:
         trigger = IntervalTrigger(minutes=aps["interval_minutes"], timezone=zone,
