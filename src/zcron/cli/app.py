@@ -133,12 +133,15 @@ class App:
     # -- settings ------------------------------------------------------------
 
     @property
+    def config_path(self):
+        """--config, else ./zcron.ini if there is one (the exports name it)."""
+        found = self.config_option is None and os.path.isfile(CONFIG_NAME)
+        return CONFIG_NAME if found else self.config_option
+
+    @property
     def config(self):
         if self._config is None:
-            path = self.config_option
-            if path is None and os.path.isfile(CONFIG_NAME):
-                path = CONFIG_NAME
-            self._config = read_config(path) if path else {}
+            self._config = read_config(self.config_path) if self.config_path else {}
         return self._config
 
     @property
