@@ -16,6 +16,8 @@ from pyramid.view import notfound_view_config, view_config
 
 from zcron import clock
 from zcron.components import load_crontab, queue_for
+from zcron.declared import declarations
+from zcron.declared.sync import identity_text
 from zcron.exceptions import InvalidInput
 from zcron.interfaces import FAILURE, STATUSES
 from zcron.queue.base import still_running
@@ -62,8 +64,6 @@ def describe(cron):
 def declared_sources():
     """{identity text: where it is declared} of every declaration; none
     when they cannot be gathered (the worker and the CLI say why)."""
-    from zcron.declared import declarations
-    from zcron.declared.sync import identity_text
     try:
         return {identity_text(d): d.source or d.name for d in declarations()}
     except InvalidInput:
