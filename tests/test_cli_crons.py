@@ -37,7 +37,8 @@ class TestAdd:
             "catchup_window": 7200, "overlap": "queue-one", "timeout": 300,
             "warn_after": 90, "retries": 3, "retry_backoff": 1.5, "jitter": 30,
             "retry_interrupted": True, "paused_until": None, "pause_note": "",
-            "start": None, "end": None, "max_runs": None, "exclude": [], "logs": []}
+            "start": None, "end": None, "max_runs": None, "exclude": [], "declared": "",
+            "logs": []}
 
     def test_defaults(self, zcron):
         zcron("site", "add", "default")

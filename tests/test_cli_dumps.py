@@ -31,7 +31,7 @@ class TestLogs:
             "messages": ["failure 1", "second line"],
             "fire_time": "2026-01-05T08:01:00+00:00", "duration": 2.5,
             "execution_id": entries[0]["execution_id"],
-            "traceback": "Traceback...\nValueError: x"}]
+            "traceback": "Traceback...\nValueError: x", "output": None}]
         assert zcron.json("logs", "off") == []
 
     def test_traceback(self, zcron, populated):

@@ -61,13 +61,15 @@ class TestLogJSON:
             "duration": 1.25,
             "execution_id": "exec-FAILURE-0",
             "traceback": "Traceback (most recent call last):\n  boom\nValueError: x",
+            "output": None,
         }
 
     def test_dump_minimal(self):
         log = self._getTargetClass()(T0, "OK", execution_id="e")
         assert log.dump() == {"date": "2026-03-01T12:00:30.123456+00:00",
                               "status": "OK", "messages": [], "fire_time": None,
-                              "duration": None, "execution_id": "e", "traceback": None}
+                              "duration": None, "execution_id": "e", "traceback": None,
+                              "output": None}
 
     @pytest.mark.parametrize("status", ["OK", "WARN", "FAILURE", "NOTRUN"])
     def test_round_trip(self, status):
@@ -137,7 +139,7 @@ class TestCronJSON:
         ours = {"timezone", "missed", "catchup_window", "overlap", "timeout",
                 "warn_after", "retries", "retry_backoff", "jitter",
                 "retry_interrupted", "paused_until", "pause_note",
-                "start", "end", "max_runs", "exclude"}
+                "start", "end", "max_runs", "exclude", "declared"}
         assert set(dump) == legacy | ours
 
     def test_dump_is_json(self):

@@ -191,6 +191,47 @@ class TestLog:
         assert log.fire_time is None and log.traceback is None
 
 
+class TestLogOutput:
+    """A zcron.Result's output: bounded, dumped, loaded, pickled."""
+
+    def test_kept_dumped_and_loaded(self):
+        from zcron.model import Log
+        log = _log(status="WARN", messages=["3 reports"], output="line 1\nline 2")
+        assert log.output == "line 1\nline 2" and log.dump()["output"] == "line 1\nline 2"
+        assert Log.load(log.dump()) == log
+
+    def test_old_dumps_load_unchanged(self):
+        from zcron.model import Log
+        dump = _log(messages=["m"]).dump()
+        del dump["output"]
+        assert Log.load(dump).output is None
+
+    def test_empty_output_is_none(self):
+        assert _log(output="").output is None and _log().output is None
+
+    def test_bounded_like_a_traceback(self):
+        from zcron.model.log import OUTPUT_LIMIT
+        log = _log(output="x" * OUTPUT_LIMIT * 3 + "end")
+        assert log.output.startswith("[... output cut ...]\n") and log.output.endswith("end")
+        assert OUTPUT_LIMIT <= len(log.output) < OUTPUT_LIMIT + 30
+
+    def test_refused_unless_text(self):
+        from zcron.exceptions import InvalidInput
+        with pytest.raises(InvalidInput, match="output"):
+            _log(output=["x"])
+
+    def test_pickled(self):
+        import pickle
+        log = _log(output="out")
+        assert pickle.loads(pickle.dumps(log)).output == "out"
+
+    def test_entries_pickled_before_output_load(self):
+        from zcron.model.log import _restore
+        from zcron.model.timeutil import to_us
+        old = _restore(to_us(T0), "OK", (), None, None, "e", None)   # 7 values
+        assert old.output is None and old.dump()["output"] is None
+
+
 class TestBound:
     def _callFUT(self, entries, limit):
         from zcron.model.logs import bound

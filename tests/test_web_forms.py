@@ -250,3 +250,30 @@ class TestLivePreview:
         assert data["ok"] and data["next"] == []
         data = alice.get(base + "&start=2026-03-05T00:00&end=2026-03-04T00:00&exclude=nope").json
         assert set(data["errors"]) == {"end", "exclude"} and data["next"] == []
+
+
+class TestDeclaredForm:
+    def test_declared_fields_are_read_only(self, alice, db):
+        from test_web_views import declare_hello
+        declare_hello(db)
+        page = alice.get("/sites/default/crons/" + "a" * 32 + "/edit").text
+        assert "Declared at <code>configure.zcml:3</code>: change its runner, schedule, " \
+               "time zone, environ, timeout there" in page
+        for field in ("name", "periodicity", "timezone", "timeout"):
+            assert re.search(f'name="{field}"[^>]*disabled="disabled"', page), field
+        assert not re.search('name="retries"[^>]*disabled', page)
+        assert not re.search('name="activated"[^>]*disabled', page)
+
+    def test_saving_keeps_the_declared_fields(self, alice, db):
+        from test_web_views import declare_hello
+        declare_hello(db)
+        posted = {k: v for k, v in VALID.items()
+                  if k not in ("name", "periodicity", "timeout", "activated")}
+        res = alice.post("/sites/default/crons/" + "a" * 32 + "/edit",
+                         dict(posted, timezone="UTC", environ='{"x": 1}', retries="5"))
+        assert res.status_int == 303, res.text
+        cron = cron_of(db)
+        assert (cron["name"], cron["periodicity"], cron["timezone"], cron["timeout"]) == \
+            ("hello", "*/5 * * * *", "Europe/Zurich", 30)
+        assert cron["environ"] == {} and cron["declared"] == "zcml:hello"
+        assert (cron["retries"], cron["activated"]) == (5, False)     # the operator's

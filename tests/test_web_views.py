@@ -14,7 +14,7 @@ from zcron.queue.base import Job
 from zcron.web import views
 
 from web_support import (NOW, XSS, alice, app, clock, components, db, ini,  # noqa: F401
-                         make_log, read, shared_app)
+                         make_log, read, shared_app, victor)
 
 
 # -- pages -------------------------------------------------------------------------------
@@ -261,3 +261,61 @@ class TestEscaping:
         alice.post("/sites/default/crons/" + "e" * 32 + "/resume")
         page = alice.get("/workers").text
         assert XSS not in page and "&lt;script&gt;alert(1)&lt;/script&gt; is resumed." in page
+
+
+# -- declared crons and outputs ---------------------------------------------------------
+
+def declare_hello(db, source="configure.zcml:3"):
+    """'hello' made the cron of a declaration registered by a test source."""
+    from zope.component import provideUtility
+    from zope.interface import implementer
+    from zcron.declared import Declaration
+    from zcron.interfaces import IDeclarationSource
+
+    @implementer(IDeclarationSource)
+    class Source:
+        def declarations(self):
+            return [Declaration("zcml", "hello", "hello", "*/5 * * * *", source=source,
+                                timezone="Europe/Zurich", policies={"timeout": 30})]
+    provideUtility(Source(), IDeclarationSource, name="test")
+    with db.transaction() as conn:
+        load_crontab(get_root(conn).sites["default"]).get("a" * 32).edit(
+            declared="zcml:hello", timeout=30)
+
+
+class TestDeclared:
+    def test_crontab_page_marks_declared_crons(self, alice, db):
+        declare_hello(db, source="myhost/<b>configure.zcml</b>:3")
+        page = alice.get("/sites/default").text
+        assert page.count('class="badge declared"') == 1
+        assert "declared at myhost/&lt;b&gt;configure.zcml&lt;/b&gt;:3" in page
+        assert "It comes back at the next sync" in page
+
+    def test_a_declaration_gone_is_said(self, alice, db):
+        with db.transaction() as conn:
+            load_crontab(get_root(conn).sites["default"]).get("a" * 32).edit(
+                declared="zcml:gone")
+        assert "declared at zcml:gone (declaration gone)" in alice.get("/sites/default").text
+
+
+class TestOutput:
+    def add_output(self, db):
+        with db.transaction() as conn:
+            cron = load_crontab(get_root(conn).sites["default"]).get("a" * 32)
+            cron.add_log(Log(NOW, "WARN", ["3 reports"], fire_time=NOW,
+                             output="secret <line>"))
+
+    def test_managers_see_the_output(self, alice, db):
+        self.add_output(db)
+        page = alice.get("/sites/default/crons/" + "a" * 32 + "/logs").text
+        assert 'class="output" title="shown to managers only">secret &lt;line&gt;' in page
+
+    def test_viewers_do_not(self, victor, db):
+        self.add_output(db)
+        page = victor.get("/sites/default/crons/" + "a" * 32 + "/logs").text
+        assert "3 reports" in page and "secret" not in page
+
+    def test_nor_in_their_exports(self, alice, victor, db):
+        self.add_output(db)
+        assert "secret" in alice.get("/sites/default/export.json").text
+        assert "secret" not in victor.get("/sites/default/export.json").text

@@ -11,6 +11,7 @@ _EXPORTS = {
     "Crontab": "zcron.model",
     "CronSite": "zcron.model",
     "Log": "zcron.model",
+    "Result": "zcron.result",
     "Runner": "zcron.runners",
     "ZcronError": "zcron.exceptions",
     "OK": "zcron.interfaces",

@@ -159,6 +159,8 @@ class ILog(Interface):
     duration = Attribute("Seconds the run took (float) or None.")
     execution_id = Attribute("Unique id of the run: an idempotency key.")
     traceback = Attribute("For FAILURE: the traceback text, bounded in size.")
+    output = Attribute("What a runner's zcron.Result gave as output (managers "
+                       "only), bounded in size, or None.")
 
     def dump():
         """A JSON-serialisable dict."""
@@ -203,6 +205,8 @@ class ICron(Interface):
         "None, or a whole number >= 1: the cron is done after that many "
         "logged runs (NOTRUN entries not counted).")
     exclude = Attribute("Names of its crontab's ICalendars whose fire times it skips.")
+    declared = Attribute("The identity ('origin:name') of the declaration keeping "
+                         "it in step (zcron.declared), '' for a cron made by hand.")
     runs = Attribute("How many runs it logged ever (NOTRUN aside), retention aside.")
     paused = Attribute("True when a pause is set, over or not (see paused_at).")
     switched_on = Attribute(

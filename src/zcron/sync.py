@@ -4,7 +4,9 @@ They run nothing; they make the queue hold one pending scheduled job per
 active cron, and are driven by events:
 
 ModifiedCrontabEvent -> CrontabSynchronisationEvent -> CrontabManager;
-ServerRestartEvent -> every marked site's CrontabManager.
+ServerRestartEvent -> every site kept in step with the declared jobs
+(``zcron.declared.sync``), then every marked site's CrontabManager. A site
+synchronised for the first time (just added) is kept in step first too.
 """
 from functools import cached_property, partial
 
@@ -17,6 +19,7 @@ from zcron import clock
 from zcron.components import (cron_manager, cron_manager_factory, crontab_manager,
                               load_crontab,
                               marker_for, queue_for, root_of)
+from zcron.declared.sync import forget_site, keep_in_step, keep_site_in_step
 from zcron.events import CrontabSynchronisationEvent
 from zcron.interfaces import (ICron, ICronManager, ICrontab, ICrontabManager,
                               IModifiedCrontabEvent, ICrontabSynchronisationEvent,
@@ -87,7 +90,10 @@ class CrontabManager:
 
     def synchronize(self, crons=None, now=None):
         now = now or clock.now()
-        marker_for(self.root).mark(self.site.name)
+        marker = marker_for(self.root)
+        if crons is None and self.site.name not in marker.sites():
+            keep_site_in_step(self.root, self.site)     # a new site: its declared crons
+        marker.mark(self.site.name)
         if crons is not None:
             return sum(self._register(uid, now) for uid in crons)
         changes = self._register_all(now)
@@ -141,6 +147,7 @@ def on_server_restart(event):
     """Re-register every site's jobs: idempotent, so several workers may
     fire it at once (ZODB conflicts make one of them retry)."""
     root = event.root
+    keep_in_step(root)
     marker = marker_for(root)
     names = set(marker.sites()) | set(root.sites.keys())
     for name in sorted(names):
@@ -162,6 +169,7 @@ def remove_site(root, name):
     if name in root.sites:
         root.remove_site(name)
     marker_for(root).unmark(name)
+    forget_site(root, name)
     return queue_for(root).clear_site(name)
 
 

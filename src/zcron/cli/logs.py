@@ -11,6 +11,7 @@ from zcron.cli.params import cron_argument, json_option, site_option, utc_option
 Examples:
   zcron logs cleanup
   zcron logs cleanup --status failure --limit 1 --traceback
+  zcron logs cleanup --output
   zcron logs cleanup --json
 """)
 @cron_argument
@@ -20,11 +21,13 @@ Examples:
               help="Only entries of this status: OK, WARN, FAILURE or NOTRUN.")
 @click.option("--traceback", "with_traceback", is_flag=True,
               help="Print each FAILURE's traceback under it.")
+@click.option("--output", "with_output", is_flag=True,
+              help="Print each entry's output (what a zcron.Result gave) under it.")
 @site_option
 @utc_option
 @json_option
 @pass_app
-def logs(app, ref, limit, status, with_traceback, site, utc, as_json):
+def logs(app, ref, limit, status, with_traceback, with_output, site, utc, as_json):
     """Show a cron's log entries, newest first: date, status, duration,
     fire time and messages (times in the cron's zone)."""
     from zcron.model.log import check_status
@@ -40,8 +43,8 @@ def logs(app, ref, limit, status, with_traceback, site, utc, as_json):
         echo_json(entries)
         return
     rows = [log_row(entry, zone_name, utc) for entry in entries]
-    if with_traceback:
-        echo_with_tracebacks(rows, entries)
+    if with_traceback or with_output:
+        echo_with_tracebacks(rows, entries, with_traceback, with_output)
     else:
         echo_table(["DATE", "STATUS", "DURATION", "FIRE TIME", "MESSAGE"], rows,
                    empty="no log entries")
@@ -56,15 +59,18 @@ def log_row(entry, zone_name, utc):
             format_time(fire, zone_name, utc), first_line(entry["messages"])]
 
 
-def echo_with_tracebacks(rows, entries):
-    """Each row, unaligned, with its further messages and its traceback."""
+def echo_with_tracebacks(rows, entries, with_traceback=True, with_output=False):
+    """Each row, unaligned, with its further messages, its traceback
+    (``|`` lines) and its output (``>`` lines)."""
     for row, entry in zip(rows, entries):
         click.echo("  ".join(str(cell) for cell in row).rstrip())
         for message in entry["messages"][1:]:
             click.echo(f"    {message}")
-        if entry["traceback"]:
-            for line in entry["traceback"].rstrip().splitlines():
-                click.echo(f"    | {line}")
+        for shown, key, mark in ((with_traceback, "traceback", "|"),
+                                 (with_output, "output", ">")):
+            text = entry.get(key) if shown else None
+            for line in (text or "").rstrip().splitlines():
+                click.echo(f"    {mark} {line}")
     if not rows:
         click.echo("(no log entries)")
 

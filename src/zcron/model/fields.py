@@ -132,6 +132,7 @@ FIELDS = {
     "end": (_instant("end"), None),
     "max_runs": (_number("max_runs", optional=True, integer=True, minimum=1), None),
     "exclude": (_exclude, ()),
+    "declared": (_text("declared"), ""),
 }
 TIMES = ("paused_until", "start", "end")     # dumped as ISO 8601 texts
 EDITABLE = tuple(f for f in FIELDS if f != "uid")

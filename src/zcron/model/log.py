@@ -10,8 +10,9 @@ from zcron.model.timeutil import dump_time, from_us, load_time, to_us, to_utc
 
 # collective.cron 2.x stored statuses as integers.
 LEGACY_STATUSES = {0: FAILURE, 1: OK, 2: WARN, 3: NOTRUN}
-# Tracebacks are kept bounded: the end says most.
+# Tracebacks and outputs are kept bounded: the end says most.
 TRACEBACK_LIMIT = 8000
+OUTPUT_LIMIT = 8000
 
 
 def check_status(value):
@@ -24,10 +25,15 @@ def check_status(value):
     raise UnknownStatus(value)
 
 
-def bound_traceback(text, limit=TRACEBACK_LIMIT):
+def bound_traceback(text, limit=TRACEBACK_LIMIT, what="traceback"):
     if text is None or len(text) <= limit:
         return text
-    return "[... traceback cut ...]\n" + text[-limit:]
+    return f"[... {what} cut ...]\n" + text[-limit:]
+
+
+def bound_output(text):
+    """A runner's output, cut like a traceback ("" is kept as None)."""
+    return bound_traceback(text or None, OUTPUT_LIMIT, "output")
 
 
 def new_execution_id():
@@ -54,10 +60,10 @@ class Log:
     on its own: one record per cron keeps writes small and separate)."""
 
     __slots__ = ("date", "status", "messages", "fire_time", "duration",
-                 "execution_id", "traceback")
+                 "execution_id", "traceback", "output")
 
     def __init__(self, date, status, messages=(), fire_time=None,
-                 duration=None, execution_id=None, traceback=None):
+                 duration=None, execution_id=None, traceback=None, output=None):
         self.date = _instant("date", date)
         self.status = check_status(status)
         if isinstance(messages, str):
@@ -73,13 +79,14 @@ class Log:
         self.duration = None if duration is None else float(duration)
         self.execution_id = _optional_text("execution_id", execution_id) or new_execution_id()
         self.traceback = bound_traceback(_optional_text("traceback", traceback))
+        self.output = bound_output(_optional_text("output", output))
 
     def __reduce__(self):
         # A flat tuple of plain values: each run re-pickles its cron's
         # whole log, and ZODB's pickler visits every object in it.
         fire_us = None if self.fire_time is None else to_us(self.fire_time)
         return (_restore, (to_us(self.date), self.status, tuple(self.messages), fire_us,
-                           self.duration, self.execution_id, self.traceback))
+                           self.duration, self.execution_id, self.traceback, self.output))
 
     def __setstate__(self, state):
         """Entries pickled by development builds as a dict of fields."""
@@ -101,6 +108,7 @@ class Log:
             "duration": self.duration,
             "execution_id": self.execution_id,
             "traceback": self.traceback,
+            "output": self.output,
         }
 
     @classmethod
@@ -119,11 +127,14 @@ class Log:
             duration=data.get("duration"),
             execution_id=data.get("execution_id"),
             traceback=data.get("traceback"),
+            output=data.get("output"),
         )
 
 
-def _restore(date_us, status, messages, fire_us, duration, execution_id, traceback):
-    """A Log from its pickle: the values were checked when it was made."""
+def _restore(date_us, status, messages, fire_us, duration, execution_id, traceback,
+             output=None):
+    """A Log from its pickle: the values were checked when it was made
+    (pickles made before ``output`` have none)."""
     log = Log.__new__(Log)
     log.date = from_us(date_us)
     log.status = status
@@ -132,4 +143,5 @@ def _restore(date_us, status, messages, fire_us, duration, execution_id, traceba
     log.duration = duration
     log.execution_id = execution_id
     log.traceback = traceback
+    log.output = output
     return log

@@ -29,7 +29,11 @@ SAFE_FILENAME = re.compile(r"[^A-Za-z0-9_.-]+")
 def export(request):
     root, site, crontab = get_site(request)
     with_logs = request.params.get("logs", "1") != "0"
-    body = json.dumps(crontab.dump(with_logs=with_logs), indent=2, ensure_ascii=False)
+    data = crontab.dump(with_logs=with_logs)
+    if not request.has_permission(MANAGE):      # runners' outputs are for managers
+        for log in (log for cron in data["crons"] for log in cron["logs"]):
+            log["output"] = None
+    body = json.dumps(data, indent=2, ensure_ascii=False)
     filename = SAFE_FILENAME.sub("_", site.name)
     response = Response(body=body.encode("utf-8"),
                         content_type="application/json", charset="utf-8")

@@ -12,9 +12,11 @@ import zoneinfo
 
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
+from webob.multidict import MultiDict
 
 from zcron import clock
 from zcron.config import runner_names
+from zcron.declared.sync import declared_fields
 from zcron.exceptions import InvalidInput
 from zcron.interfaces import MISSED_POLICIES, OVERLAP_POLICIES
 from zcron.model import Cron
@@ -24,7 +26,7 @@ from zcron.web.security import MANAGE, VIEW
 from zcron.web.actions import check_writable, site_url
 from zcron.web.schedule_fields import (kind_title, local_text, preview, read_number,
                                        read_schedule)
-from zcron.web.views import get_cron, get_site
+from zcron.web.views import declared_at, declared_sources, get_cron, get_site
 
 TEXT_LIMIT = 200
 ENVIRON_LIMIT = 64 * 1024
@@ -121,6 +123,28 @@ PARSERS = {
 }
 
 
+def locked_post(post, cron):
+    """The posted form, with a declared cron's declared fields as they are
+    (shown read-only, whatever was posted for them)."""
+    locked = [f for f in declared_fields(cron) if f in FORM_FIELDS + ("exclude",)] \
+        if cron is not None else []
+    if not locked:
+        return post
+    current, post = form_values(cron), MultiDict(list(post.items()))
+    for field in locked:
+        if field in post:
+            del post[field]
+        value = current[field]
+        if field == "exclude":
+            for name in value:
+                post.add(field, name)
+        elif not isinstance(value, bool):
+            post[field] = value
+        elif value:
+            post[field] = "on"
+    return post
+
+
 def render_form(request, site, crontab, cron, shown, errors):
     now = clock.now()
     schedule, wrong = read_schedule(shown, shown["exclude"], crontab)
@@ -144,6 +168,8 @@ def render_form(request, site, crontab, cron, shown, errors):
         "kind": kind,
         "kinds": kinds().values(),
         "calendars": sorted(crontab.calendars()),
+        "locked": declared_fields(cron) if cron is not None else (),
+        "declared_at": declared_at(cron, declared_sources()) if cron is not None else "",
         "now": now,
     }
 
@@ -166,7 +192,7 @@ def save_form(request, site, crontab, cron):
     """Add the posted cron (``cron`` None) or change ``cron`` to it, then
     back to the crontab; a form with errors is shown again (422)."""
     check_writable(request, site, crontab)
-    values, errors, shown = parse_form(request.POST, crontab)
+    values, errors, shown = parse_form(locked_post(request.POST, cron), crontab)
     if errors:
         request.response.status = 422
         return render_form(request, site, crontab, cron, shown, errors)

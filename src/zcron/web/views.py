@@ -16,6 +16,8 @@ from pyramid.view import notfound_view_config, view_config
 
 from zcron import clock
 from zcron.components import load_crontab, queue_for
+from zcron.declared import declarations
+from zcron.declared.sync import identity_text
 from zcron.exceptions import InvalidInput
 from zcron.interfaces import FAILURE, STATUSES
 from zcron.queue.base import still_running
@@ -59,7 +61,23 @@ def describe(cron):
     return periodicity.describe(), kind_title(periodicity)
 
 
-def cron_row(site, cron, queue, now):
+def declared_sources():
+    """{identity text: where it is declared} of every declaration; none
+    when they cannot be gathered (the worker and the CLI say why)."""
+    try:
+        return {identity_text(d): d.source or d.name for d in declarations()}
+    except InvalidInput:
+        return {}
+
+
+def declared_at(cron, sources):
+    """Where a declared cron is declared, for its mark ('' by hand)."""
+    if not cron.declared:
+        return ""
+    return sources.get(cron.declared) or f"{cron.declared} (declaration gone)"
+
+
+def cron_row(site, cron, queue, now, sources=None):
     """What the crontab table shows of one cron."""
     pending = queue.pending(site.name, cron.uid)
     running = queue.running(site.name, cron.uid)
@@ -78,6 +96,7 @@ def cron_row(site, cron, queue, now):
         last=last,
         last_status=last.status if last else None,
         status_key="running" if running else (last.status if last else "never"),
+        declared_at=declared_at(cron, sources) if sources is not None else cron.declared,
     )
 
 
@@ -142,10 +161,11 @@ def crontab_page(request):
     queue = queue_for(root)
     now = clock.now()
     status = request.params.get("status", "")
+    sources = declared_sources()
     return {
         "site": site,
         "crontab": crontab,
-        "rows": [cron_row(site, cron, queue, now) for cron in crontab],
+        "rows": [cron_row(site, cron, queue, now, sources) for cron in crontab],
         "filters": FILTERS,
         "status_filter": status if status in FILTERS else "",
         "now": now,

@@ -119,7 +119,8 @@ class Executor:
         outcome, claim = run.outcome, run.claim
         run.log = Log(clock.now(), outcome.status, list(claim.notes) + outcome.messages,
                       fire_time=run.job.fire_time, duration=outcome.duration,
-                      execution_id=claim.execution_id, traceback=outcome.traceback)
+                      execution_id=claim.execution_id, traceback=outcome.traceback,
+                      output=outcome.output)
         run.cron.add_log(run.log)
         queue_retry(q, run.cron, run.job, outcome.status)
 

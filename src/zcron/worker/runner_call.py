@@ -1,6 +1,6 @@
 """Calling a cron's runner: what it is told (fire time, data window,
 execution id), its own thread when the cron has a timeout, and the
-outcome it comes to (status, messages, duration)."""
+outcome it comes to (status, messages, output, duration)."""
 import threading
 import time
 import traceback
@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from zcron.components import query_runner
 from zcron.interfaces import FAILURE, NOTRUN, OK, WARN
 from zcron.policies import window_start
+from zcron.result import Result
 
 
 @dataclass
@@ -18,6 +19,7 @@ class Outcome:
     duration: float = None
     cpu: float = 0.0            # CPU seconds of the calling thread during the run
     traceback: str = None
+    output: str = None          # a zcron.Result's output
     abandoned: bool = False     # timed out: the runner's thread still holds the session
 
 
@@ -49,9 +51,9 @@ def call_runner(session, site, cron, job, claim):
         ended = _call(runner)
     outcome = Outcome(duration=time.perf_counter() - start,
                       cpu=time.thread_time() - cpu_start)   # ~0 when the runner had a thread
-    if ended.error is not None:
-        savepoint.rollback()
     _judge(outcome, ended, cron.warn_after)
+    if outcome.status == FAILURE:
+        savepoint.rollback()
     return outcome
 
 
@@ -68,6 +70,11 @@ def _judge(outcome, ended, warn_after):
         outcome.status = FAILURE
         outcome.messages = [f"{type(ended.error).__name__}: {ended.error}"]
         outcome.traceback = ended.traceback
+    elif isinstance(ended.result, Result):
+        result = ended.result
+        outcome.status = result.status
+        outcome.messages = [result.message] if result.message else []
+        outcome.output = result.output or None
     elif ended.result is not None:
         outcome.status = WARN
         result = ended.result
