@@ -35,7 +35,8 @@ from zcron.periodicity.describe import WEEKDAY_NAMES
 RESERVED = ("call", "runner", "every", "at", "schedule", "timezone", "active",
             "description")
 # cron fields the keys above express; the others are commented when set
-EXPRESSED = ("uid", "name", "activated", "periodicity", "timezone", "environ")
+EXPRESSED = ("uid", "name", "activated", "periodicity", "timezone", "environ",
+             "declared")      # a declared cron's section is named by its declaration
 DAYS = {name: full.lower() for full in WEEKDAY_NAMES for name in (full.lower(), full[:3].lower())}
 EVERY = re.compile(r"every ((?:\d+ )?(?:second|minute|hour)s?)"
                    rf"|every ((?:\d+ )?days?|{'|'.join(DAYS)})(?: at (\d{{1,2}}:\d\d))?")
