@@ -21,6 +21,7 @@ _EXPORTS = {
     "add_subscriber": "zcron.config",
     "configure": "zcron.config",
     "open_db": "zcron.db",
+    "Plugin": "zcron.declared.plugins",
 }
 
 __all__ = sorted(_EXPORTS)
