@@ -22,6 +22,8 @@ _EXPORTS = {
     "configure": "zcron.config",
     "open_db": "zcron.db",
     "Plugin": "zcron.declared.plugins",
+    "cronjob": "zcron.declared.decorators",
+    "scan": "zcron.declared.decorators",
 }
 
 __all__ = sorted(_EXPORTS)
