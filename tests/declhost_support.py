@@ -97,3 +97,23 @@ def modules(tmp_path):
     for name in list(sys.modules):
         if name.partition(".")[0] in tops:
             del sys.modules[name]
+
+
+def put_on_site(session, site, declaration):
+    """The cron ``declaration`` keeps on ``site``, added and committed as
+    the sync would add it (its uid derived from the declaration)."""
+    from zcron.components import load_crontab
+    from zcron.model import Cron
+    crontab = load_crontab(site)
+    cron = crontab.add_cron(Cron(uid=declaration.uid_for(site.name),
+                                 **declaration.cron_fields()))
+    crontab.save_cron(cron)
+    session.tm.commit()
+    return cron
+
+
+def run_worker(db, clock, when):
+    """A real worker, in this process, until nothing is due at ``when``."""
+    from zcron.worker import Worker
+    clock.set(when)
+    Worker(db, concurrency=1).run(until_idle=True, max_seconds=30)

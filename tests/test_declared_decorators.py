@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 import zcron
-from declhost_support import declhost, declhost_site, modules  # noqa: F401
+from declhost_support import (declhost, declhost_site, modules,  # noqa: F401
+                              put_on_site, run_worker)
 from zcron.declared import ALL_SITES
 from zcron.declared.decorators import cron_expression
 from zcron.exceptions import InvalidInput, ZcronError
@@ -154,20 +155,14 @@ class TestRuns:
     """A real worker on a FileStorage runs the function."""
 
     def test_called_with_its_environ_and_context(self, declhost, db, session, fake_clock):
-        from zcron.components import load_crontab
         from zcron.model import CronSite
-        from zcron.worker import Worker
         fake_clock.set(T0)
         zcron.scan("declhost.jobs")
         poll = decorated()["poll"]
         site = session.root.add_site(CronSite("tenant"))
-        crontab = load_crontab(site)
-        cron = crontab.add_cron(zcron.Cron(uid=poll.uid_for("tenant"), **poll.cron_fields()))
-        crontab.save_cron(cron)
-        session.tm.commit()
+        cron = put_on_site(session, site, poll)
         fire = cron.next_fire_time(T0).astimezone(timezone.utc)
-        fake_clock.set(fire + timedelta(seconds=30))      # past its jitter
-        Worker(db, concurrency=1).run(until_idle=True, max_seconds=30)
+        run_worker(db, fake_clock, fire + timedelta(seconds=30))      # past its jitter
         assert declhost.CALLS == [("poll", "https://example.org/feed", "tenant", fire,
                                    (None, fire))]
         session.tm.begin()

@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 import pytest
 
 import zcron
-from declhost_support import config, declhost, declhost_site  # noqa: F401
+from declhost_support import (config, declhost, declhost_site,  # noqa: F401
+                              put_on_site, run_worker)
 from zcron.declared import ALL_SITES
 from zcron.declared.frequency import schedule_text
 from zcron.declared.ini import SCHEDULER_INI, read_jobs
@@ -162,19 +163,13 @@ class TestSource:
 
     def test_the_callback_runs_with_its_keywords_and_context(
             self, declhost, config, tmp_path, db, session, site, fake_clock):
-        from zcron.components import load_crontab
-        from zcron.worker import Worker
         write(tmp_path, "[poll]\ncall = declhost.jobs.poll_feed\nevery = hour\n"
                         "url = https://example.org/ini\n")
         config("[zcron]\nscheduler_ini = scheduler.ini\n")
         (poll,) = SCHEDULER_INI.declarations()
         fake_clock.set(T0)
-        crontab = load_crontab(site)
-        cron = crontab.add_cron(zcron.Cron(uid=poll.uid_for("default"), **poll.cron_fields()))
-        crontab.save_cron(cron)
-        session.tm.commit()
-        fake_clock.set(T0.replace(hour=13))
-        Worker(db, concurrency=1).run(until_idle=True, max_seconds=30)
+        put_on_site(session, site, poll)
+        run_worker(db, fake_clock, T0.replace(hour=13))
         assert declhost.CALLS == [("poll", "https://example.org/ini", "default",
                                    T0.replace(hour=13), (None, T0.replace(hour=13)))]
 

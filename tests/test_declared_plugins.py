@@ -7,7 +7,8 @@ from importlib.metadata import entry_points
 import pytest
 
 import zcron
-from declhost_support import config, declhost, declhost_site, on_path  # noqa: F401
+from declhost_support import (config, declhost, declhost_site,  # noqa: F401
+                              on_path, put_on_site, run_worker)
 from zcron.declared import ALL_SITES
 from zcron.declared.plugins import GROUP, PLUGINS
 from zcron.exceptions import InvalidInput
@@ -105,29 +106,17 @@ class TestRuns:
 
     @pytest.fixture
     def cron(self, declhost, config, db, session, site, fake_clock):
-        from zcron.components import load_crontab
         config("""
             [plugin:cleanup]
             days = 7
         """)
         fake_clock.set(T0)
-        declaration = by_name(PLUGINS.declarations())["cleanup"]
-        crontab = load_crontab(site)
-        cron = crontab.add_cron(zcron.Cron(uid=declaration.uid_for(site.name),
-                                           **declaration.cron_fields()))
-        crontab.save_cron(cron)
-        session.tm.commit()
-        return cron
-
-    def run_at(self, db, fake_clock, when):
-        from zcron.worker import Worker
-        fake_clock.set(when)
-        Worker(db, concurrency=1).run(until_idle=True, max_seconds=30)
+        return put_on_site(session, site, by_name(PLUGINS.declarations())["cleanup"])
 
     def test_each_run_is_given_the_previous_and_this_fire_time(self, declhost, cron, db,
                                                                session, fake_clock):
-        self.run_at(db, fake_clock, T0 + 15 * MINUTE)     # the first run: 12:00 .. 12:15
-        self.run_at(db, fake_clock, T0 + 30 * MINUTE)
+        run_worker(db, fake_clock, T0 + 15 * MINUTE)     # the first run: 12:00 .. 12:15
+        run_worker(db, fake_clock, T0 + 30 * MINUTE)
         assert declhost.CALLS == [
             ("cleanup", {"days": "7"}, T0, T0 + 15 * MINUTE),
             ("cleanup", {"days": "7"}, T0 + 15 * MINUTE, T0 + 30 * MINUTE)]
@@ -136,8 +125,8 @@ class TestRuns:
 
     def test_the_window_comes_from_the_schedule_not_the_logs(self, declhost, cron, db,
                                                              fake_clock):
-        self.run_at(db, fake_clock, T0 + 15 * MINUTE)
-        self.run_at(db, fake_clock, T0 + 60 * MINUTE)     # 12:30 and 12:45 were missed
+        run_worker(db, fake_clock, T0 + 15 * MINUTE)
+        run_worker(db, fake_clock, T0 + 60 * MINUTE)     # 12:30 and 12:45 were missed
         assert declhost.CALLS[-1][2:] == (T0 + 45 * MINUTE, T0 + 60 * MINUTE)
 
 
