@@ -150,6 +150,21 @@ class TestSource:
         path.write_text(JOBS.replace("active = no", "active = yes"))
         assert len(SCHEDULER_INI.declarations()) == 3
 
+    @pytest.mark.parametrize("given", [True, False])
+    def test_the_command_lines_config_file(self, declhost, tmp_path, monkeypatch, given):
+        """--config FILE, else ./zcron.ini: what the command line reads."""
+        from zcron.cli.app import App
+        from zcron.declared.settings import use_config
+        monkeypatch.chdir(tmp_path)
+        write(tmp_path, JOBS)
+        write(tmp_path, "[zcron]\nscheduler_ini = scheduler.ini\n",
+              "other.ini" if given else "zcron.ini")
+        App(config="other.ini" if given else None).configure()
+        try:
+            assert len(SCHEDULER_INI.declarations()) == 2
+        finally:
+            use_config(None)
+
     def test_no_config_file_no_jobs(self, zca):
         assert SCHEDULER_INI.declarations() == []
 
