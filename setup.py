@@ -53,6 +53,7 @@ setup(
         "zodburi",
         "croniter >= 2",
         "click >= 8.2",
+        "venusian >= 3",
     ],
     extras_require=EXTRAS,
     entry_points={

@@ -185,6 +185,29 @@ class TestIniExport:
                 checked += 1
         assert checked == 4
 
+    def test_the_ini_source_reads_it_back(self, site, crontab, tmp_path):
+        """What ``ini export`` writes, the scheduler.ini source declares
+        again: same runners, schedules, zones and switches (environ as text)."""
+        from zcron.declared.ini import read_jobs
+        from zcron.exports.ini import export_ini
+        path = tmp_path / "scheduler.ini"
+        path.write_text(export_ini(site, crontab))
+        found = read_jobs(path)
+        assert found.unimportable == []
+        after = datetime(2026, 3, 1, tzinfo=UTC)
+
+        def job(runner, text, zone):
+            from zcron.periodicity import get_periodicity
+            return runner, zone, list(get_periodicity(text, zone).fire_times(after, 10))
+        read = [job(d.runner, d.schedule, d.timezone) for d, _ in found.jobs]
+        assert sorted(read) == sorted(
+            job(f"{__name__}.tidy" if c.name == "tidy" else c.name, c.periodicity, c.timezone)
+            for c in crontab if c.activated)
+        assert sorted(found.inactive) == [f"hello ({'2' * 32})"]
+        [tidy_job] = [(d, f) for d, f in found.jobs if d.name == "tidy"]
+        assert tidy_job[0].environ == {"days": "7", "path": "/srv/files", "Mode": "fast"}
+        assert tidy_job[1] is tidy
+
     def test_a_crontab_switched_off_and_empty(self, site):
         from zcron.components import load_crontab
         from zcron.exports.ini import export_ini

@@ -22,6 +22,9 @@ _EXPORTS = {
     "add_subscriber": "zcron.config",
     "configure": "zcron.config",
     "open_db": "zcron.db",
+    "Plugin": "zcron.declared.plugins",
+    "cronjob": "zcron.declared.decorators",
+    "scan": "zcron.declared.decorators",
 }
 
 __all__ = sorted(_EXPORTS)

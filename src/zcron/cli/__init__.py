@@ -6,7 +6,7 @@ module per family; importing them here registers them, in help order.
 import logging
 
 from zcron.cli import (sites, crons, runs, calendars, views, preview,  # noqa: F401
-                       logs, dumps, check, declared, worker, web,  # (registration)
+                       logs, dumps, check, declared, ini, worker, web,  # (registration)
                        exports)
 from zcron.cli.app import App, cli
 

@@ -12,6 +12,7 @@ import sys
 import click
 from ZODB.POSException import ConflictError
 
+from zcron.declared.settings import use_config
 from zcron.exceptions import (InvalidInput, ReadOnlyCrontab, UnknownCron,
                               UnknownSite, ZcronError)
 
@@ -159,6 +160,7 @@ class App:
         """zcron's components and the host's ZCML (its runners, subscribers)."""
         from zcron.config import configure
         files = self.zcml_files
+        use_config(self.config_option or CONFIG_NAME)   # for declared jobs, if present
         configure(*files)
         self.host_zcml = tuple(files)
 

@@ -5,6 +5,7 @@ import os
 import click
 
 from zcron.cli.app import cli, get_crontab, get_site, pass_app
+from zcron.cli.ini import ini
 from zcron.cli.params import site_option
 from zcron.exceptions import InvalidInput
 
@@ -22,14 +23,6 @@ def write_file(path, text, field, executable=False):
             f.write(text)
     except OSError as e:
         raise InvalidInput(field, path, e.strerror or str(e)) from None
-
-
-@cli.group(epilog="""\b
-Examples:
-  zcron ini export > scheduler.ini
-""")
-def ini():
-    """scheduler.ini files, the superdjango scheduler's format."""
 
 
 @ini.command("export", epilog="""\b
