@@ -225,7 +225,7 @@ class TestSettings:
         z("site", "list", env={"ZCRON_CONFIG": str(conf / "deploy.ini")})
 
     def test_config_db_forms(self, tmp_path):
-        from zcron.cli.app import read_config
+        from zcron.cli.settings import read_config
         ini = tmp_path / "z.ini"
         for given, wanted in [
             ("file:///abs/Data.fs", "file:///abs/Data.fs"),
@@ -264,7 +264,7 @@ class TestSettings:
         assert "does not exist" in Zcron().bad("--config", tmp_path / "nope.ini", "list")
 
     def test_unreadable_config(self, tmp_path):
-        from zcron.cli.app import read_config
+        from zcron.cli.settings import read_config
         from zcron.exceptions import InvalidInput
         with pytest.raises(InvalidInput, match="No such file"):
             read_config(str(tmp_path / "gone.ini"))

@@ -5,13 +5,14 @@ Exit statuses: 0 ok; 1 a runtime failure (or problems found by ``check``);
 2 bad input -- one line ``zcron: error: ...`` on stderr, and the
 transaction aborted, so nothing was written.
 """
-import configparser
 import os
 import sys
 
 import click
 from ZODB.POSException import ConflictError
 
+from zcron.cli.output import one_line
+from zcron.cli.settings import read_config
 from zcron.declared.settings import use_config
 from zcron.exceptions import (InvalidInput, ReadOnlyCrontab, UnknownCron,
                               UnknownSite, ZcronError)
@@ -38,10 +39,6 @@ class LocatedInput(InvalidInput):
         ZcronError.__init__(self, f"{where}: {error}")
         self.where = where
         self.field, self.value, self.reason = error.field, error.value, error.reason
-
-
-def one_line(text):
-    return " ".join(line.strip() for line in str(text).strip().splitlines() if line.strip())
 
 
 def fail(message, status):
@@ -79,44 +76,6 @@ class ZcronGroup(click.Group):
             sys.stdout = open(os.devnull, "w")
             status = EXIT_FAILURE
         sys.exit(status if isinstance(status, int) else EXIT_OK)
-
-
-# -- settings: option, then environment, then zcron.ini ----------------------
-
-def read_config(path):
-    """{'db': ..., 'zcml': [...]} from the [zcron] section of an ini file;
-    relative paths are relative to the file."""
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        with open(path, encoding="utf-8") as f:
-            parser.read_file(f)
-    except OSError as e:
-        raise InvalidInput("config file", path, e.strerror or str(e)) from None
-    except (configparser.Error, UnicodeDecodeError) as e:
-        raise InvalidInput("config file", path, one_line(e)) from None
-    if not parser.has_section("zcron"):
-        return {}
-    section = parser["zcron"]
-    base = os.path.dirname(os.path.abspath(path))
-    settings = {}
-    db = section.get("db", "").strip()
-    if db:
-        settings["db"] = _relative_uri(db, base)
-    files = section.get("zcml", "").split()
-    if files:
-        settings["zcml"] = [os.path.join(base, os.path.expanduser(f)) for f in files]
-    return settings
-
-
-def _relative_uri(uri, base):
-    """A file path (bare, or file://) relative to the config file."""
-    if "://" not in uri:
-        uri = "file://" + uri
-    if uri.startswith("file://"):
-        path = os.path.expanduser(uri[len("file://"):])
-        if path and not os.path.isabs(path):
-            uri = "file://" + os.path.join(base, path)
-    return uri
 
 
 class App:

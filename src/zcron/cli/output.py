@@ -177,3 +177,8 @@ class Progress:
         with click.progressbar(items, label=label, file=sys.stderr,
                                show_pos=True) as bar:
             yield from bar
+
+
+def one_line(text):
+    """A message of several lines (a library's error) as one."""
+    return " ".join(line.strip() for line in str(text).strip().splitlines() if line.strip())

@@ -1,0 +1,44 @@
+"""The [zcron] section of a config file (zcron.ini): the database and the
+host's ZCML, paths read relative to the file. The command line takes an
+option first, then the environment, then this."""
+import configparser
+import os
+
+from zcron.cli.output import one_line
+from zcron.exceptions import InvalidInput
+
+
+def read_config(path):
+    """{'db': ..., 'zcml': [...]} from the [zcron] section of an ini file;
+    relative paths are relative to the file."""
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        with open(path, encoding="utf-8") as f:
+            parser.read_file(f)
+    except OSError as e:
+        raise InvalidInput("config file", path, e.strerror or str(e)) from None
+    except (configparser.Error, UnicodeDecodeError) as e:
+        raise InvalidInput("config file", path, one_line(e)) from None
+    if not parser.has_section("zcron"):
+        return {}
+    section = parser["zcron"]
+    base = os.path.dirname(os.path.abspath(path))
+    settings = {}
+    db = section.get("db", "").strip()
+    if db:
+        settings["db"] = _relative_uri(db, base)
+    files = section.get("zcml", "").split()
+    if files:
+        settings["zcml"] = [os.path.join(base, os.path.expanduser(f)) for f in files]
+    return settings
+
+
+def _relative_uri(uri, base):
+    """A file path (bare, or file://) relative to the config file."""
+    if "://" not in uri:
+        uri = "file://" + uri
+    if uri.startswith("file://"):
+        path = os.path.expanduser(uri[len("file://"):])
+        if path and not os.path.isabs(path):
+            uri = "file://" + os.path.join(base, path)
+    return uri
