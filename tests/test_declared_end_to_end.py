@@ -135,26 +135,32 @@ subject = sales
 """
 
 
+def command_line(declhost_site, directory, uri, scheduler_ini):
+    """``zcron(*args, status=0)``: the console script in a process of its
+    own, its config file naming ``uri``, declhost's ZCML and a scheduler.ini
+    of ``scheduler_ini``; its stdout, or its stderr when it failed."""
+    (directory / "jobs.ini").write_text(scheduler_ini)
+    (directory / "zcron.ini").write_text(
+        f"[zcron]\ndb = {uri}\nzcml = {declhost_site}/declhost/configure.zcml\n"
+        "scheduler_ini = jobs.ini\n\n[plugin:cleanup]\ninterval = * * * * * *\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(declhost_site)] + sys.path))
+
+    def zcron(*args, status=0):
+        done = subprocess.run([ZCRON_SCRIPT, "--config", str(directory / "zcron.ini"), *args],
+                              env=env, cwd=directory, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == status, done.stderr
+        return done.stdout if status == 0 else done.stderr
+    return zcron
+
+
 @pytest.mark.slow
 class TestWorkerProcess:
     """``zcron --config FILE worker`` over ZEO: its start-up sync registers
     the plugin's and the ini callback's runners in that process."""
 
     def test_a_real_worker_runs_the_declared_jobs(self, declhost_site, zeo_server, tmp_path):
-        (tmp_path / "fast.ini").write_text(FAST_INI)
-        (tmp_path / "zcron.ini").write_text(
-            f"[zcron]\ndb = {zeo_server.uri}\n"
-            f"zcml = {declhost_site}/declhost/configure.zcml\n"
-            "scheduler_ini = fast.ini\n\n[plugin:cleanup]\ninterval = * * * * * *\n")
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [str(declhost_site)] + sys.path))
-
-        def zcron(*args):
-            done = subprocess.run([ZCRON_SCRIPT, "--config", str(tmp_path / "zcron.ini"),
-                                   *args], env=env, cwd=tmp_path, capture_output=True,
-                                  text=True, timeout=120)
-            assert done.returncode == 0, done.stderr
-            return done.stdout
+        zcron = command_line(declhost_site, tmp_path, zeo_server.uri, FAST_INI)
         for name in SITES:
             zcron("site", "add", name)
         zcron("worker", "--max-seconds", "4", "-q")
@@ -164,3 +170,12 @@ class TestWorkerProcess:
             assert "WARN" in digest and "3 lines for sales" in digest
             assert "> digest of sales" in digest
             assert "OK" in zcron("logs", uid("plugin", "cleanup", name), "--site", name)
+
+    def test_a_bad_declaration_is_one_line_naming_where(self, declhost_site, tmp_path):
+        zcron = command_line(declhost_site, tmp_path, f"file://{tmp_path}/Data.fs",
+                             FAST_INI.replace("1 seconds", "fortnight"))
+        error = zcron("site", "add", "default", status=2)
+        assert error.count("\n") == 1 and error.startswith("zcron: error: invalid every "
+                                                             "'fortnight'"), error
+        assert error.endswith("(declared at jobs.ini [send the digest])\n"), error
+        assert "no sites" in zcron("site", "list")        # the database unchanged
