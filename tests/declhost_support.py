@@ -3,6 +3,7 @@ for real once per test session into a directory of its own (``pip install
 --target``: no .pth file, nothing added to the test environment), which a
 test puts on ``sys.path`` while it runs: then ``importlib.metadata`` finds
 its ``zcron.plugins`` entry points as it finds any installed package's.
+``pip_install`` does the same for examples/hostapp (test_demo.py).
 Also: writing a module or ZCML file for one test, and the config file the
 declared sources read."""
 import importlib
@@ -21,8 +22,14 @@ SOURCE = Path(__file__).resolve().parent / "hosts" / "declhost"
 def declhost_site(tmp_path_factory):
     """The directory declhost is installed into (built from a copy, so
     that the source tree gets no build/ or egg-info)."""
-    base = tmp_path_factory.mktemp("declhost")
-    shutil.copytree(SOURCE, base / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    return pip_install(SOURCE, tmp_path_factory.mktemp("declhost"))
+
+
+def pip_install(source, base):
+    """The package at ``source`` pip-installed into ``base``/site (from a
+    copy in ``base``/src); returns that directory."""
+    shutil.copytree(source, base / "src", ignore=shutil.ignore_patterns(
+        "__pycache__", "*.egg-info", "build", "var", "bin", "parts", "develop-eggs"))
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                     "--no-build-isolation", "--no-index", "--disable-pip-version-check",
                     "--target", str(base / "site"), str(base / "src")],

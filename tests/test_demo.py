@@ -18,8 +18,11 @@ import time
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
+from pathlib import Path
 
 import pytest
+
+from declhost_support import pip_install
 
 # Runs must show this soon after the worker starts (issue #4).
 FIRST_RUN_WITHIN = 10.0
@@ -40,6 +43,19 @@ def run_line(name, status, message=""):
     """A regular expression for a run line of the demo."""
     return re.compile(rf"^\d\d:\d\d:\d\d \S+\s+{re.escape(name)}\s+{status}\b.*{message}",
                       re.MULTILINE)
+
+
+HOSTAPP = Path(__file__).resolve().parents[1] / "examples" / "hostapp"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def hostapp_site(tmp_path_factory):
+    """This checkout's examples/hostapp pip-installed (its plugin's entry
+    point is real), first on the demo's path."""
+    site = pip_install(HOSTAPP, tmp_path_factory.mktemp("hostapp"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYTHONPATH", str(site), prepend=os.pathsep)
+        yield site
 
 
 def demo_env():
@@ -129,6 +145,12 @@ def test_demo_shows_every_kind_of_outcome(demo_dir):
     assert run_line("flaky", "FAILURE", "RuntimeError").search(out), out
     assert run_line("slow-report", "NOTRUN", "overlap").search(out), out
     assert run_line("slow-report", "OK").search(out), out
+    for declared in ("plugin:rotate-logs", "decorator:hostapp.declared.tidy_sessions",
+                     "zcml:export-orders"):        # put on the site by the start-up sync
+        assert f"  declared   {declared}  " in out, out
+        assert re.search(rf" OK .*\[declared {re.escape(declared)}\]", out), out
+    assert run_line("hostapp.declared.digest", "WARN",
+                    r"\[declared ini:send the digest\] 2 lines for sales").search(out), out
     assert "dashboard  off (--no-web)" in out
     assert re.search(r"^Stopped after \d+\.\d s", out, re.MULTILINE), out
     assert "Traceback" not in out, out

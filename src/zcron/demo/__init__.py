@@ -3,7 +3,9 @@
 It sets up ``var/demo/Data.fs`` (in the current directory) with a site
 ``default`` whose crontab runs the job runners of the example host
 ``examples/hostapp`` -- one that succeeds, one that warns, one that fails
-now and then, one slower than its period -- starts a worker in this
+now and then, one slower than its period -- and the jobs the host
+declares (its plugin, its ``@zcron.cronjob``, its ``<zcron:cron>``, its
+scheduler.ini), put on the site by the worker's start-up sync; starts a worker in this
 process and prints every run as it ends, and the dashboard too when
 ``zcron.web`` is installed. Ctrl-C (or ``--seconds N``) stops it cleanly
 and prints a summary.
@@ -27,8 +29,10 @@ from zcron.cli.output import zone
 from zcron.demo.host import (SITE_ZCML, WEB_USER, add_demo_user, demo_timezone,
                              heartbeats, import_hostapp, remove_database,
                              set_up_crontab, web_available, write_config)
-from zcron.demo.report import (Reporter, print_setup, print_summary,
-                               print_what_stays)
+from zcron.declared import declarations
+from zcron.declared.settings import use_config
+from zcron.demo.report import (Reporter, print_declared, print_setup,
+                               print_summary, print_what_stays)
 from zcron.exceptions import ZcronError
 from zcron.interfaces import IFinishedCronJobEvent
 
@@ -77,6 +81,7 @@ def run(args):
     zcml = directory / "site.zcml"
     zcml.write_text(SITE_ZCML, encoding="utf-8")
     config = write_config(directory)
+    use_config(config)              # the declared sources read it
     zcron.configure(str(zcml))
     reporter = Reporter()
     zcron.add_subscriber(reporter, IFinishedCronJobEvent)
@@ -87,6 +92,7 @@ def run(args):
     try:
         crons, added = set_up_crontab(db)
         print_setup(out, data_fs, crons, added)
+        print_declared(out, declarations())
         dashboard = start_dashboard(out, args, db, zcml, config)
         stats, ran = run_worker(db, args, reporter)
         if dashboard is not None:

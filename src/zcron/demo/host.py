@@ -109,7 +109,7 @@ def set_up_crontab(db):
         if added or site.crontab is None:
             crontab.save()
         crons = [(c.name, c.periodicity, c.get_periodicity().describe(), c.activated)
-                 for c in crontab]
+                 for c in crontab if not c.declared]     # declared ones: the sync's
     return crons, added
 
 
@@ -122,13 +122,16 @@ def heartbeats(db):
 # -- configuration and the dashboard ------------------------------------------------
 
 def write_config(directory):
-    """``zcron.ini`` next to the database, for the command line ([zcron])
-    and the dashboard ([users]); kept when it exists."""
+    """``zcron.ini`` next to the database, for the command line ([zcron]),
+    the host's declared jobs (its scheduler.ini, its plugin's section) and
+    the dashboard ([users]); kept when it exists."""
     path = Path(directory) / "zcron.ini"
     if not path.exists():
+        scheduler_ini = hostapp_zcml().with_name("scheduler.ini")
         path.write_text(
             "# Written by python -m zcron.demo; paths are relative to this file.\n"
-            "[zcron]\ndb = Data.fs\nzcml = site.zcml\n\n", encoding="utf-8")
+            f"[zcron]\ndb = Data.fs\nzcml = site.zcml\nscheduler_ini = {scheduler_ini}\n\n"
+            "[plugin:rotate-logs]\nkeep = 3\n\n", encoding="utf-8")
     return path
 
 

@@ -46,6 +46,8 @@ class Reporter:
         name = cron.name
         duration = "-" if log.duration is None else f"{log.duration:.2f} s"
         message = " ".join("; ".join(log.messages).split())
+        if cron.declared:
+            message = f"[declared {cron.declared}] {message}"
         return (f"{when}  {name:<{NAME_WIDTH}}  {log.status:<{STATUS_WIDTH}}  "
                 f"{duration:>7}  {message}").rstrip()
 
@@ -55,10 +57,11 @@ class Reporter:
     def summary(self):
         names = [c[0] for c in CRONS] + sorted(set(self.counts) - {c[0] for c in CRONS})
         columns = (OK, WARN, FAILURE, NOTRUN)
-        lines = [f"{'cron':<{NAME_WIDTH}}  " + "  ".join(f"{s:>7}" for s in columns)]
+        width = max(len(name) for name in names)
+        lines = [f"{'cron':<{width}}  " + "  ".join(f"{s:>7}" for s in columns)]
         for name in names:
             counts = self.counts.get(name, {})
-            lines.append(f"{name:<{NAME_WIDTH}}  "
+            lines.append(f"{name:<{width}}  "
                          + "  ".join(f"{counts.get(s, 0):>7}" for s in columns))
         return "\n".join(lines)
 
@@ -75,6 +78,16 @@ def print_setup(out, data_fs, crons, added):
         state = "" if activated else "  [disabled]"
         out(f"  cron       {name:<{NAME_WIDTH}}  {expression:<14} "
             f"{described}: {what}{state}")
+
+
+def print_declared(out, found):
+    """The host's declared jobs: the worker's start-up sync puts their
+    crons on the site."""
+    for declaration in found:
+        out(f"  declared   {declaration.origin}:{declaration.name}  "
+            f"{declaration.schedule}  (at {declaration.source})")
+    if found:
+        out("             (kept on the site by the sync at worker start)")
 
 
 def print_summary(reporter, stats, ran):

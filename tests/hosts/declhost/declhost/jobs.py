@@ -21,3 +21,10 @@ def poll_feed(url, context):
                overlap="allow", timeout=60)
 def greetings():
     CALLS.append(("greetings",))
+
+
+def digest(subject, lines="3", context=None):
+    """A scheduler.ini callback (not decorated): its keyword arguments are
+    the section's other keys; what it says goes to the log."""
+    CALLS.append(("digest", subject, lines, context.site.name, context.fire_time))
+    return zcron.Result("WARN", f"{lines} lines for {subject}", f"digest of {subject}\n")
