@@ -1,5 +1,13 @@
 """Shared fixtures: a clean component registry, a fake clock, databases."""
+import os
+
 import pytest
+
+# zcron's own tests see no entry-point plugin installed in their environment
+# (``make demo`` installs the example host's): the tests of plugins choose
+# theirs (declhost_support's ``declhost`` fixture), and their subprocesses
+# inherit the choice.
+os.environ["ZCRON_PLUGINS"] = "none"
 
 # The test helpers assert too: their failures read like the tests'.
 pytest.register_assert_rewrite("buildout_support", "cli_support", "web_support")

@@ -49,9 +49,10 @@ def on_path(directory):
 
 
 @pytest.fixture
-def declhost(declhost_site, zca):
-    """declhost installed and importable, its calls forgotten; zcron's
-    components in a clean registry."""
+def declhost(declhost_site, zca, monkeypatch):
+    """declhost installed and importable, its plugins chosen, its calls
+    forgotten; zcron's components in a clean registry."""
+    monkeypatch.setenv("ZCRON_PLUGINS", "cleanup dormant")     # declhost's, no others
     undo = on_path(declhost_site)
     import declhost as host
     del host.CALLS[:]

@@ -34,8 +34,9 @@ class TestDeclarations:
     def test_the_installed_entry_points_are_found(self, declhost):
         names = {entry_point.name: entry_point.value
                  for entry_point in entry_points(group=GROUP)}
-        assert names == {"cleanup": "declhost:CleanupPlugin",
-                         "dormant": "declhost:DormantPlugin"}
+        # other installed packages (the demo's hostapp) may declare plugins too
+        assert {name: names.get(name) for name in ("cleanup", "dormant")} == {
+            "cleanup": "declhost:CleanupPlugin", "dormant": "declhost:DormantPlugin"}
 
     def test_an_enabled_plugin_is_declared_for_every_site(self, declhost):
         declared = by_name(PLUGINS.declarations())
@@ -71,7 +72,8 @@ class TestBadPlugins:
     """One line naming the entry point."""
 
     @pytest.fixture
-    def installed(self, declhost, tmp_path):
+    def installed(self, declhost, tmp_path, monkeypatch):
+        monkeypatch.setenv("ZCRON_PLUGINS", "cleanup dormant broken fortnight")
         undo = []
 
         def install(*lines):
@@ -99,6 +101,26 @@ class TestBadPlugins:
             zcron.declared.declarations()
         assert "'every fortnight'" in str(e.value)
         assert str(e.value).endswith("(declared at entry point declhost:FortnightPlugin)")
+
+
+class TestChosen:
+    """$ZCRON_PLUGINS (else [zcron] plugins) chooses among the installed ones."""
+
+    @pytest.mark.parametrize("chosen, names", [
+        ("*", ["cleanup"]), ("cleanup", ["cleanup"]), ("none", []), ("dormant, other", []),
+    ])
+    def test_by_the_environment(self, declhost, monkeypatch, chosen, names):
+        monkeypatch.setenv("ZCRON_PLUGINS", chosen)
+        found = [d.name for d in PLUGINS.declarations() if d.name in ("cleanup", "dormant")]
+        assert found == names
+
+    def test_by_the_config_file(self, declhost, config, monkeypatch):
+        monkeypatch.delenv("ZCRON_PLUGINS")
+        config("""
+            [zcron]
+            plugins = none
+        """)
+        assert PLUGINS.declarations() == []
 
 
 class TestRuns:

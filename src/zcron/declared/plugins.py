@@ -1,7 +1,9 @@
 """Entry-point plugins: each entry point of the group ``zcron.plugins`` names
 a ``zcron.Plugin`` subclass, declared for every site while it is enabled
 and run under the runner ``plugin:NAME``. ``pip install`` of the package
-declaring the entry point is all it takes."""
+declaring the entry point is all it takes; ``$ZCRON_PLUGINS`` or
+``[zcron] plugins`` may choose among the installed ones."""
+import os
 from importlib.metadata import entry_points
 
 from zope.interface import implementer
@@ -104,8 +106,24 @@ class PluginSource:
     """The installed plugins, looked up each time they are asked for."""
 
     def declarations(self):
-        found = (declare(entry_point) for entry_point in entry_points(group=GROUP))
+        chosen = chosen_plugins()
+        found = (declare(entry_point) for entry_point in entry_points(group=GROUP)
+                 if chosen is None or entry_point.name in chosen)
         return [declaration for declaration in found if declaration is not None]
+
+
+def chosen_plugins():
+    """The names of the installed plugins to declare, or None for all:
+    ``$ZCRON_PLUGINS``, else ``[zcron] plugins`` of the config file, each
+    ``*`` (all, the default), ``none``, or names separated by blanks or
+    commas -- so an operator can leave out a plugin without uninstalling it."""
+    text = os.environ.get("ZCRON_PLUGINS")
+    if text is None:
+        text = config_sections().get("zcron", {}).get("plugins", "*")
+    names = set(text.replace(",", " ").split())
+    if names == {"*"}:
+        return None
+    return set() if names == {"none"} else names
 
 
 PLUGINS = PluginSource()
