@@ -143,7 +143,8 @@ def command_line(declhost_site, directory, uri, scheduler_ini):
     (directory / "zcron.ini").write_text(
         f"[zcron]\ndb = {uri}\nzcml = {declhost_site}/declhost/configure.zcml\n"
         "scheduler_ini = jobs.ini\n\n[plugin:cleanup]\ninterval = * * * * * *\n")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(declhost_site)] + sys.path))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(declhost_site)] + sys.path),
+               ZCRON_PLUGINS="cleanup dormant")         # declhost's plugins, no others
 
     def zcron(*args, status=0):
         done = subprocess.run([ZCRON_SCRIPT, "--config", str(directory / "zcron.ini"), *args],
