@@ -150,7 +150,7 @@ def read_config(path):
             parser.read_file(f)
     except OSError as e:
         raise InvalidInput("config file", path, e.strerror or str(e)) from None
-    except configparser.Error as e:
+    except (configparser.Error, UnicodeDecodeError) as e:
         raise InvalidInput("config file", path, " ".join(str(e).split())) from None
     return parser
 
