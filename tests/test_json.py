@@ -139,7 +139,8 @@ class TestCronJSON:
         ours = {"timezone", "missed", "catchup_window", "overlap", "timeout",
                 "warn_after", "retries", "retry_backoff", "jitter",
                 "retry_interrupted", "paused_until", "pause_note",
-                "start", "end", "max_runs", "exclude", "declared"}
+                "start", "end", "max_runs", "exclude", "declared", "isolation",
+                "max_memory"}
         assert set(dump) == legacy | ours
 
     def test_dump_is_json(self):

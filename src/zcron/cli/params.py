@@ -108,10 +108,28 @@ POLICY_OPTIONS = (
                       "FAILURE 'interrupted')."),
     click.option("--logs-limit", type=click.IntRange(min=1), metavar="N",
                  help="Log entries kept (default 10; the newest FAILURE is kept too)."),
+    click.option("--isolation", type=click.Choice(["thread", "process", "default"]),
+                 callback=lambda ctx, param, value: CLEAR if value == "default" else value,
+                 help="Run in a thread, or in a child process killed at the timeout "
+                      "('default': the worker's --isolation)."),
+    click.option("--max-memory", metavar="MB", callback=lambda ctx, param, value:
+                 _megabytes(value, param, ctx),
+                 help="With --isolation process: the child's memory limit in MB "
+                      "('none': no limit)."),
 )
 POLICY_FIELDS = ("missed", "catchup_window", "overlap", "timeout", "warn_after",
                  "retries", "retry_backoff", "jitter", "retry_interrupted",
-                 "logs_limit")
+                 "logs_limit", "isolation", "max_memory")
+
+
+def _megabytes(value, param, ctx):
+    """--max-memory: a whole number of MB >= 1, or 'none'."""
+    if value is None or value.strip().lower() == "none":
+        return None if value is None else CLEAR
+    if not value.strip().isdigit() or int(value) < 1:
+        raise click.BadParameter(f"{value!r} is not a whole number of MB >= 1 "
+                                 "(or 'none')", ctx, param)
+    return int(value)
 
 
 def policy_options(f):

@@ -108,6 +108,9 @@ zeo:// or postgres://.
 @click.option("--lease", type=SECONDS, default=30, show_default=True, metavar="SECONDS",
               help="A worker silent this long is taken for lost by the others, "
                    "which account for its runs.")
+@click.option("--isolation", type=click.Choice(["thread", "process"]), default="thread",
+              show_default=True, help="Where runs of crons without an isolation of "
+              "their own happen: a thread, or a child process killed at the timeout.")
 @click.option("--quiet", "-q", is_flag=True, help="No line per run; only the summary.")
 @click.option("--utc", is_flag=True, help="Times of the run lines in UTC instead of "
               "this machine's time.")
@@ -116,7 +119,8 @@ zeo:// or postgres://.
                    "the config file); the way to have it on a FileStorage.")
 @json_option
 @pass_app
-def worker(app, concurrency, max_seconds, until_idle, lease, quiet, utc, web, as_json):
+def worker(app, concurrency, max_seconds, until_idle, lease, isolation, quiet, utc, web,
+           as_json):
     """Run due jobs until stopped (SIGTERM, Ctrl-C), printing a line per
     run: time, cron, status, duration, message. Runs in progress finish
     when it stops; claimed runs not yet started go back to the queue.
@@ -127,7 +131,7 @@ def worker(app, concurrency, max_seconds, until_idle, lease, quiet, utc, web, as
     from zcron.interfaces import IFinishedCronJobEvent
     from zcron.worker import Worker
     db = app.open_db(create=True)
-    runner = Worker(db, concurrency=concurrency, lease=lease)
+    runner = Worker(db, concurrency=concurrency, lease=lease, isolation=isolation)
     printer = RunPrinter(as_json, utc)
     if not quiet:
         add_subscriber(printer, IFinishedCronJobEvent)

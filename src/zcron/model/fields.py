@@ -66,6 +66,11 @@ def _choice(field, choices):
     return check
 
 
+def _isolation(value):
+    """None (the worker's default), 'thread' or 'process'."""
+    return None if value is None else _choice("isolation", ("thread", "process"))(value)
+
+
 def _environ(value):
     if value is None:
         return {}
@@ -133,6 +138,8 @@ FIELDS = {
     "max_runs": (_number("max_runs", optional=True, integer=True, minimum=1), None),
     "exclude": (_exclude, ()),
     "declared": (_text("declared"), ""),
+    "isolation": (_isolation, None),
+    "max_memory": (_number("max_memory", optional=True, integer=True, minimum=1), None),
 }
 TIMES = ("paused_until", "start", "end")     # dumped as ISO 8601 texts
 EDITABLE = tuple(f for f in FIELDS if f != "uid")

@@ -80,8 +80,9 @@ class _Lendable:
 
 
 class Executor:
-    def __init__(self, db, worker_id, pace, lane, stats):
+    def __init__(self, db, worker_id, pace, lane, stats, children=None):
         self.db = db
+        self.children = children      # a ChildPool, for process-isolated runs
         self.worker_id = worker_id
         self.pace = pace
         self.lane = lane
@@ -108,7 +109,8 @@ class Executor:
         only the runners' own writes. Sets ``run.outcome``."""
         notify(StartedCronJobEvent(run.cron, run.site, run.job))
         self.lane.started()
-        outcome = run.outcome = call_runner(session, run.site, run.cron, run.job, run.claim)
+        outcome = run.outcome = call_runner(session, run.site, run.cron, run.job, run.claim,
+                                                self.children)
         if not outcome.abandoned:
             self.pace.observe(run.cron.name, outcome.duration, outcome.cpu)
 

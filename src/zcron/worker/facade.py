@@ -17,10 +17,12 @@ from zcron.worker.claiming import Claimer
 from zcron.worker.dispatcher import Dispatcher
 from zcron.worker.execution import Executor
 from zcron.worker.group import GroupRunner
+from zcron.worker.isolation import PROCESS, THREAD, ChildPool
 from zcron.worker.lane import Lane
 from zcron.worker.leases import Leases
 from zcron.worker.pace import Pace
 from zcron.worker.pool import Pool
+from zcron.worker.runner_call import run_runner
 from zcron.worker.session import DispatcherSession
 from zcron.worker.settle import Settler
 from zcron.worker.shutdown import Shutdown
@@ -39,7 +41,8 @@ class Worker:
     ``shutdown``."""
 
     def __init__(self, db, concurrency=4, lease=30.0, poll=0.25, batch=512,
-                 worker_id=None, shutdown_grace=30.0, reap_interval=None):
+                 worker_id=None, shutdown_grace=30.0, reap_interval=None,
+                 isolation=THREAD):
         self.db = db
         self.concurrency = max(1, int(concurrency))
         self.id = worker_id or new_worker_id()
@@ -57,7 +60,9 @@ class Worker:
         self.dispatcher = Dispatcher(self.session, self.book, self.backlog, self.pace,
                                      Claimer(self.id, batch, self.stats), self.leases,
                                      settler, poll, self._stopping)
-        groups = GroupRunner(Executor(db, self.id, self.pace, self.lane, self.stats),
+        self.children = ChildPool(run_runner, isolation, self.concurrency)
+        executor = Executor(db, self.id, self.pace, self.lane, self.stats, self.children)
+        groups = GroupRunner(executor,
                              self.backlog, self.book, self.pace, self.lane,
                              prefetches=hasattr(db.storage, "prefetch"),
                              wake=self.dispatcher.wake.set)
@@ -83,10 +88,13 @@ class Worker:
         finally:
             self._stopping.set()
             self.shutdown.finish()
+            self.children.close()
         return self.stats
 
     def _start(self):
         self.session.transact(self.leases.register)
         self.session.transact(lambda tx: notify(ServerRestartEvent(self.db, tx.root)))
+        if self.children.default == PROCESS:
+            self.children.start()
         self.pool.start()
         logger.info("worker %s started (%d threads)", self.id, self.concurrency)

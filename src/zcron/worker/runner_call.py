@@ -1,6 +1,7 @@
 """Calling a cron's runner: what it is told (fire time, data window,
-execution id), its own thread when the cron has a timeout, and the
-outcome it comes to (status, messages, output, duration)."""
+execution id), its own thread when the cron has a timeout (or a child
+process, see ``isolation``), and the outcome it comes to (status,
+messages, output, duration)."""
 import threading
 import time
 import traceback
@@ -10,6 +11,7 @@ from zcron.components import query_runner
 from zcron.interfaces import FAILURE, NOTRUN, OK, WARN
 from zcron.policies import window_start
 from zcron.result import Result
+from zcron.worker.isolation import Task
 
 
 @dataclass
@@ -29,15 +31,37 @@ class _Ended:
     result: object = None
     error: Exception = None
     traceback: str = None
+    died: str = None            # how a runner's child process died
+
+    def picklable(self):
+        """This, sent back by a child: the error as its text, the result
+        as text unless a Result or a list."""
+        result = self.result
+        if result is not None and not isinstance(result, (Result, list)):
+            result = str(result)
+        error = None if self.error is None else RunnerError(_error_text(self.error))
+        return _Ended(result, error, self.traceback)
 
 
-def call_runner(session, site, cron, job, claim):
-    """Run ``cron``'s runner for ``job`` in ``session``'s transaction; a
+class RunnerError(Exception):
+    """A child's runner error, as text."""
+
+
+def _error_text(error):
+    if isinstance(error, RunnerError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def call_runner(session, site, cron, job, claim, children=None):
+    """Run ``cron``'s runner for ``job`` in ``session``'s transaction (or
+    in one of ``children``, a ChildPool, when it takes the cron); a
     failure rolls back the runner's writes (to a savepoint)."""
+    if children is not None and children.takes(cron):
+        return _call_in_child(children, site, cron, job, claim)
     runner = query_runner(site, cron)
     if runner is None:
-        return Outcome(NOTRUN, [f"no job runner is registered under the name {cron.name!r}"],
-                       duration=0.0)
+        return _no_runner(cron)
     runner.fire_time = job.fire_time
     runner.window = (window_start(cron, job.fire_time), job.fire_time)
     runner.execution_id = claim.execution_id
@@ -48,7 +72,7 @@ def call_runner(session, site, cron, job, claim):
         if ended is None:
             return Outcome(duration=time.perf_counter() - start, abandoned=True)
     else:
-        ended = _call(runner)
+        ended = run_runner(runner)
     outcome = Outcome(duration=time.perf_counter() - start,
                       cpu=time.thread_time() - cpu_start)   # ~0 when the runner had a thread
     _judge(outcome, ended, cron.warn_after)
@@ -57,7 +81,26 @@ def call_runner(session, site, cron, job, claim):
     return outcome
 
 
-def _call(runner):
+def _call_in_child(children, site, cron, job, claim):
+    """The outcome of a run in a child process, which writes nothing here."""
+    if query_runner(site, cron) is None:
+        return _no_runner(cron)
+    task = Task(site, cron, job.fire_time, (window_start(cron, job.fire_time), job.fire_time),
+                claim.execution_id)
+    start = time.perf_counter()
+    ended, died = children.run(task, cron.timeout)
+    outcome = Outcome(duration=time.perf_counter() - start)
+    _judge(outcome, ended or _Ended(died=died), cron.warn_after)
+    return outcome
+
+
+def _no_runner(cron):
+    return Outcome(NOTRUN, [f"no job runner is registered under the name {cron.name!r}"],
+                   duration=0.0)
+
+
+def run_runner(runner):
+    """What ``runner.run()`` came to (also in a child process)."""
     try:
         return _Ended(result=runner.run())
     except Exception as e:      # reported as FAILURE
@@ -66,9 +109,12 @@ def _call(runner):
 
 def _judge(outcome, ended, warn_after):
     """The status and messages of a run that ended as ``ended``."""
-    if ended.error is not None:
+    if ended.died is not None:
         outcome.status = FAILURE
-        outcome.messages = [f"{type(ended.error).__name__}: {ended.error}"]
+        outcome.messages = [ended.died]
+    elif ended.error is not None:
+        outcome.status = FAILURE
+        outcome.messages = [_error_text(ended.error)]
         outcome.traceback = ended.traceback
     elif isinstance(ended.result, Result):
         result = ended.result
@@ -108,7 +154,7 @@ class _TimedCall:
 
     def _target(self):
         try:
-            self.ended = _call(self.runner)
+            self.ended = run_runner(self.runner)
         finally:
             with self._lock:
                 self._done.set()
