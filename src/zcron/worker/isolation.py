@@ -1,7 +1,7 @@
 """Process isolation: a pool of forked children, each running one runner
 at a time, killed at the cron's timeout; a child's death is the run's
 FAILURE, never the worker's. A child has no database: its runner gets a
-``SiteStub`` and a ``CronStub`` (the cron's fields, detached)."""
+``SiteStub`` and a detached copy of the cron (a ``Cron`` of its fields)."""
 import multiprocessing
 import os
 import resource
@@ -11,12 +11,14 @@ import threading
 from zope.interface import implementer
 
 from zcron.components import query_runner
-from zcron.interfaces import ICron, ICronSite
+from zcron.interfaces import ICronSite
+from zcron.model.cron import Cron
 from zcron.model.fields import FIELDS
 
 THREAD, PROCESS = "thread", "process"
 ISOLATIONS = (THREAD, PROCESS)
 _FORK = multiprocessing.get_context("fork")
+_FORKING = threading.Lock()
 
 
 @implementer(ICronSite)
@@ -25,15 +27,6 @@ class SiteStub:
 
     def __init__(self, name):
         self.name = name
-
-
-@implementer(ICron)
-class CronStub:
-    """A detached copy of a cron's fields; writing to it changes nothing stored."""
-    __parent__ = None
-
-    def __init__(self, fields):
-        self.__dict__.update(fields)
 
 
 class Task:
@@ -62,7 +55,7 @@ def _child_loop(conn, call):
         except EOFError:
             return
         _limit_memory(task.fields.get("max_memory"))
-        runner = query_runner(SiteStub(task.site_name), CronStub(task.fields))
+        runner = query_runner(SiteStub(task.site_name), Cron(**task.fields))
         runner.fire_time, runner.window = task.fire_time, task.window
         runner.execution_id = task.execution_id
         ended = call(runner)
@@ -82,8 +75,9 @@ class Child:
         self.conn, child_end = _FORK.Pipe()
         self.process = _FORK.Process(target=_child_loop, args=(child_end, call),
                                      daemon=True, name="zcron-child")
-        self.process.start()
-        child_end.close()
+        with _FORKING:      # no other child may inherit this one's end: its death is our EOF
+            self.process.start()
+            child_end.close()
 
     def run(self, task, timeout):
         """The ended run, or the sentence saying how the child died."""
@@ -105,10 +99,11 @@ class Child:
         self.process.join()
 
     def stop(self):
+        """An idle child ended at once (later children hold our end of
+        its pipe, so closing it is no EOF to the child)."""
         self.conn.close()
-        self.process.join(1.0)
-        if self.process.is_alive():
-            self.kill()
+        self.process.terminate()
+        self.process.join()
 
 
 def death(exitcode, max_memory):
