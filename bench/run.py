@@ -20,7 +20,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (BENCH_DIR, REPO_DIR, ChildError, child_env,  # noqa: E402
                     make_tmpdir, remove_tree, run_child)
 
-SCENARIOS = ("burst", "waits", "lateness", "scale", "zeo2", "nextfire", "mixed")
+SCENARIOS = ("burst", "waits", "lateness", "scale", "zeo2", "nextfire", "mixed",
+             "isolation")
 
 SIZES = {
     "full": {
@@ -35,6 +36,7 @@ SIZES = {
         "zeo_n": 5_000, "zeo_concurrency": 4,
         "nextfire_afters": 5_000, "nextfire_number": 20_000, "nextfire_repeat": 7,
         "mixed_n": 100_000,
+        "isolation_n": 1_000, "isolation_concurrency": 2,
     },
     "quick": {
         "burst_n": 300, "burst_concurrency": [1, 2, 4],
@@ -48,6 +50,7 @@ SIZES = {
         "zeo_n": 200, "zeo_concurrency": 4,
         "nextfire_afters": 500, "nextfire_number": 1_000, "nextfire_repeat": 3,
         "mixed_n": 3_000,
+        "isolation_n": 200, "isolation_concurrency": 2,
     },
 }
 
@@ -550,6 +553,32 @@ def scenario_mixed(size, tmp):
 
 
 # -- output ------------------------------------------------------------------------------------
+
+def scenario_isolation(size, tmp):
+    """The burst of quick runs again, in threads and in child processes:
+    what a run costs in each isolation."""
+    n, c = size["isolation_n"], size["isolation_concurrency"]
+    details, rows, per_run = {}, [], {}
+    for isolation in ("thread", "process"):
+        d = make_tmpdir(prefix=f"isolation-{isolation}-", base=tmp)
+        r = step(f"zcron: {n:,} quick runs due at once, isolation={isolation}, "
+                 f"concurrency={c}", "zcron.burst",
+                 {"n": n, "concurrency": c, "tmpdir": d, "isolation": isolation},
+                 max(300, n / 20), d, details, isolation) or {}
+        remove_tree(d)
+        ok = r.get("ok_logs")
+        per_run[isolation] = 1000 * r["elapsed_s"] / ok if ok else None
+        rows.append(Row("isolation", f"ms per run, isolation={isolation}",
+                        per_run[isolation], None, "ms", better="lower"))
+        rows.append(Row("isolation", f"CPU ms per run (worker + children), {isolation}",
+                        1000 * (r["cpu_s"] + r["children_cpu_s"]) / ok if ok else None,
+                        None, "ms", better="lower"))
+        rows.append(Row("isolation", f"dropped, isolation={isolation}", r.get("dropped"),
+                        None, "runs", better="lower", target=("<=", 0)))
+    rows.append(Row("isolation", "process / thread, per run",
+                    ratio(per_run["process"], per_run["thread"]), None, "x"))
+    return rows, details
+
 
 def print_table(rows):
     headers = ["scenario", "metric", "unit", "zcron", "APScheduler", "zcron/APS", "target",
