@@ -38,6 +38,9 @@ class Task:
         self.fire_time, self.window, self.execution_id = fire_time, window, execution_id
 
 
+MEMORY_EXIT = 87        # a child's exit status: MemoryError under its limit
+
+
 def _limit_memory(megabytes):
     """The address space of this child, in MB (None: the hard limit)."""
     hard = resource.getrlimit(resource.RLIMIT_AS)[1]
@@ -54,18 +57,16 @@ def _child_loop(conn, call):
             task = conn.recv()
         except EOFError:
             return
-        _limit_memory(task.fields.get("max_memory"))
+        limit = task.fields.get("max_memory")
         runner = query_runner(SiteStub(task.site_name), Cron(**task.fields))
         runner.fire_time, runner.window = task.fire_time, task.window
         runner.execution_id = task.execution_id
+        _limit_memory(limit)
         ended = call(runner)
-        if isinstance(ended.error, MemoryError):
+        if limit and isinstance(ended.error, MemoryError):
             os._exit(MEMORY_EXIT)        # a child past its limit is not reused
         _limit_memory(None)
         conn.send(ended.picklable())
-
-
-MEMORY_EXIT = 87        # a child's exit status: MemoryError under its limit
 
 
 class Child:
