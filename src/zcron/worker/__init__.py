@@ -23,6 +23,7 @@ Modules, each owning one concept:
 ``group``       a transaction of quick runs sharing one commit
 ``execution``   one run: prepared, invoked, logged; a run alone, retried
 ``runner_call`` calling a runner, with its timeout; the outcome
+``isolation``   child processes forked ahead for process-isolated runs
 ``crons``       the crons of jobs, looked up once per transaction
 ``firing``      events fired after a commit, their subscribers' writes saved
 ``shutdown``    a worker's stop: marked stopping, unstarted claims released
