@@ -1,6 +1,7 @@
 """The chaos proofs' checker: every fire time of a window accounted for
 exactly once, by the logs and by the runners' own call records."""
 import collections
+import os
 import random
 import signal
 import time
@@ -12,11 +13,19 @@ REASONS = ("missed", "overlap", "interrupted: worker ")
 EVERY_SECOND = "* * * * * *"
 
 
-def per_second_crons(uri, out, count):
-    """``count`` per-second crons recording their calls in ``out``."""
+def per_second_crons(uri, out, count, markers=None):
+    """``count`` per-second crons recording their calls in ``out``; with a
+    ``markers`` directory, a cron's run sleeps 3 s when its marker is absent
+    (so that a kill can land in the middle of a run)."""
     fields = {"environ": {"out": out}, "missed": "all", "overlap": "allow",
               "logs_limit": 200}
-    return add_crons(uri, [(f"s{n}", EVERY_SECOND, fields) for n in range(count)])
+    specs = []
+    for n in range(count):
+        environ = dict(fields["environ"])
+        if markers:
+            environ.update(marker=os.path.join(markers, f"s{n}"), sleep=3)
+        specs.append((f"s{n}", EVERY_SECOND, dict(fields, environ=environ)))
+    return add_crons(uri, specs)
 
 
 def assert_accounted_once(uri, out, uids, window_start, window_end):
@@ -55,15 +64,30 @@ def window(start, end, margin=3):
     return start + timedelta(seconds=margin), end - timedelta(seconds=margin)
 
 
-def kill_loop(uri, workers, kills, every, seconds, lease, seed=15):
-    """kill -9 a random worker every ``every`` s, ``kills`` times, and start
-    a new one in its place running until the common end; returns all procs."""
+def sleeping_pids(markers):
+    """Clear the markers, so that the next run of each cron sleeps; then
+    the pids of the processes whose run is sleeping, read from them."""
+    for name in os.listdir(markers):
+        os.remove(os.path.join(markers, name))
+    time.sleep(1.5)               # real time: the next per-second runs start
+    pids = set()
+    for name in os.listdir(markers):
+        with open(os.path.join(markers, name)) as f:
+            pids.add(int(f.read() or 0))
+    return pids
+
+
+def kill_loop(uri, workers, kills, every, seconds, lease, markers, seed=15):
+    """kill -9 a worker every ``every`` s, ``kills`` times (at random among
+    those in the middle of a run, if any), and start a new one in its place
+    running until the common end; returns all the processes started."""
     rng = random.Random(seed)
     end = time.monotonic() + seconds
     everyone = list(workers)
     for _ in range(kills):
-        time.sleep(every)         # real time: workers run between the kills
-        victim = rng.choice(workers)
+        time.sleep(every - 1.5)   # real time: workers run between the kills
+        sleeping = sleeping_pids(markers)
+        victim = rng.choice([w for w in workers if w.pid in sleeping] or workers)
         victim.send_signal(signal.SIGKILL)
         victim.wait()
         workers.remove(victim)
