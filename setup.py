@@ -25,6 +25,7 @@ EXTRAS["test"] = sorted(set(
         "playwright",
         "zc.buildout",
         "psutil",
+        "hypothesis",
     ]
 ))
 
