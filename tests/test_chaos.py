@@ -81,9 +81,9 @@ class TestWallClockStepped:
         time.sleep(3)             # real time: the worker runs on the stepped clock
         stepped_clock.step(30)
         time.sleep(3)
-        # back 8 s, over fire times already logged (a run claimed just ahead
-        # waits for its due time again: up to the step's length, so keep it short)
-        stepped_clock.step(-8)
+        # back 40 s, over fire times already logged (a run claimed just ahead
+        # waits no longer than the claim's look-ahead: the stop stays quick)
+        stepped_clock.step(-40)
         time.sleep(4)
         worker.stop()
         thread.join()

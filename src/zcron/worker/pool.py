@@ -7,6 +7,7 @@ import time
 
 from zcron import clock
 from zcron.db import Session
+from zcron.worker.claiming import LOOKAHEAD
 
 logger = logging.getLogger("zcron.worker")
 
@@ -56,7 +57,9 @@ class Pool:
 
 def wait_until_due(job):
     """Jobs are claimed a little ahead of time (LOOKAHEAD), so that the
-    claim's commit is not between the due time and the run."""
+    claim's commit is not between the due time and the run. A longer wait
+    means the wall clock stepped back since the claim: the job was due, and
+    waiting would hold a thread (and a stop) for as long as the step."""
     delay = (job.due - clock.now()).total_seconds()
     if delay > 0:
-        clock.get_clock().sleep(delay)
+        clock.get_clock().sleep(min(delay, LOOKAHEAD.total_seconds()))
