@@ -19,8 +19,8 @@ from zcron.registry import JSONFileRegistryManager, ZODBRegistryManager
 class HostQueue(ZODBQueueManager):
     """A host's queue manager: zcron's, with ``due(limit=0)`` giving nothing."""
 
-    def due(self, now, limit=None, worker=None):
-        return [] if limit == 0 else super().due(now, limit, worker)
+    def due(self, now, limit=None, worker=None, grace=None):
+        return [] if limit == 0 else super().due(now, limit, worker, grace)
 
 
 def _register_host_queue():
@@ -84,13 +84,13 @@ def _with(contract_class, db=None, **hooks):
 
 
 class UnsortedQueue(ZODBQueueManager):
-    def due(self, now, limit=None, worker=None):
-        return super().due(now, limit, worker)[::-1]
+    def due(self, now, limit=None, worker=None, grace=None):
+        return super().due(now, limit, worker, grace)[::-1]
 
 
 class ZeroLimitIgnoredQueue(ZODBQueueManager):
-    def due(self, now, limit=None, worker=None):
-        return super().due(now, None if limit == 0 else limit, worker)
+    def due(self, now, limit=None, worker=None, grace=None):
+        return super().due(now, None if limit == 0 else limit, worker, grace)
 
 
 class HeldKeptQueue(ZODBQueueManager):

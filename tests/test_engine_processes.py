@@ -206,3 +206,22 @@ class TestDowntime:
         fires = sorted(l.fire_time for l in everything)
         assert len(fires) >= 12
         assert all(b - a == timedelta(seconds=1) for a, b in zip(fires, fires[1:]))
+
+
+class TestSharedWork:
+    """Two workers share steady load, not only bursts: each owns its shards
+    in turn and takes another's jobs only once they are late."""
+
+    @pytest.mark.parametrize("crons", [5, 200])
+    def test_two_workers_split_per_second_crons(self, zeo_server, host, tmp_path, crons):
+        out = str(tmp_path / "calls.txt")
+        add_crons(zeo_server.uri, [(f"c{n}", "* * * * * *", {"environ": {"out": out}})
+                                   for n in range(crons)])
+        start = datetime.now(timezone.utc)
+        outputs = finish([start_worker(zeo_server.uri, seconds=14) for _ in range(2)])
+        window = (start + timedelta(seconds=3), start + timedelta(seconds=11))
+        calls = [(datetime.fromisoformat(fire), pid) for _, fire, pid, _ in invocations(out)]
+        shares = collections.Counter(pid for fire, pid in calls if window[0] <= fire < window[1])
+        total = sum(shares.values())
+        assert len(shares) == 2, (shares, outputs)
+        assert all(0.35 <= n / total <= 0.65 for n in shares.values()), (shares, outputs)

@@ -45,6 +45,25 @@ class ZODBQueueManagerTests(ShippedQueueContract):
             assert not set(first) & set(second)
             assert len(q.due(T0, worker="w1")) == 64      # then it steals
 
+    def test_shard_owners_turn_with_the_due_time(self):
+        """Whatever the crons' period, each worker owns a shard in turn:
+        a shard's jobs due at successive seconds, minutes, hours or days
+        go first to each of two workers as often."""
+        from datetime import timedelta
+        for step in (timedelta(seconds=1), timedelta(minutes=1), timedelta(hours=1),
+                     timedelta(days=1)):
+            owners = []
+            for n in range(8):
+                with self.open_session() as s:
+                    q = self.make_queue(s.root)
+                    due = T0 + n * step
+                    q.put(_job("0" * 32, due))
+                    for wid in ("w1", "w2"):
+                        q.register_worker(wid, due, 30)
+                    owners.append(len(q.due(due, worker="w1", grace=step / 2)))
+                    s.tm.abort()
+            assert owners.count(1) == 4, (step, owners)
+
     def test_claims_of_jobs_in_different_shards_commit_concurrently(self):
         """Two workers claiming jobs of crons in different shards write
         different records: both commit."""

@@ -406,12 +406,16 @@ class IQueueManager(Interface):
         """Remove every pending and held job of a site; returns how many.
         Claims stay: runs in progress end as usual."""
 
-    def due(now, limit=None, worker=None):
+    def due(now, limit=None, worker=None, grace=None):
         """Pending jobs due at ``now``, soonest first, the share of worker
-        id ``worker`` first so that workers spread out."""
+        id ``worker`` first so that workers spread out; with ``grace`` (a
+        timedelta), jobs of other workers' shares only when due by
+        ``now - grace``, so that a share's owner has the first chance."""
 
-    def next_due():
-        """Due time (aware UTC) of the soonest pending job, or None."""
+    def next_due(worker=None, grace=None):
+        """Due time (aware UTC) of the soonest pending job, or None; for
+        ``worker`` with ``grace``, others' jobs count ``grace`` later (when
+        ``due`` would first give them to it)."""
 
     def __len__():
         """Number of pending jobs."""

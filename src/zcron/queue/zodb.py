@@ -1,9 +1,12 @@
 """The default queue: BTrees in the ZODB, sharded so workers do not collide.
 
 Each shard holds its own pending jobs (ordered by due time), its index by
-cron, its claims and its held jobs. A worker of rank r among n live
-workers takes its due jobs from shards r, r+n, ... first and steals from
-the others only when its own have nothing due: two workers thus touch
+cron, its claims and its held jobs. Each shard has one owner among the
+live workers at a time, and ownership turns with the due time of the
+shard's soonest job (see ``owner_turn``), so that over a minute every
+worker owns every shard as often, whatever the crons' periods. A worker
+claims its own shards' jobs; others' only once they are late by the
+``grace`` it gives (their owner is busy or gone). Two workers thus touch
 different BTrees, and ZODB's conflict detection is left to arbitrate the
 rare races, where exactly one claim commits.
 """
@@ -46,6 +49,14 @@ class QueueData(Persistent):
     def __init__(self, shards=SHARDS):
         self.shards = tuple(Shard() for _ in range(shards))
         self.workers = OOBTree()      # worker id -> WorkerInfo
+
+
+def owner_turn(due):
+    """Shifts shard ownership: every second, and every minute, hour and
+    day too, so that crons firing at :00 of a minute (or an hour, or a
+    day) also find their shard owned by each worker in turn."""
+    seconds = int(due.timestamp())
+    return seconds + seconds // 60 + seconds // 3600 + seconds // 86400
 
 
 @adapter(IZcronRoot)
@@ -120,20 +131,24 @@ class ZODBQueueManager:
     def __len__(self):
         return sum(shard.size() for shard in self.data.shards)
 
-    def next_due(self):
-        keys = [s.pending.minKey() for s in self.data.shards if s.size()]
-        return due_of_pending(min(keys)) if keys else None
+    def next_due(self, worker=None, grace=None):
+        own, other = self._partition(worker)
+        soonest = [due_of_pending(s.pending.minKey()) for s in own]
+        delay = grace or timedelta(0)
+        soonest += [due_of_pending(s.pending.minKey()) + delay for s in other]
+        return min(soonest) if soonest else None
 
-    def due(self, now, limit=None, worker=None):
+    def due(self, now, limit=None, worker=None, grace=None):
         """Due jobs, soonest first within preference groups: the worker's own
-        shards first, then the others (work stealing)."""
-        now_us = to_us(now)
+        shards first, then the others' (work stealing), those only when
+        due by ``now - grace``."""
         own, other = self._partition(worker)
         result = []
         if limit is not None and limit <= 0:
             return result
-        for group in (own, other):
-            streams = [self._due_in(shard, now_us) for shard in group]
+        stolen_by = now - grace if grace else now
+        for group, until in ((own, now), (other, stolen_by)):
+            streams = [self._due_in(shard, to_us(until)) for shard in group]
             for job in heapq.merge(*streams, key=lambda j: j.key):
                 result.append(job)
                 if limit is not None and len(result) >= limit:
@@ -146,18 +161,17 @@ class ZODBQueueManager:
             yield job_from_pending(key, signature)
 
     def _partition(self, worker):
-        shards = self.data.shards
-        if worker is None:
-            return list(shards), []
+        """(the shards ``worker`` owns now, the others), both non-empty
+        shards only; a worker unknown here owns every shard."""
+        shards = [(i, s) for i, s in enumerate(self.data.shards) if s.size()]
         alive = sorted(self.data.workers.keys())
-        if worker not in alive:
-            return list(shards), []
+        if worker is None or worker not in alive:
+            return [s for _, s in shards], []
         rank, count = alive.index(worker), len(alive)
-        if count > len(shards):       # more workers than shards: share them
-            own = [shards[rank % len(shards)]]
-        else:
-            own = [s for i, s in enumerate(shards) if i % count == rank]
-        other = [s for s in shards if s not in own]
+        own, other = [], []
+        for i, shard in shards:
+            turn = owner_turn(due_of_pending(shard.pending.minKey()))
+            (own if (i + turn) % count == rank else other).append(shard)
         return own, other
 
     def sites(self):

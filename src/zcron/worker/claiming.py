@@ -16,6 +16,9 @@ from zcron.queue.base import QUEUED, RETRY, still_running
 
 # Jobs due within this are claimed already, and started on time.
 LOOKAHEAD = timedelta(seconds=0.1)
+# Another worker's share is taken once this late: its owner is busy or gone.
+STEAL_LATE = timedelta(seconds=0.05)
+STEAL_GRACE = LOOKAHEAD + STEAL_LATE
 # Due jobs read beyond those wanted: some are skipped (waiting, dropped).
 READ_AHEAD = 32
 _WAIT = object()       # the job waits in the queue (see Plan.wait)
@@ -41,7 +44,7 @@ class Claimer:
         if free <= 0:
             return claims
         due = tx.queue.due(tx.now + LOOKAHEAD, limit=wanted + READ_AHEAD,
-                           worker=self.worker_id)
+                           worker=self.worker_id, grace=STEAL_GRACE)
         for job in due:
             if len(claims.jobs) >= wanted:
                 break

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from zcron import clock
 from zcron.retry import RETRYABLE
-from zcron.worker.claiming import LOOKAHEAD
+from zcron.worker.claiming import LOOKAHEAD, STEAL_GRACE
 
 # A conflicting claim transaction is not retried: the next cycle claims
 # afresh after a random pause (seconds) between these.
@@ -18,7 +18,7 @@ CONFLICT_PAUSE = (0.001, 0.02)
 
 class Cycle(NamedTuple):
     claimed: list       # jobs claimed, put in the backlog
-    next_due: object    # the queue's next due time (None: nothing queued)
+    next_due: object    # when this worker may claim next (None: nothing queued)
     waiting: bool       # due jobs wait for running ones
 
 
@@ -54,7 +54,8 @@ class Dispatcher:
             free = 0 if self.stopping.is_set() else self.pace.capacity - len(self.book)
             claims = self.claimer.claim(tx, free)
             tx.on_commit(lambda: self.book.claimed(claims.jobs, claims.successors))
-            return Cycle(claims.jobs, tx.queue.next_due(), claims.waiting)
+            next_due = tx.queue.next_due(self.claimer.worker_id, STEAL_GRACE)
+            return Cycle(claims.jobs, next_due, claims.waiting)
         try:
             cycle = self.session.transact(work, attempts=1)
         except RETRYABLE:
@@ -76,8 +77,8 @@ class Dispatcher:
         ``until_idle`` is done (once the finished claims are settled)."""
         if cycle.claimed or cycle.waiting or len(self.book):
             return False
-        if cycle.next_due is not None and cycle.next_due <= clock.now():
-            return False
+        if cycle.next_due is not None and cycle.next_due <= clock.now() + STEAL_GRACE:
+            return False      # due, if maybe in another worker's share
         if self.book.has_finished:
             self.session.transact(self.settler.finished)
         return not len(self.book)

@@ -181,6 +181,31 @@ class PendingJobsContract(QueueHook):
             for wid in ("w1", "w2", "unknown", None):
                 self._check_share(q, wid, due)
 
+    def test_grace_leaves_other_shares_to_their_owners(self):
+        """With ``grace``, each due job goes to one worker first; the others
+        get it once it is ``grace`` late, and ``next_due`` says when."""
+        grace = SECOND / 4
+        with self.open_session() as s:
+            q = self.make_queue(s.root)
+            due = [job(n, T0) for n in range(64)]
+            for j in due:
+                q.put(j)
+            for wid in ("w1", "w2"):
+                q.register_worker(wid, T0, 30)
+            first = {wid: set(keys(q.due(T0, worker=wid, grace=grace)))
+                     for wid in ("w1", "w2")}
+            assert not first["w1"] & first["w2"]
+            assert first["w1"] | first["w2"] == set(keys(due))
+            for wid in ("w1", "w2"):
+                self._check_grace(q, wid, grace, due, first[wid])
+            assert q.next_due() == T0
+
+    @staticmethod
+    def _check_grace(q, wid, grace, due, first):
+        later = q.due(T0 + grace, worker=wid, grace=grace)
+        assert sorted(keys(later)) == sorted(keys(due))
+        assert q.next_due(wid, grace) == (T0 if first else T0 + grace)
+
     @staticmethod
     def _check_share(q, wid, due):
         share = list(q.due(T0, limit=10, worker=wid))
