@@ -130,6 +130,13 @@ class Env:
     def logs(self, cron):
         return list(self.crontab.get(cron.uid).logs)
 
+    def synchronise(self):
+        """A full synchronisation, as a worker's restart does (in a thread
+        of its own, while runs start)."""
+        from zcron.components import crontab_manager
+        crontab_manager(self.site, self.crontab).synchronize()
+        self.session.tm.commit()
+
     def run_now(self, cron):
         """Queue a run now, while a worker may be writing too."""
         from ZODB.POSException import ConflictError
@@ -567,6 +574,7 @@ class TestChangedAfterClaim:
         fake_clock.set(T0)
         other = env.add("ok", "0 12 * * *")
         first = env.add("changes", "0 0 1 1 *", environ=dict(environ, uid=other.uid))
+        env.synchronise()     # the worker's restart then has nothing to re-read
         env.run_now(first)
         fake_clock.advance(1)
         env.run_now(other)

@@ -601,11 +601,11 @@ class ICrontabSynchronisationEvent(IObjectEvent):
 
 
 class IServerRestartEvent(Interface):
-    """A worker starts: every marked site's jobs are re-registered, in the
-    worker's transaction."""
+    """A worker starts: every marked site's jobs are re-registered, in a
+    transaction and a thread of the worker's own, while its runs begin."""
 
     db = Attribute("The ZODB database the worker serves.")
-    root = Attribute("zcron's IZcronRoot, in the worker's open connection.")
+    root = Attribute("zcron's IZcronRoot, in that transaction's connection.")
 
 
 class IStartedCronJobEvent(IObjectEvent):

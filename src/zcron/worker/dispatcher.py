@@ -20,6 +20,7 @@ class Cycle(NamedTuple):
     claimed: list       # jobs claimed, put in the backlog
     next_due: object    # when this worker may claim next (None: nothing queued)
     waiting: bool       # due jobs wait for running ones
+    synchronised: bool = True   # the restart's re-registering was done when it began
 
 
 class Dispatcher:
@@ -35,6 +36,8 @@ class Dispatcher:
         self.poll = poll
         self.stopping = stopping
         self.wake = threading.Event()   # set by finished runs and by stop()
+        self.synchronised = threading.Event()   # the restart's re-registering is done
+        self.synchronised.set()
 
     def run(self, deadline=None, until_idle=False):
         """Cycle until stopping, past ``deadline`` (a time.monotonic()) or,
@@ -49,18 +52,20 @@ class Dispatcher:
 
     def cycle(self):
         """One claim transaction; the jobs claimed go to the backlog."""
+        synchronised = self.synchronised.is_set()
+
         def work(tx):
             self._maintain(tx)
             free = 0 if self.stopping.is_set() else self.pace.capacity - len(self.book)
             claims = self.claimer.claim(tx, free)
             tx.on_commit(lambda: self.book.claimed(claims.jobs, claims.successors))
             next_due = tx.queue.next_due(self.claimer.worker_id, STEAL_GRACE)
-            return Cycle(claims.jobs, next_due, claims.waiting)
+            return Cycle(claims.jobs, next_due, claims.waiting, synchronised)
         try:
             cycle = self.session.transact(work, attempts=1)
         except RETRYABLE:
             time.sleep(random.uniform(*CONFLICT_PAUSE))
-            return Cycle([], None, False)
+            return Cycle([], None, False, False)
         for job in cycle.claimed:
             self.backlog.put(job)
         return cycle
@@ -75,7 +80,7 @@ class Dispatcher:
     def _idle(self, cycle):
         """Nothing claimed, running, waiting or due: a worker run
         ``until_idle`` is done (once the finished claims are settled)."""
-        if cycle.claimed or cycle.waiting or len(self.book):
+        if cycle.claimed or cycle.waiting or len(self.book) or not cycle.synchronised:
             return False
         if cycle.next_due is not None and cycle.next_due <= clock.now() + STEAL_GRACE:
             return False      # due, if maybe in another worker's share

@@ -8,9 +8,6 @@ import threading
 import time
 import uuid
 
-from zope.event import notify
-
-from zcron.events import ServerRestartEvent
 from zcron.worker.backlog import Backlog
 from zcron.worker.book import ClaimBook
 from zcron.worker.claiming import Claimer
@@ -22,6 +19,7 @@ from zcron.worker.lane import Lane
 from zcron.worker.leases import Leases
 from zcron.worker.pace import Pace
 from zcron.worker.pool import Pool
+from zcron.worker.resync import Resync
 from zcron.worker.runner_call import run_runner
 from zcron.worker.session import DispatcherSession
 from zcron.worker.settle import Settler
@@ -38,7 +36,7 @@ def new_worker_id():
 class Worker:
     """``Worker(db).run()``. Its parts are public, for tests: ``book``,
     ``backlog``, ``lane``, ``pace``, ``session``, ``dispatcher``, ``pool``,
-    ``shutdown``."""
+    ``resync``, ``shutdown``."""
 
     def __init__(self, db, concurrency=4, lease=30.0, poll=0.25, batch=512,
                  worker_id=None, shutdown_grace=30.0, reap_interval=None,
@@ -60,6 +58,8 @@ class Worker:
         self.dispatcher = Dispatcher(self.session, self.book, self.backlog, self.pace,
                                      Claimer(self.id, batch, self.stats), self.leases,
                                      settler, poll, self._stopping)
+        self.resync = Resync(db, self.dispatcher.wake.set)
+        self.dispatcher.synchronised = self.resync.done
         self.children = ChildPool(run_runner, isolation, self.concurrency)
         executor = Executor(db, self.id, self.pace, self.lane, self.stats, self.children)
         groups = GroupRunner(executor,
@@ -87,13 +87,14 @@ class Worker:
             self.shutdown.begin()     # a clean stop: marked while its runs finish
         finally:
             self._stopping.set()
+            self.resync.join()
             self.shutdown.finish()
             self.children.close()
         return self.stats
 
     def _start(self):
         self.session.transact(self.leases.register)
-        self.session.transact(lambda tx: notify(ServerRestartEvent(self.db, tx.root)))
+        self.resync.start()           # runs start meanwhile
         if self.children.default == PROCESS:
             self.children.start()
         self.pool.start()
