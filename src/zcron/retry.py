@@ -4,6 +4,7 @@ A ZODB ``ConflictError`` (a ``TransientError``) says that another writer
 committed first: the same work done again from a fresh view usually
 succeeds. Every caller that commits -- workers, the CLI, the dashboard --
 retries through ``retry`` or ``transact`` here, never with a loop of its own.
+A database server gone away (restarted) is waited for by ``reconnecting``.
 """
 import itertools
 import logging
@@ -26,7 +27,7 @@ def _disconnected():
     try:
         from ZEO.Exceptions import ClientDisconnected
         errors.append(ClientDisconnected)
-    except ImportError:       # pragma: no cover - ZEO is a dependency
+    except ImportError:       # pragma: no cover - without the zeo extra
         pass
     try:
         import psycopg2
