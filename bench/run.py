@@ -584,7 +584,7 @@ def scenario_isolation(size, tmp):
 
 
 def scenario_soak(size, tmp):
-    return soak.scenario(size, tmp, Row)
+    return soak.scenario(size, tmp, Row, TARGETS["lateness_p99"])
 
 
 def print_table(rows):
