@@ -1,6 +1,7 @@
 """zcron vs APScheduler 3.x, side by side, on this machine, in one run.
 
     .venv/bin/python bench/run.py [--quick] [--only burst,waits,lateness,scale,zeo2,...]
+    .venv/bin/python bench/run.py --only soak [--soak-minutes 30] [--soak-sample 60]
 
 Prints one table (absolute figures, zcron / APScheduler ratios, issue #3's
 targets) and writes it with every raw figure to bench/results/latest.json.
@@ -19,9 +20,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from common import (BENCH_DIR, REPO_DIR, ChildError, child_env,  # noqa: E402
                     make_tmpdir, remove_tree, run_child)
+import soak  # noqa: E402
 
 SCENARIOS = ("burst", "waits", "lateness", "scale", "zeo2", "nextfire", "mixed",
-             "isolation")
+             "isolation", "soak")
+ON_REQUEST = ("soak",)      # half an hour: run only when named in --only
 
 SIZES = {
     "full": {
@@ -583,6 +586,10 @@ def scenario_isolation(size, tmp):
     return rows, details
 
 
+def scenario_soak(size, tmp):
+    return soak.scenario(size, tmp, Row, TARGETS["lateness_p99"])
+
+
 def print_table(rows):
     headers = ["scenario", "metric", "unit", "zcron", "APScheduler", "zcron/APS", "target",
                "met"]
@@ -677,15 +684,17 @@ def main(argv=None):
                         help="where to write the results (default: %(default)s)")
     parser.add_argument("--keep-tmp", action="store_true",
                         help="keep the temporary directory (databases, children's stderr)")
+    soak.add_options(parser)
     args = parser.parse_args(argv)
     only = [name.strip() for value in args.only for name in value.split(",") if name.strip()]
     unknown = [name for name in only if name not in SCENARIOS]
     if unknown:
         parser.error(f"unknown scenario(s) {', '.join(unknown)}; choose from "
                      + ", ".join(SCENARIOS))
-    selected = [name for name in SCENARIOS if not only or name in only]
+    selected = [name for name in SCENARIOS
+                if name in only or (not only and name not in ON_REQUEST)]
     mode = "quick" if args.quick else "full"
-    size = SIZES[mode]
+    size = soak.sized(SIZES[mode], mode, args)
 
     tmp = make_tmpdir()
     started = time.perf_counter()

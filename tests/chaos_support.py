@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 from test_engine_processes import add_crons, invocations, read_logs, start_worker  # noqa: F401 (re-exported)
 
-REASONS = ("missed", "overlap", "interrupted: worker ")
+REASONS = ("missed", "overlap", "interrupted: worker ", "interrupted: database unreachable")
 EVERY_SECOND = "* * * * * *"
 
 

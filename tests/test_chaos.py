@@ -1,6 +1,7 @@
 """Chaos proofs with real processes: workers killed -9 in a loop, the ZEO
-server killed and restarted, a wall clock stepped under a worker; every
-fire time is still accounted for exactly once."""
+server killed and restarted, the PostgreSQL server restarted under
+RelStorage workers, a wall clock stepped under a worker; every fire time
+is still accounted for exactly once."""
 import time
 from datetime import timedelta
 
@@ -33,22 +34,66 @@ class TestKillLoop:
         assert statuses["OK"] > 0 and statuses["FAILURE"] > 0, statuses   # interrupted
 
 
+def wait_for_workers(uri, count, patience=60):
+    """Until ``count`` workers are registered (a busy machine starts them
+    slowly; one still opening the database when it goes away exits 1)."""
+    from zcron.components import queue_for
+    from zcron.db import Session, open_db
+    db = open_db(uri)
+    deadline = time.monotonic() + patience
+    try:
+        while time.monotonic() < deadline:
+            with Session(db) as session:
+                if len(list(queue_for(session.root).workers())) >= count:
+                    return
+            time.sleep(0.2)       # real time: the workers start
+    finally:
+        db.close()
+    raise AssertionError(f"{count} workers did not start in {patience} s")
+
+
+def carry_on_over_an_outage(uri, tmp_path, stop, restart, workers):
+    """``workers`` worker processes on per-second crons; the server stopped
+    5 s after they all started, started again 4 s later: they exit 0 at
+    the end, and every fire time of the run is accounted for exactly once."""
+    out = str(tmp_path / "calls.txt")
+    uids = per_second_crons(uri, out, count=4)
+    start = utc_now()
+    processes = [start_worker(uri, seconds=30, lease=LEASE) for _ in range(workers)]
+    wait_for_workers(uri, workers)
+    time.sleep(5)                 # real time: the workers run before the outage
+    stop()
+    time.sleep(4)                 # real time: the server is down for 4 s
+    restart()
+    finish(processes)
+    assert [p.returncode for p in processes] == [0] * workers   # none died of it
+    statuses = assert_accounted_once(uri, out, uids, *window(start, utc_now(), margin=4))
+    assert statuses["OK"] > 0, statuses
+
+
 class TestZEOServerKilled:
     def test_workers_carry_on_over_a_restarted_server(self, zeo_server, host, tmp_path):
         import signal
-        out = str(tmp_path / "calls.txt")
-        uids = per_second_crons(zeo_server.uri, out, count=4)
-        start = utc_now()
-        workers = [start_worker(zeo_server.uri, seconds=28, lease=LEASE) for _ in range(2)]
-        time.sleep(8)             # real time: the workers run before the crash
-        zeo_server.process.send_signal(signal.SIGKILL)
-        zeo_server.process.wait()
-        time.sleep(4)             # real time: the server is down for 4 s
-        zeo_server.start()        # same port, same Data.fs
-        finish(workers)           # they exit 0: none died of the lost server
-        statuses = assert_accounted_once(zeo_server.uri, out, uids,
-                                         *window(start, utc_now(), margin=4))
-        assert statuses["OK"] > 0, statuses
+
+        def kill():
+            zeo_server.process.send_signal(signal.SIGKILL)
+            zeo_server.process.wait()
+        carry_on_over_an_outage(zeo_server.uri, tmp_path, kill, zeo_server.start,
+                                workers=2)       # same port, same Data.fs
+
+
+@pytest.fixture
+def pg_server(tmp_path):
+    from zcron.testing import PostgreSQLServer
+    server = PostgreSQLServer().start()
+    yield server
+    server.stop()
+
+
+class TestPostgreSQLRestarted:
+    def test_relstorage_workers_carry_on(self, pg_server, host, tmp_path):
+        carry_on_over_an_outage(pg_server.uri, tmp_path, pg_server.halt, pg_server.resume,
+                                workers=3)       # fast shutdown; same port, same data
 
 
 @pytest.fixture

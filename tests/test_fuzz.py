@@ -1,6 +1,8 @@
 """Property-based fuzz of every input door: schedule texts, zones, environ
-JSON, site names, JSON dumps (CLI) and dashboard forms; each input is
-accepted or refused in one line, never a traceback, nothing written."""
+JSON, site names, JSON dumps (CLI); the dashboard's add and edit forms,
+pause, JSON import, calendars, login and URL paths of any bytes. Each
+input is accepted or refused in one line (a 4xx), never a traceback or a
+5xx, and nothing is committed when refused."""
 import json
 
 import pytest
@@ -8,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cli_support import Zcron, assert_one_error_line, cli_env, snapshot  # noqa: F401 (fixture)
-from web_support import (alice, app, components, db, ini, read, shared_app,  # noqa: F401
-                         uids)
+from web_support import (alice, app, components, db, flashes, ini, read,  # noqa: F401
+                         shared_app, uids)
 
 pytestmark = pytest.mark.slow
 FUZZ = settings(max_examples=150, deadline=None,
@@ -33,6 +35,14 @@ JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_s
                        lambda inner: st.lists(inner, max_size=3)
                        | st.dictionaries(st.text(max_size=8), inner, max_size=3),
                        max_leaves=8)
+
+DUMP = st.one_of(
+    JSONISH,
+    st.fixed_dictionaries({"crons": st.lists(st.fixed_dictionaries(
+        {"name": st.text(max_size=6), "periodicity": SCHEDULE},
+        optional={"timezone": ZONE, "environ": JSONISH, "uid": st.text(max_size=33),
+                  "active": JSONISH})
+        , max_size=2)}, optional={"site": st.text(max_size=6), "activated": JSONISH}))
 
 
 @pytest.fixture
@@ -93,13 +103,7 @@ class TestCLI:
         accepted_or_one_line(uri, "site", "add", name)
 
     @FUZZ
-    @given(dump=st.one_of(
-        JSONISH,
-        st.fixed_dictionaries({"crons": st.lists(st.fixed_dictionaries(
-            {"name": st.text(max_size=6), "periodicity": SCHEDULE},
-            optional={"timezone": ZONE, "environ": JSONISH, "uid": st.text(max_size=33),
-                      "active": JSONISH})
-            , max_size=2)}, optional={"site": st.text(max_size=6), "activated": JSONISH})))
+    @given(dump=DUMP)
     def test_load_and_check_dumps(self, uri, tmp_path, dump):
         path = tmp_path / "dump.json"
         path.write_text(json.dumps(dump))
@@ -112,21 +116,101 @@ FORM_FIELDS = ["name", "periodicity", "timezone", "environ", "logs_limit", "miss
                "retry_backoff", "jitter"]
 
 
-def crontab_dump(db):
+def database_dump(db):
+    """Every site's crontab as committed, in a fresh connection."""
     from zcron.components import load_crontab
-    return read(db, lambda root: load_crontab(root.sites["default"]).dump())
+    return read(db, lambda root: {name: load_crontab(site).dump()
+                                  for name, site in root.sites.items()})
+
+
+class Committed:
+    """What the database holds now: its last transaction and every dump."""
+
+    def __init__(self, db):
+        self.db = db
+        self.last, self.dump = db.lastTransaction(), database_dump(db)
+
+    def unchanged(self):
+        return self.db.lastTransaction() == self.last and database_dump(self.db) == self.dump
+
+
+def answered(client, db, path, form=None, accepted=(303,)):
+    """POST ``form`` to ``path`` (GET without one): never a 5xx; an answer
+    not ``accepted`` is a 4xx and leaves the database as it was."""
+    before = Committed(db)
+    res = client.get(path) if form is None else client.post(path, form)
+    assert res.status_int < 500, (path, form, res.status_int, res.text[-2000:])
+    if res.status_int not in accepted:
+        assert 400 <= res.status_int < 500, (path, form, res.status_int)
+        assert before.unchanged(), (path, form)
+    return res
+
+
+LINES = st.lists(st.one_of(st.text(max_size=12), st.sampled_from(
+    ["2026-03-02", "2026-02-30", "12-25", "2026-03-01..2026-03-05", "2026-03-05..2026-03-01",
+     "mon 08:00-09:00", "25:00-26:00", "*", ""])), max_size=3).map("\n".join)
+URL_BYTES = st.tuples(st.sampled_from(["/", "/sites/", "/sites/default/", "/sites/default/crons/",
+                                       "/sites/default/crons/" + "a" * 32 + "/"]),
+                      st.binary(max_size=12), st.sampled_from(["", "/logs", "/edit", "?page=%ff"]))
+WEB_FUZZ = settings(FUZZ, max_examples=60)
+EDIT = "/sites/default/crons/" + "a" * 32
 
 
 class TestDashboard:
+    FORM = {"name": "fuzz", "periodicity": "@daily", "timezone": "UTC",
+            "activated": "on", "environ": "{}", "logs_limit": "10"}
+
     @FUZZ
     @given(field=st.sampled_from(FORM_FIELDS),
            value=st.one_of(SCHEDULE, ZONE, JSONISH.map(json.dumps)))
     def test_add_form_field(self, alice, db, field, value):
-        form = {"name": "fuzz", "periodicity": "@daily", "timezone": "UTC",
-                "activated": "on", "environ": "{}", "logs_limit": "10"}
-        before = crontab_dump(db)
-        res = alice.post("/sites/default/add", dict(form, **{field: value}))
-        assert res.status_int < 500, (field, value, res.text[-2000:])
-        if res.status_int != 303:             # not added: refused, nothing saved
-            assert 400 <= res.status_int < 500, (field, value, res.status_int)
-            assert crontab_dump(db) == before, (field, value)
+        answered(alice, db, "/sites/default/add", dict(self.FORM, **{field: value}))
+
+    @WEB_FUZZ
+    @given(field=st.sampled_from(FORM_FIELDS),
+           value=st.one_of(SCHEDULE, ZONE, JSONISH.map(json.dumps)))
+    def test_edit_form_field(self, alice, db, field, value):
+        answered(alice, db, EDIT + "/edit", dict(self.FORM, **{field: value}))
+
+    @WEB_FUZZ
+    @given(until=st.one_of(st.text(max_size=20), st.sampled_from(
+        ["", "2026-03-03 10:00", "2020-01-01 00:00", "2026-13-01 25:00", "tomorrow"])),
+           note=st.text(max_size=30))
+    def test_pause_until_and_note(self, alice, db, until, note):
+        """A refused pause is a redirect with its reason flashed: nothing saved."""
+        before = Committed(db)
+        answered(alice, db, EDIT + "/pause", {"until": until, "note": note})
+        if "Not paused: " in flashes(alice):
+            assert before.unchanged(), (until, note)
+
+    @WEB_FUZZ
+    @given(dump=st.one_of(DUMP.map(json.dumps), st.text(max_size=40)),
+           keep=st.booleans())
+    def test_json_import(self, alice, db, dump, keep):
+        form = {"dump": dump, "action": "apply"}
+        answered(alice, db, "/sites/default/import", dict(form, keep="on") if keep else form)
+
+    @WEB_FUZZ
+    @given(name=st.one_of(st.text(max_size=12), st.sampled_from(["holidays", "", " "])),
+           dates=LINES, ranges=LINES, yearly=LINES, blackouts=LINES)
+    def test_calendars_form(self, alice, db, name, dates, ranges, yearly, blackouts):
+        answered(alice, db, "/sites/default/calendars", {
+            "name": name, "dates": dates, "ranges": ranges, "yearly": yearly,
+            "blackouts": blackouts})
+
+    @WEB_FUZZ
+    @given(login=st.one_of(st.text(max_size=12), st.just("alice")),
+           password=st.one_of(st.text(max_size=12), st.just("alice-pw")),
+           came_from=st.one_of(st.text(max_size=20), st.sampled_from(
+               ["/", "//evil.example", "https://evil.example/", "/sites/%ff"])))
+    def test_login(self, app, db, login, password, came_from):
+        from web_support import Client
+        answered(Client(app), db, "/login",
+                 {"login": login, "password": password, "came_from": came_from})
+
+    @WEB_FUZZ
+    @given(url=URL_BYTES)
+    def test_url_paths_of_any_bytes(self, alice, db, url):
+        from urllib.parse import quote
+        prefix, raw, suffix = url
+        answered(alice, db, prefix + quote(raw, safe="") + suffix, accepted=range(200, 400))

@@ -7,7 +7,8 @@ import time
 import pytest
 
 import zcron
-from cli_support import (cli_env, snapshot, uri, zcron as zcron_cli,  # noqa: F401
+from cli_support import (cli_env, host_package, snapshot, uri,  # noqa: F401
+                         zcron as zcron_cli,
                          zeo_storages)
 from zcron.exceptions import InvalidInput
 
@@ -141,3 +142,20 @@ def test_other_runs_go_on_while_a_child_runs_to_its_timeout(env):
     [slept], [reported] = (list(env.crontab.get(c.uid).logs) for c in (sleeper, other))
     assert slept.status == "FAILURE" and reported.status == "WARN"
     assert reported.date < slept.date
+
+
+@pytest.mark.parametrize("signal_name, number", [("SIGSEGV", 11), ("SIGKILL", 9)])
+def test_run_here_honours_process_isolation(zcron_cli, tmp_path, host_package,
+                                            signal_name, number):
+    """``zcron run --here`` runs a process-isolated cron in a child, as a
+    worker does: the child's death is the run's FAILURE, not the CLI's."""
+    import json
+    zcron = zcron_cli
+    zcron("site", "add", "default")
+    zcron("add", "hello", "--cron", "0 0 1 1 *", "--isolation", "process",
+          "--environ", json.dumps({"signal": signal_name, "out": str(tmp_path / "out")}))
+    result = zcron("--zcml", host_package.zcml, "run", "hello", "--here", status=1)
+    why = f"killed by signal {number} ({signal_name})"
+    assert "FAILURE" in result.stdout and why in result.stdout, result.stdout
+    [entry] = zcron.json("logs", "hello")
+    assert (entry["status"], entry["messages"]) == ("FAILURE", [why])

@@ -4,13 +4,42 @@ A ZODB ``ConflictError`` (a ``TransientError``) says that another writer
 committed first: the same work done again from a fresh view usually
 succeeds. Every caller that commits -- workers, the CLI, the dashboard --
 retries through ``retry`` or ``transact`` here, never with a loop of its own.
+A database server gone away (restarted) is waited for by ``reconnecting``.
 """
+import itertools
+import logging
 import random
 import time
 
 from transaction.interfaces import TransientError
 
 RETRYABLE = (TransientError,)
+# Patience with a database gone away (a server restarted): seconds of
+# attempts before its error propagates, and the longest pause between them.
+RECONNECT_PATIENCE = 300.0
+RECONNECT_PAUSE = 1.0
+
+
+def _disconnected():
+    """The errors of a database server that went away: ZEO's (after its own
+    wait) and the PostgreSQL driver's, when installed."""
+    errors = []
+    try:
+        from ZEO.Exceptions import ClientDisconnected
+        errors.append(ClientDisconnected)
+    except ImportError:       # pragma: no cover - without the zeo extra
+        pass
+    try:
+        import psycopg2
+        errors += [psycopg2.OperationalError, psycopg2.InterfaceError]
+    except ImportError:       # pragma: no cover - without the postgresql extra
+        pass
+    return tuple(errors)
+
+
+DISCONNECTED = _disconnected()
+
+logger = logging.getLogger("zcron.retry")
 
 
 def pause(attempt, base):
@@ -50,6 +79,33 @@ def transact(tm, work, attempts, base=0.01, commit=True, note=None, on_retry=Non
             tm.commit()
             return result
         except BaseException:
-            tm.abort()
+            abort(tm)
             raise
     return retry(once, attempts, base, on_retry)
+
+
+def abort(tm):
+    """Abort the current transaction of ``tm``, also when the database went
+    away meanwhile (the abort's resync fails then; the next ``begin``
+    resyncs): the error that brought us here is the one to tell."""
+    try:
+        tm.abort()
+    except DISCONNECTED as error:
+        logger.debug("abort without the database: %s", error)
+
+
+def reconnecting(func, patience=RECONNECT_PATIENCE):
+    """``func()``, called again while the database is unreachable (its
+    server restarting), for ``patience`` seconds at most: a daemon waits
+    for its database instead of dying of its absence."""
+    deadline = time.monotonic() + patience
+    for attempt in itertools.count(1):
+        try:
+            return func()
+        except DISCONNECTED as error:
+            if time.monotonic() >= deadline:
+                raise
+            if attempt == 1:
+                logger.warning("database unreachable, trying again: %s",
+                               " ".join(str(error).split()))
+            time.sleep(min(RECONNECT_PAUSE, 0.1 * attempt))

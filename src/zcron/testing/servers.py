@@ -164,18 +164,26 @@ class PostgreSQLServer:
                     f"unix_socket_directories = '{self.directory}'\n"
                     "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
                     "max_connections = 200\n")
-            log = os.path.join(self.directory, "server.log")
-            try:
-                self._run("pg_ctl", "--pgdata", self.data, "--wait", "--timeout", "60",
-                          "--log", log, "start")
-            except RuntimeError as e:
-                with open(log, errors="replace") as f:
-                    raise RuntimeError(f"{e}\nserver.log: {f.read()[-2000:]}") from None
+            self.resume()
             self.create_database(self.dbname)
         except BaseException:
             self.stop()
             raise
         return self
+
+    def resume(self):
+        """Start the server (again: same port, same data directory)."""
+        log = os.path.join(self.directory, "server.log")
+        try:
+            self._run("pg_ctl", "--pgdata", self.data, "--wait", "--timeout", "60",
+                      "--log", log, "start")
+        except RuntimeError as e:
+            with open(log, errors="replace") as f:
+                raise RuntimeError(f"{e}\nserver.log: {f.read()[-2000:]}") from None
+
+    def halt(self, mode="fast"):
+        """Stop the server but keep its data directory, for ``resume()``."""
+        self._run("pg_ctl", "--pgdata", self.data, "--mode", mode, "--wait", "stop")
 
     @property
     def data(self):

@@ -8,7 +8,7 @@ import time
 from zcron import clock
 from zcron.components import queue_for
 from zcron.model.timeutil import to_us
-from zcron.retry import RETRYABLE
+from zcron.retry import DISCONNECTED, RETRYABLE, abort
 from zcron.worker.crons import Crons
 from zcron.worker.execution import Run
 from zcron.worker.pace import GROUP_MAX
@@ -55,9 +55,9 @@ class GroupRunner:
         """One transaction of runs; returns (session, a job left for a
         transaction of its own, or None)."""
         tm = session.tm
-        tm.begin()
         group = _Group(job)
         try:
+            tm.begin()        # fails when the database went away: cut short too
             self._collect(session, group)
             if group.alone:
                 tm.abort()
@@ -65,7 +65,7 @@ class GroupRunner:
             else:
                 session = self._commit(session, group)
         except Exception as error:
-            tm.abort()
+            abort(tm)
             self._cut_short(group, error)
             raise
         finally:
@@ -140,7 +140,10 @@ class GroupRunner:
         group.runs = []
         if group.left is not None:
             self.backlog.put(group.left)
-        self.book.orphaned(jobs, f"interrupted: {type(error).__name__}: {error}")
+        said = f"{type(error).__name__}: {' '.join(str(error).split())}"
+        if isinstance(error, DISCONNECTED):
+            said = f"database unreachable ({said})"
+        self.book.orphaned(jobs, f"interrupted: {said}")
         self.wake()
 
     def _end(self, runs):

@@ -1,7 +1,8 @@
 """A run in the calling process (``zcron run --here``): a one-off worker
 claims the job its caller queues, in the same transaction, runs it
-through the worker's own Executor while keeping its lease, settles the
-claim and leaves the worker registry."""
+through the worker's own Executor (in a child process when the cron's
+isolation says so) while keeping its lease, settles the claim and leaves
+the worker registry."""
 import os
 import socket
 import threading
@@ -10,9 +11,11 @@ from zcron.db import Session
 from zcron.worker.book import ClaimBook
 from zcron.worker.claiming import Claimer, Claims
 from zcron.worker.execution import Executor
+from zcron.worker.isolation import ChildPool
 from zcron.worker.lane import Lane
 from zcron.worker.leases import Leases
 from zcron.worker.pace import Pace
+from zcron.worker.runner_call import run_runner
 from zcron.worker.session import DispatcherSession
 from zcron.worker.settle import Settler
 from zcron.worker.stats import Stats
@@ -36,7 +39,9 @@ class HereRun:
         self.session = DispatcherSession(db, self.stats)
         self.leases = Leases(self.id, lease, 1, lease, self.settler)
         self.claimer = Claimer(self.id, 1, self.stats)
-        self.executor = Executor(db, self.id, Pace(1, 1), Lane(), self.stats)
+        # a cron's ``isolation: process`` is honoured as a worker does: one child
+        self.children = ChildPool(run_runner)
+        self.executor = Executor(db, self.id, Pace(1, 1), Lane(), self.stats, self.children)
 
     def run(self, queue):
         """Queue a job, claim it (the cron's overlap policy decides) and
@@ -50,6 +55,7 @@ class HereRun:
                 self.session.transact(self.settler.finished)
             self.session.transact(lambda tx: tx.queue.unregister_worker(self.id))
         finally:
+            self.children.close()
             self.session.close()
         return job, claimed
 

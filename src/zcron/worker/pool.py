@@ -7,6 +7,7 @@ import time
 
 from zcron import clock
 from zcron.db import Session
+from zcron.retry import abort
 from zcron.worker.claiming import LOOKAHEAD
 
 logger = logging.getLogger("zcron.worker")
@@ -48,7 +49,7 @@ class Pool:
                     session = self.groups.execute(session, job)
                 except Exception:
                     logger.exception("zcron worker: unexpected error running %r", job)
-                    session.tm.abort()
+                    abort(session.tm)
                 finally:
                     self.lane.leave()
         finally:

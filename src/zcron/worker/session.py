@@ -1,10 +1,11 @@
 """The dispatcher's session and its transactions: each attempt gets a
 ``Tx`` collecting events and callbacks, which fire and run only once it
-committed; conflicts are counted in the stats."""
+committed; conflicts are counted in the stats; a database gone away is
+waited for (its server restarting)."""
 from zcron import clock
 from zcron.components import queue_for
 from zcron.db import Session
-from zcron.retry import RETRYABLE, transact
+from zcron.retry import RETRYABLE, abort, reconnecting, transact
 from zcron.worker.crons import Crons
 from zcron.worker.firing import fire
 
@@ -41,7 +42,8 @@ class DispatcherSession:
         self._session = Session(self.db)
 
     def close(self):
-        self._session.close()
+        abort(self._session.tm)
+        self._session.conn.close()
 
     def transact(self, work, attempts=ATTEMPTS):
         """``work(tx)`` in a transaction, committed, all of it again from
@@ -53,7 +55,8 @@ class DispatcherSession:
             tx = Tx(session.root)
             return tx, work(tx)
         try:
-            tx, result = transact(session.tm, attempt, attempts, on_retry=self._conflicted)
+            tx, result = reconnecting(lambda: transact(
+                session.tm, attempt, attempts, on_retry=self._conflicted))
         except RETRYABLE:
             self.stats.claim_conflicts += 1
             raise
