@@ -14,6 +14,7 @@ EXTRAS = {
         "pyramid_chameleon",
         "pyramid_tm",
         "waitress",
+        "prometheus_client >= 0.20",
     ],
     "bench": ["APScheduler >= 3.10, < 4", "SQLAlchemy", "psutil"],
 }
