@@ -1,8 +1,8 @@
 # zcron developer tasks.  `make help` lists them.
 #
 # Everything is installed into a virtualenv in .venv, created on first
-# use.  Each set of extras is installed once and again only when setup.py
-# (or a pyproject.toml, should one appear) changes: the stamp files
+# use.  Each set of extras is installed once and again only when
+# pyproject.toml (the metadata) or setup.py changes: the stamp files
 # .venv/.installed-<extra> record that.
 
 PYTHON      ?= python3
@@ -15,7 +15,7 @@ BUILDOUT_ARGS ?=
 VENV_PYTHON := $(VENV)/bin/python
 PIP         := $(VENV_PYTHON) -m pip
 # Files whose change triggers a re-install.
-PROJECT_FILES := setup.py $(wildcard pyproject.toml)
+PROJECT_FILES := pyproject.toml setup.py
 
 # Buildout is bootstrapped from its own small virtualenv (so that the
 # scripts it generates use the eggs it installs, not .venv's packages),
@@ -81,7 +81,8 @@ system-deps:
 
 # --- tasks ----------------------------------------------------------------
 
-# The test paths, markers and timeouts are in setup.cfg ([tool:pytest]);
+# The test paths, markers and timeouts are in pyproject.toml
+# ([tool.pytest.ini_options]);
 # slow tests are not deselected: this runs the whole suite, as CI does.
 test: $(VENV)/.installed-test system-deps
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
