@@ -7,10 +7,11 @@ import pytest
 from webob import Request
 
 from zcron import tokens, users
+from zcron.components import load_crontab
 from zcron.web.security import MAX_FAILURES
 
 from web_support import (NOW, app, client, components, cron_of, db, ini,  # noqa: F401
-                         pending, shared_app, uids)
+                         pending, read, shared_app, uids)
 
 A, B = "a" * 32, "b" * 32
 
@@ -229,3 +230,17 @@ class TestHealth:
         res = call(app, "GET", "/health")
         assert res.status_int == 200
         assert res.json["status"] == "ok" and res.json["database"] == "ok"
+
+
+class TestSites:
+    def test_one_site_and_its_switch(self, app, db, manager, viewer):
+        assert call(app, "GET", "/api/sites/default", viewer).json["crons"] == 2
+        res = call(app, "POST", "/api/sites/default/toggle", manager, body={"activated": False})
+        assert res.json == {"site": "default", "activated": False}
+        assert read(db, lambda root: load_crontab(root.sites["default"]).activated) is False
+        assert call(app, "POST", "/api/sites/default/toggle", manager).json["activated"]
+        refused(call(app, "POST", "/api/sites/default/toggle", manager, body={"activated": 1}),
+                400, "activated", "1")
+        refused(call(app, "POST", "/api/sites/default/toggle", viewer), 403)
+        refused(call(app, "POST", "/api/sites/ro/toggle", manager), 409, "read-only")
+        assert read(db, lambda root: load_crontab(root.sites["default"]).activated) is True

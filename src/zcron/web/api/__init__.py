@@ -14,6 +14,8 @@ def add_api_routes(config):
     route("health", "/health")
     route("api_sites", "/api/sites")
     route("api_workers", "/api/workers")
+    route("api_site", "/api/sites/{site}")
+    route("api_site_toggle", "/api/sites/{site}/toggle")
     route("api_crons", "/api/sites/{site}/crons")
     route("api_cron", "/api/sites/{site}/crons/{uid}")
     route("api_logs", "/api/sites/{site}/crons/{uid}/logs")

@@ -61,6 +61,14 @@ def sites(request):
                       for site in root.sites.values()]}
 
 
+@view_config(route_name="api_site", **READ)
+def site(request):
+    root, site, crontab = get_site(request)
+    queue = queue_for(root)
+    day_ago = clock.now() - timedelta(hours=24)
+    return site_data(site_entry(site, queue, next_due_by_site(queue).get(site.name), day_ago))
+
+
 @view_config(route_name="api_crons", **READ)
 def crons(request):
     root, site, crontab = get_site(request)

@@ -48,6 +48,17 @@ def answer(request, site, crontab, cron, status=200):
     return cron_data(site, cron, queue_for(request.zcron_root), clock.now())
 
 
+@view_config(route_name="api_site_toggle", request_method="POST", **WRITE)
+def toggle_crontab(request):
+    """The site's crontab on or off: ``{"activated": bool}``; no body switches it over."""
+    root, site, crontab = get_site(request)
+    writable(request, site, crontab)
+    values = validate(body(request, ("activated",)))
+    crontab.activated = values.get("activated", not crontab.activated)
+    crontab.save()
+    return {"site": site.name, "activated": crontab.activated}
+
+
 @view_config(route_name="api_crons", request_method="POST", **WRITE)
 def add(request):
     root, site, crontab = get_site(request)
@@ -85,6 +96,7 @@ def delete(request):
 @view_config(route_name="api_action", match_param="action=toggle", request_method="POST",
              **WRITE)
 def toggle(request):
+    """The cron on or off: ``{"activated": bool}``; no body switches it over."""
     root, site, crontab, cron = get_cron(request)
     writable(request, site, crontab)
     cron.edit(**validate(body(request, ("activated",))) or {"activated": not cron.activated})
