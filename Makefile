@@ -33,7 +33,7 @@ BUILDOUT_WARNINGS := ignore:Module zc was already imported:UserWarning
 .PHONY: help test demo bench buildout system-deps clean distclean
 
 help:
-	@echo "make test       install .[test] into $(VENV) and run the test suite (PYTEST_ARGS=...)"
+	@echo "make test       install .[test] into $(VENV), run ruff and the test suite (PYTEST_ARGS=...)"
 	@echo "make demo       install .[web] into $(VENV) and run python -m zcron.demo (DEMO_ARGS=...)"
 	@echo "make bench      install .[bench] into $(VENV) and run bench/run.py (BENCH_ARGS=...)"
 	@echo "make buildout   run buildout.cfg: bin/zcron and bin/test (BUILDOUT_ARGS=...)"
@@ -84,7 +84,9 @@ system-deps:
 # The test paths, markers and timeouts are in pyproject.toml
 # ([tool.pytest.ini_options]);
 # slow tests are not deselected: this runs the whole suite, as CI does.
+# ruff (configured in pyproject.toml) first: a lint failure fails the run.
 test: $(VENV)/.installed-test system-deps
+	$(VENV)/bin/ruff check
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 demo: $(VENV)/.installed-web $(VENV)/.installed-hostapp
@@ -111,7 +113,7 @@ buildout: $(BUILDOUT_VENV)/bin/buildout
 
 clean:
 	rm -rf bin parts eggs develop-eggs .installed.cfg .mr.developer.cfg
-	rm -rf build dist src/*.egg-info .pytest_cache .coverage htmlcov
+	rm -rf build dist src/*.egg-info .pytest_cache .ruff_cache .coverage htmlcov
 	find src tests -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean

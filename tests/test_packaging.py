@@ -12,9 +12,9 @@ import zipfile
 
 import pytest
 
-tomllib = pytest.importorskip("tomllib")       # Python 3.11 on
-
 from buildout_support import COPY_IGNORE_PATTERNS, ROOT
+
+tomllib = pytest.importorskip("tomllib")       # Python 3.11 on
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 PROJECT = PYPROJECT["project"]
