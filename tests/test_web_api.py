@@ -244,3 +244,19 @@ class TestSites:
         refused(call(app, "POST", "/api/sites/default/toggle", viewer), 403)
         refused(call(app, "POST", "/api/sites/ro/toggle", manager), 409, "read-only")
         assert read(db, lambda root: load_crontab(root.sites["default"]).activated) is True
+
+
+def test_metrics_take_a_token(app, viewer):
+    req = Request.blank("/metrics", headers={"Authorization": f"Bearer {viewer}"})
+    res = req.get_response(app)
+    assert res.status_int == 200 and "zcron_queue_depth" in res.text
+    req = Request.blank("/metrics", headers={"Authorization": "Bearer victor.wrong"})
+    assert req.get_response(app).status_int == 401
+
+
+def test_wrong_tokens_throttle_the_login_form_too(app, client):
+    for _ in range(MAX_FAILURES):
+        refused(call(app, "GET", "/api/sites", "alice.guess"), 401)
+    client.get("/login")
+    res = client.post("/login", {"login": "alice", "password": "alice-pw", "came_from": "/"})
+    assert res.status_int == 429

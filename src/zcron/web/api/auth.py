@@ -1,5 +1,7 @@
 """Who an ``/api/`` request is: the user of its Bearer token, through the
-login throttle (so guessed tokens are refused like guessed passwords)."""
+login throttle (so guessed tokens are refused like guessed passwords).
+A scraper of ``/metrics`` may send a token too, instead of Basic
+credentials."""
 from zcron.tokens import check_token, split_token
 from zcron.web.api import API_PREFIX
 from zcron.web.security import THROTTLED, DashboardSecurityPolicy
@@ -29,11 +31,17 @@ def token_user(request):
     return user
 
 
+def by_token(request):
+    """Whether the request is one a token authenticates."""
+    path = request.environ.get("PATH_INFO", "")
+    return path.startswith(API_PREFIX) or (path == "/metrics" and bearer_token(request))
+
+
 class TokenSecurityPolicy(DashboardSecurityPolicy):
     """The dashboard's policy, with tokens (and only tokens) for ``/api/``."""
 
     def identity(self, request):
-        if not request.environ.get("PATH_INFO", "").startswith(API_PREFIX):
+        if not by_token(request):
             return super().identity(request)
         if IDENTITY not in request.environ:
             request.environ[IDENTITY] = token_user(request)
