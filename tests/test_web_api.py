@@ -119,10 +119,17 @@ class TestReads:
         from zcron.components import queue_for
         from zcron.db import get_root
         with db.transaction() as conn:
-            queue_for(get_root(conn)).register_worker("w1", NOW, 30, host="h", pid=7)
+            queue = queue_for(get_root(conn))
+            queue.register_worker("w1", NOW, 30, host="h", pid=7)
+            job, = queue.pending("default", A)
+            queue.claim(job, "w1", NOW, "e" * 32)
         data = call(app, "GET", "/api/workers", viewer).json
-        assert data["workers"][0]["id"] == "w1" and data["workers"][0]["alive"] is True
-        assert data["queue_depth"] == 1
+        worker, = data["workers"]
+        assert worker["id"] == "w1" and worker["alive"] is True and worker["pid"] == 7
+        assert worker["claims"] == [{"site": "default", "uid": A, "kind": job.kind,
+                                     "fire_time": job.fire_time.isoformat(),
+                                     "claimed_at": NOW.isoformat()}]
+        assert data["queue_depth"] == 0
 
     @pytest.mark.parametrize("path, status, words", [
         ("/api/sites/nope/crons", 404, ["/api/sites/nope/crons", "no such site"]),
@@ -166,9 +173,11 @@ class TestWrites:
                 400, *words)
         assert len(uids(db)) == 2
 
-    def test_not_json(self, app, db, manager):
-        refused(call(app, "POST", "/api/sites/default/crons", manager, raw=b"{nope"),
+    @pytest.mark.parametrize("raw", [b"{nope", b"\xff\xfe{"])
+    def test_not_json(self, app, db, manager, raw):
+        refused(call(app, "POST", "/api/sites/default/crons", manager, raw=raw),
                 400, "body", "JSON")
+        assert len(uids(db)) == 2
 
     def test_edit(self, app, db, manager):
         res = call(app, "PATCH", f"/api/sites/default/crons/{A}", manager,

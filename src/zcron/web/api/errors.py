@@ -17,7 +17,7 @@ def error(request, status, message, **headers):
 
 @view_config(context=InvalidInput, path_info=API_PATH, renderer="json")
 def invalid_input(exc, request):
-    return error(request, 400, f"{exc}.")
+    return error(request, 400, str(exc).rstrip(".") + ".")
 
 
 @notfound_view_config(path_info=API_PATH, renderer="json")

@@ -28,7 +28,8 @@ def body(request, allowed):
     try:
         data = json.loads(request.body or b"{}")
     except (UnicodeDecodeError, ValueError) as e:
-        raise InvalidInput("body", request.text[:80], f"not valid JSON ({e})") from None
+        raise InvalidInput("body", request.body[:80].decode("utf-8", "replace"),
+                           f"not valid JSON ({e})") from None
     if not isinstance(data, dict):
         raise InvalidInput("body", data, "expected a JSON object")
     for key in data:
