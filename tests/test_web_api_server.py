@@ -96,6 +96,16 @@ def in_database(uri, func):
         db.close()
 
 
+def add_hello(root):
+    crontab = load_crontab(root.add_site(zcron.CronSite("default")))
+    crontab.add_cron(zcron.Cron("hello", "*/5 * * * *", uid=UID))
+    crontab.save()
+
+
+def crontab_dump(root):
+    return load_crontab(root.sites["default"]).dump()
+
+
 def readme_commands():
     """The JSON API section's commands, in order: (command, output shown or None)."""
     text = README.read_text()
@@ -137,12 +147,7 @@ def curl(command, env):
 
 def test_readme_examples(tmp_path, ini, zca):
     uri = f"file://{tmp_path / 'Data.fs'}"
-
-    def add_cron(root):
-        crontab = load_crontab(root.add_site(zcron.CronSite("default")))
-        crontab.add_cron(zcron.Cron("hello", "*/5 * * * *", uid=UID))
-        crontab.save()
-    in_database(uri, add_cron)
+    in_database(uri, add_hello)
     token = zcron_cli("user", "token", "alice", "--config", ini, cwd=tmp_path).stdout.strip()
     server = Served(uri, ini, tmp_path)
     env = dict(os.environ, TOKEN=token, CRON=UID)
@@ -184,3 +189,35 @@ def test_health_is_503_once_zeo_stops(tmp_path, ini, zeo_server):
         assert body["database"] != "ok"
     finally:
         server.stop()
+
+
+def test_bad_writes_leave_the_database_as_it_was(tmp_path, ini, zca):
+    """Refused writes through a real server: the reopened FileStorage holds
+    what it held before."""
+    uri = f"file://{tmp_path / 'Data.fs'}"
+    in_database(uri, add_hello)
+    before = in_database(uri, crontab_dump)
+    zcron_cli("user", "add", "bob", "--role", "viewer", "--password", "pw",
+              "--config", ini, cwd=tmp_path)
+    manager = zcron_cli("user", "token", "alice", "--config", ini, cwd=tmp_path).stdout.strip()
+    viewer = zcron_cli("user", "token", "bob", "--config", ini, cwd=tmp_path).stdout.strip()
+    server = Served(uri, ini, tmp_path)
+    cron = f"{server.url}/api/sites/default/crons/{UID}"
+    try:
+        for token, method, url, body, status in [
+                (manager, "POST", f"{server.url}/api/sites/default/crons",
+                 {"name": "x", "periodicity": "every fortnight"}, 400),
+                (manager, "PATCH", cron, {"jitter": -5}, 400),
+                (manager, "POST", cron + "/pause", {"until": "yesterday"}, 400),
+                (viewer, "DELETE", cron, None, 403),
+                (viewer, "POST", cron + "/toggle", None, 403)]:
+            request = urllib.request.Request(
+                url, method=method, headers={"Authorization": f"Bearer {token}"},
+                data=None if body is None else json.dumps(body).encode())
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=30)
+            assert refused.value.code == status
+            assert json.load(refused.value)["error"]
+    finally:
+        server.stop()
+    assert in_database(uri, crontab_dump) == before
