@@ -60,9 +60,9 @@ class Families:
         return self.families[name]
 
     def add(self, name, kind, help_text, value, suffix="", **labels):
-        """A sample of the family ``name`` (named ``name + suffix``)."""
-        self.family(name, kind, help_text).add_sample(
-            name + suffix, {k: str(v) for k, v in labels.items()}, float(value))
+        """A sample of the family ``name`` (named ``name + suffix``); label
+        values are text."""
+        self.family(name, kind, help_text).add_sample(name + suffix, labels, float(value))
 
     def gauge(self, name, help_text, value, **labels):
         self.add(name, "gauge", help_text, value, **labels)
