@@ -10,8 +10,8 @@ import hashlib
 import hmac
 import secrets
 
-from zcron.users import TOKENS, check_name, load_users, remove_line, set_line
 from zcron.exceptions import InvalidInput
+from zcron.users import TOKENS, check_name, load_users, remove_line, set_line
 
 ALGORITHM = "sha256"
 
