@@ -1,8 +1,8 @@
 # zcron developer tasks.  `make help` lists them.
 #
 # Everything is installed into a virtualenv in .venv, created on first
-# use.  Each set of extras is installed once and again only when setup.py
-# (or a pyproject.toml, should one appear) changes: the stamp files
+# use.  Each set of extras is installed once and again only when
+# pyproject.toml (the metadata) or setup.py changes: the stamp files
 # .venv/.installed-<extra> record that.
 
 PYTHON      ?= python3
@@ -15,7 +15,7 @@ BUILDOUT_ARGS ?=
 VENV_PYTHON := $(VENV)/bin/python
 PIP         := $(VENV_PYTHON) -m pip
 # Files whose change triggers a re-install.
-PROJECT_FILES := setup.py $(wildcard pyproject.toml)
+PROJECT_FILES := pyproject.toml setup.py
 
 # Buildout is bootstrapped from its own small virtualenv (so that the
 # scripts it generates use the eggs it installs, not .venv's packages),
@@ -33,7 +33,7 @@ BUILDOUT_WARNINGS := ignore:Module zc was already imported:UserWarning
 .PHONY: help test demo bench buildout system-deps clean distclean
 
 help:
-	@echo "make test       install .[test] into $(VENV) and run the test suite (PYTEST_ARGS=...)"
+	@echo "make test       install .[test] into $(VENV), run ruff and the test suite (PYTEST_ARGS=...)"
 	@echo "make demo       install .[web] into $(VENV) and run python -m zcron.demo (DEMO_ARGS=...)"
 	@echo "make bench      install .[bench] into $(VENV) and run bench/run.py (BENCH_ARGS=...)"
 	@echo "make buildout   run buildout.cfg: bin/zcron and bin/test (BUILDOUT_ARGS=...)"
@@ -81,9 +81,12 @@ system-deps:
 
 # --- tasks ----------------------------------------------------------------
 
-# The test paths, markers and timeouts are in setup.cfg ([tool:pytest]);
+# The test paths, markers and timeouts are in pyproject.toml
+# ([tool.pytest.ini_options]);
 # slow tests are not deselected: this runs the whole suite, as CI does.
+# ruff (configured in pyproject.toml) first: a lint failure fails the run.
 test: $(VENV)/.installed-test system-deps
+	$(VENV)/bin/ruff check
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 demo: $(VENV)/.installed-web $(VENV)/.installed-hostapp
@@ -110,7 +113,7 @@ buildout: $(BUILDOUT_VENV)/bin/buildout
 
 clean:
 	rm -rf bin parts eggs develop-eggs .installed.cfg .mr.developer.cfg
-	rm -rf build dist src/*.egg-info .pytest_cache .coverage htmlcov
+	rm -rf build dist src/*.egg-info .pytest_cache .ruff_cache .coverage htmlcov
 	find src tests -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean

@@ -284,7 +284,7 @@ def scale_edit(params):
     rng = random.Random(42)
     session = Session(db)
     times, records, sizes, classes = [], [], [], {}
-    for i in range(edits):
+    for _ in range(edits):
         uid = rng.choice(uids)
         expression = f"{rng.randrange(60)} {rng.randrange(24)} * * {rng.randrange(7)}"
         t0 = time.perf_counter()

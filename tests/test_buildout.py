@@ -28,11 +28,11 @@ import pytest
 from buildout_support import (BUILDOUT_TIMEOUT, COPY_IGNORE_PATTERNS, ROOT, run,
                               run_buildout)
 
-# What a buildout needs from the checkout.  setup.cfg holds the pytest
+# What a buildout needs from the checkout.  pyproject.toml holds the pytest
 # configuration that bin/test relies on.  (tests/ takes buildout_support.py
 # along: bin/test runs the copy's suite.)
 CHECKOUT_FILES = [
-    "setup.py", "setup.cfg", "README.rst", "CHANGES.rst",
+    "setup.py", "pyproject.toml", "LICENSE", "README.rst", "CHANGES.rst",
     "buildout.cfg", "base.cfg",
 ]
 CHECKOUT_DIRS = ["src", "tests", "examples"]
@@ -87,13 +87,13 @@ def test_bin_test(buildout_dir):
     test = buildout_dir / "bin" / "test"
     assert test.exists(), (buildout_dir / "buildout.log").read_text()
     # Started from another directory, with a path relative to it: bin/test
-    # runs pytest in the buildout's directory, with its setup.cfg.
+    # runs pytest in the buildout's directory, with its pyproject.toml.
     collected = _run(
         [test, "--collect-only", "-q", "-p", "no:cacheprovider",
          "test_buildout.py"],
         cwd=buildout_dir / "tests")
     assert "test_buildout.py::test_bin_test" in collected
-    # And with no arguments it finds the whole suite (setup.cfg's testpaths).
+    # And with no arguments it finds the whole suite (pyproject.toml's testpaths).
     everything = _run([test, "--collect-only", "-q", "-p", "no:cacheprovider"],
                       cwd=buildout_dir)
     assert "test_buildout.py::test_bin_zcron" in everything

@@ -2,7 +2,7 @@
 real FileStorage, through the worker's restart event and a site's first
 synchronisation."""
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from zope.component import provideUtility

@@ -26,7 +26,8 @@ from buildout_support import (BUILDOUT_TIMEOUT, COPY_IGNORE_PATTERNS, ROOT,
                               run_buildout)
 
 HOSTAPP = ROOT / "examples" / "hostapp"
-CHECKOUT_FILES = ["setup.py", "setup.cfg", "README.rst", "CHANGES.rst", "base.cfg"]
+CHECKOUT_FILES = ["setup.py", "pyproject.toml", "LICENSE", "README.rst", "CHANGES.rst",
+                  "base.cfg"]
 COPY_IGNORE = shutil.ignore_patterns(
     *COPY_IGNORE_PATTERNS,
     # a buildout run in the example itself leaves these

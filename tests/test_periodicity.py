@@ -245,7 +245,7 @@ class TestDayRule:
         from zcron.periodicity import CronPeriodicity
         return CronPeriodicity(*a, **kw)
 
-    def _days(self, expression, after=utc(2025, 1, 1), n=8):
+    def _days(self, expression, after=utc(2025, 1, 1), n=8):  # noqa: B008 (immutable)
         return [t.date().isoformat() for t in
                 self._makeOne(expression).fire_times(after, n=n)]
 

@@ -9,7 +9,7 @@ weekday (``30W`` in February: the 27th or 28th), where we, like Quartz's
 "nearest weekday *to day n*", fire nothing that month (so ``0 0 30W 2 *``
 never fires and is refused). cronsim has no ``nW`` at all.
 """
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 

@@ -9,6 +9,25 @@ from zcron.web import metrics
 
 from web_support import NOW, alice, app, components, db, ini, shared_app  # noqa: F401
 
+LABEL_ORDER = ("site", "cron", "uid", "state", "status", "quantile")
+
+
+def exposition(text):
+    """The comment lines of ``/metrics`` as written, and its samples as
+    ``name{labels} value`` in one order of labels (LABEL_ORDER) with whole
+    numbers written without a decimal point (as prometheus_client does not)."""
+    from prometheus_client.parser import text_string_to_metric_families
+    lines = [line for line in text.splitlines() if line.startswith("#")]
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            labels = sorted(sample.labels.items(), key=lambda kv: LABEL_ORDER.index(kv[0]))
+            inner = ",".join('{}="{}"'.format(k, v.replace("\\", r"\\").replace(
+                "\n", r"\n").replace('"', r'\"')) for k, v in labels)
+            value = int(sample.value) if sample.value.is_integer() else sample.value
+            lines.append(f"{sample.name}{{{inner}}} {value}" if inner
+                         else f"{sample.name} {value}")
+    return lines
+
 
 class TestMetrics:
     def test_format(self, alice, db):
@@ -25,7 +44,7 @@ class TestMetrics:
         res = alice.get("/metrics")
         assert res.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8"
         text = res.text
-        lines = text.splitlines()
+        lines = exposition(text)
         assert text.endswith("\n")
         assert 'zcron_runs_total{site="default",status="OK"} 1' in lines
         assert 'zcron_runs_total{site="default",status="NOTRUN"} 5' in lines
@@ -57,7 +76,7 @@ class TestMetrics:
             crontab.get("b" * 32).pause(NOW - timedelta(minutes=1), "over")
             crontab.get("a" * 32).pause(NOW + timedelta(minutes=1), "holds")
             crontab.save()
-        lines = alice.get("/metrics").text.splitlines()
+        lines = exposition(alice.get("/metrics").text)
         assert 'zcron_crons{site="default",state="paused"} 1' in lines
         assert 'zcron_crons{site="default",state="on"} 1' in lines
 
@@ -66,12 +85,12 @@ class TestMetrics:
             crontab = load_crontab(get_root(conn).sites["default"])
             crontab.get("a" * 32).edit(max_runs=1)      # it has logged runs
             crontab.save()
-        lines = alice.get("/metrics").text.splitlines()
+        lines = exposition(alice.get("/metrics").text)
         assert 'zcron_crons{site="default",state="done"} 1' in lines
 
     def test_broken_registry_and_empty_summaries(self, alice, tmp_path):
         os.unlink(tmp_path / "ro.json")
-        lines = alice.get("/metrics").text.splitlines()
+        lines = exposition(alice.get("/metrics").text)
         assert 'zcron_crontab_error{site="ro"} 1' in lines
         assert 'zcron_run_duration_seconds_count{site="empty"} 0' in lines
         assert not any(line.startswith('zcron_run_duration_seconds{site="empty"') for line in lines)
@@ -80,11 +99,22 @@ class TestMetrics:
         assert metrics.quantile([1, 2, 3, 4], 0.5) == 2
         assert metrics.quantile([1, 2, 3, 4], 0.99) == 4
         assert metrics.quantile([7], 0.5) == 7
-        assert metrics.number(True) == "1" and metrics.number(False) == "0"
-        assert metrics.number(3) == "3" and metrics.number(0.5) == "0.5"
-        assert metrics.labels() == ""
-        out = metrics.Exposition()
-        out.add("x", "gauge", "a\\b\nc", 1)
-        assert out.text() == "# HELP x a\\\\b\\nc\n# TYPE x gauge\nx 1\n"
+        out = metrics.Families()
+        out.gauge("x", "a\\b\nc", 1)
+        assert metrics.generate_latest(out).decode() == \
+            "# HELP x a\\\\b\\nc\n# TYPE x gauge\nx 1.0\n"
         assert metrics.missed_count(Log(NOW, "NOTRUN", ["missed: at least 100000 fire times"])) \
             == 100000
+
+
+def test_a_metric_is_one_function(alice):
+    """What another metric takes: one function, registered per cron here."""
+    @metrics.per_cron
+    def log_entries_kept(out, labels, cron, now):
+        out.gauge("zcron_test_kept_entries", "Entries kept.", len(cron.logs), **labels)
+    try:
+        lines = exposition(alice.get("/metrics").text)
+    finally:
+        metrics.PER_CRON.remove(log_entries_kept)
+    assert f'zcron_test_kept_entries{{site="default",cron="hello",uid="{"a" * 32}"}} 7' in lines
+    assert "# TYPE zcron_test_kept_entries gauge" in lines

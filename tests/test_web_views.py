@@ -184,7 +184,7 @@ class TestPages:
                                 ("b" * 32, "gone:9:zz")]:
                 job = Job("default", uid, to_us(NOW), to_us(NOW))
                 q.put(job)
-                claim = q.claim(job, worker, NOW, uid[:1] * 32)
+                q.claim(job, worker, NOW, uid[:1] * 32)
             # the run of the last claim ended: its log entry is there
             load_crontab(root.get_site("default")).get("b" * 32).add_log(
                 Log(NOW, "OK", execution_id="b" * 32))

@@ -4,7 +4,8 @@ from setuptools import find_packages, setup
 setup(
     name="hostapp",
     version="1.0",
-    description="Example host application registering zcron job runners in ZCML and declaring jobs the four ways",
+    description=("Example host application registering zcron job runners in ZCML "
+                 "and declaring jobs the four ways"),
     license="ZPL-2.1",
     package_dir={"": "src"},
     packages=find_packages("src"),

@@ -6,6 +6,8 @@ Python hosts call ``configure()``, ``add_runner()``, ``add_subscriber()`` and
 """
 import importlib
 import os
+from collections.abc import Callable
+from types import ModuleType
 
 import zope.component.event  # noqa: F401  (routes zope.event to subscribers)
 from zope.component import getGlobalSiteManager
@@ -13,6 +15,7 @@ from zope.configuration import xmlconfig
 from zope.configuration.config import ConfigurationExecutionError
 from zope.configuration.exceptions import ConfigurationError
 from zope.interface import Interface
+from zope.interface.interface import InterfaceClass
 
 import zcron
 from zcron.exceptions import InvalidInput
@@ -21,7 +24,7 @@ from zcron.interfaces import ICron, IJobRunner, IPeriodicityKind
 _configured = []
 
 
-def configure(*zcml_files):
+def configure(*zcml_files: str) -> None:
     """Load zcron's default components, then each host ZCML file (a path).
     Safe to call again with other files: each file is loaded once."""
     try:
@@ -45,7 +48,7 @@ def configure(*zcml_files):
                            " ".join(str(e).split())) from None
 
 
-def package_of(path):
+def package_of(path: str) -> ModuleType | None:
     """The importable package a ZCML file lives in, so that its relative
     names (``factory=".jobs.X"``) resolve against it; None if there is none."""
     directory = os.path.dirname(os.path.abspath(path))
@@ -63,18 +66,19 @@ def package_of(path):
     return None
 
 
-def reset():
+def reset() -> None:
     """Forget what ``configure`` loaded (tests)."""
     del _configured[:]
 
 
-def add_runner(name, factory, site_interface=Interface):
+def add_runner(name: str, factory: Callable[[object, object], object],
+               site_interface: InterfaceClass = Interface) -> None:
     """Register ``factory(site, cron)`` as the job runner called ``name``."""
     getGlobalSiteManager().registerAdapter(
         factory, (site_interface, ICron), IJobRunner, name=name)
 
 
-def add_periodicity_kind(name, kind):
+def add_periodicity_kind(name: str, kind: object) -> None:
     """Register ``kind`` (an IPeriodicityKind) as the kind of schedule text
     called ``name``: a new kind, or a replacement of the one of that name.
     Kinds live in the global registry: a worker and the dashboard must read
@@ -82,12 +86,13 @@ def add_periodicity_kind(name, kind):
     getGlobalSiteManager().registerUtility(kind, IPeriodicityKind, name=name)
 
 
-def add_subscriber(handler, event_interface):
+def add_subscriber(handler: Callable[[object], object],
+                   event_interface: InterfaceClass) -> None:
     """Call ``handler(event)`` for every event providing ``event_interface``."""
     getGlobalSiteManager().registerHandler(handler, (event_interface,))
 
 
-def runner_names():
+def runner_names() -> list[str]:
     """Names of the registered job runners, sorted."""
     registry = getGlobalSiteManager()
     return sorted({reg.name for reg in registry.registeredAdapters()

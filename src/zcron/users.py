@@ -29,6 +29,7 @@ ALGORITHM = "pbkdf2_sha256"
 DEFAULT_ITERATIONS = 600_000
 ROLES = ("viewer", "manager")
 SECTION = "users"
+TOKENS = "tokens"       # name = sha256 of the user's API token (zcron.tokens)
 NAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{1,64}$")
 ENV_VAR = "ZCRON_CONFIG"
 
@@ -36,10 +37,11 @@ ENV_VAR = "ZCRON_CONFIG"
 class User:
     """A user as the config file gives it."""
 
-    def __init__(self, name, role, password_hash):
+    def __init__(self, name, role, password_hash, token_hash=None):
         self.name = name
         self.role = role
         self.password_hash = password_hash
+        self.token_hash = token_hash      # of its API token (zcron.tokens)
 
     @property
     def can_manage(self):
@@ -156,11 +158,17 @@ def read_config(path):
 
 
 def load_users(path):
-    """{name: User} from the ``[users]`` section of the ini file ``path``."""
+    """{name: User} from the ``[users]`` section of the ini file ``path``,
+    with their API token hashes from ``[tokens]``."""
     parser = read_config(path)
     if not parser.has_section(SECTION):
         return {}
-    return {name: parse_user(name, value) for name, value in parser.items(SECTION)}
+    users = {name: parse_user(name, value) for name, value in parser.items(SECTION)}
+    if parser.has_section(TOKENS):
+        for name, value in parser.items(TOKENS):
+            if name in users:          # a removed user's token opens nothing
+                users[name].token_hash = value.strip()
+    return users
 
 
 def add_user(ini_path, name, role, password, iterations=DEFAULT_ITERATIONS):
@@ -169,25 +177,37 @@ def add_user(ini_path, name, role, password, iterations=DEFAULT_ITERATIONS):
     kept as they are. Returns the User."""
     user = User(check_name(name), check_role(role),
                 hash_password(password, iterations=iterations))
-    line = f"{name} = {role}:{user.password_hash}\n"
+    set_line(ini_path, name, f"{role}:{user.password_hash}")
+    return user
+
+
+def remove_user(ini_path, name):
+    """Remove a user (and its API token) from the ini file; False if it
+    had no such user."""
+    if not remove_line(ini_path, name, SECTION):
+        return False
+    remove_line(ini_path, name, TOKENS)
+    return True
+
+
+def set_line(ini_path, name, value, section=SECTION):
+    """Write ``name = value`` in ``section`` of the ini file (created if
+    missing, readable by its owner only), keeping the other lines."""
     lines = []
     if os.path.exists(ini_path):
         read_config(ini_path)          # refuse to edit a file we cannot read
         with open(ini_path, encoding="utf-8") as f:
             lines = f.readlines()
-    _write_lines(ini_path, _set_user_line(lines, name, line))
-    return user
+    _write_lines(ini_path, _set_user_line(lines, name, f"{name} = {value}\n", section))
 
 
-def remove_user(ini_path, name):
-    """Remove a user from the ini file; False if it had no such user."""
+def remove_line(ini_path, name, section=SECTION):
+    """Remove ``name`` from ``section``; False if it had no such line."""
     read_config(ini_path)
     with open(ini_path, encoding="utf-8") as f:
         lines = f.readlines()
-    start, end = _section_bounds(lines)
-    if start is None:
-        return False
-    index = _user_line(lines, start, end, name)
+    start, end = _section_bounds(lines, section)
+    index = None if start is None else _user_line(lines, start, end, name)
     if index is None:
         return False
     del lines[index]
@@ -198,8 +218,8 @@ def remove_user(ini_path, name):
 _SECTION_RE = re.compile(r"^\s*\[([^\]]*)\]")
 
 
-def _section_bounds(lines):
-    """(index after the [users] header, index of the next header), or
+def _section_bounds(lines, section=SECTION):
+    """(index after the section's header, index of the next header), or
     (None, None) without such a section."""
     start = None
     for i, text in enumerate(lines):
@@ -208,7 +228,7 @@ def _section_bounds(lines):
             continue
         if start is not None:
             return start, i
-        if match.group(1).strip() == SECTION:
+        if match.group(1).strip() == section:
             start = i + 1
     return (start, len(lines)) if start is not None else (None, None)
 
@@ -221,15 +241,15 @@ def _user_line(lines, start, end, name):
     return None
 
 
-def _set_user_line(lines, name, line):
+def _set_user_line(lines, name, line, section=SECTION):
     lines = list(lines)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
-    start, end = _section_bounds(lines)
+    start, end = _section_bounds(lines, section)
     if start is None:
         if lines and lines[-1].strip():
             lines.append("\n")
-        return lines + [f"[{SECTION}]\n", line]
+        return lines + [f"[{section}]\n", line]
     index = _user_line(lines, start, end, name)
     if index is not None:
         lines[index] = line

@@ -55,6 +55,7 @@ Examples:
   zcron user add bob --role viewer --config /etc/zcron.ini
   zcron user list
   zcron user remove bob
+  zcron user token alice          (an API token for scripts, shown once)
 """)
 def user():
     """The dashboard's users: managers change things, viewers read."""
@@ -97,6 +98,31 @@ def user_remove(app, name, path):
     if not remove_user(path, name):
         raise InvalidInput("user", name, f"no such user in {path}")
     click.echo(f"user {name} removed from {path}")
+
+
+@user.command("token", epilog="""\b
+Examples:
+  zcron user token alice
+  curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/api/sites
+  zcron user token alice --revoke
+""")
+@click.argument("name")
+@click.option("--revoke", is_flag=True, help="Remove the user's token instead.")
+@click.option("--config", "path", metavar="FILE", type=click.Path(dir_okay=False))
+@pass_app
+def user_token(app, name, revoke, path):
+    """A new API token for the user (replacing its previous one), printed
+    once: only its hash is kept. Scripts send it as 'Authorization: Bearer
+    TOKEN' to /api/, with the user's role."""
+    from zcron.exceptions import InvalidInput
+    from zcron.tokens import new_token, revoke_token
+    path = users_file(app, path)
+    if not revoke:
+        click.echo(new_token(path, name))
+    elif not revoke_token(path, name):
+        raise InvalidInput("user", name, f"has no API token in {path}")
+    else:
+        click.echo(f"the API token of {name} is revoked")
 
 
 @user.command("list", epilog="""\b

@@ -2,6 +2,7 @@
 import hashlib
 import json
 import uuid
+from typing import Any
 from datetime import timedelta
 
 from persistent import Persistent
@@ -56,7 +57,7 @@ class Cron(Persistent):
     __parent__ = None    # the Crontab, set when added
     _logs = None         # its CronLogs record, once it has one (see log_record)
 
-    def __init__(self, name, periodicity, **fields):
+    def __init__(self, name: str, periodicity: str, **fields: Any) -> None:
         values = dict(fields, name=name, periodicity=periodicity)
         values["uid"] = values.get("uid") or new_uid()
         values.setdefault("environ", {})

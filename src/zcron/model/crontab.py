@@ -26,7 +26,7 @@ class Crontab(Persistent):
     read_only = False
     _calendars = None     # name -> Calendar, once it has one
 
-    def __init__(self, site="default", activated=True):
+    def __init__(self, site: str = "default", activated: bool = True) -> None:
         self.site = check_site_name(site)
         if not isinstance(activated, bool):
             raise InvalidInput("activated", activated, "expected true or false")

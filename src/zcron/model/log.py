@@ -1,5 +1,6 @@
 """A log entry: one run of a cron, or one account of fire times not run."""
 import os
+from collections.abc import Iterable
 from datetime import datetime
 
 from zope.interface import implementer
@@ -62,8 +63,10 @@ class Log:
     __slots__ = ("date", "status", "messages", "fire_time", "duration",
                  "execution_id", "traceback", "output")
 
-    def __init__(self, date, status, messages=(), fire_time=None,
-                 duration=None, execution_id=None, traceback=None, output=None):
+    def __init__(self, date: datetime | str, status: str | int,
+                 messages: Iterable[str] | str = (), fire_time: datetime | str | None = None,
+                 duration: float | None = None, execution_id: str | None = None,
+                 traceback: str | None = None, output: str | None = None) -> None:
         self.date = _instant("date", date)
         self.status = check_status(status)
         if isinstance(messages, str):

@@ -1,4 +1,7 @@
 """Sites (tenants) and the root container zcron keeps in the ZODB root."""
+from collections.abc import Mapping
+from typing import Any
+
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from persistent.mapping import PersistentMapping
@@ -16,7 +19,8 @@ class CronSite(Persistent):
 
     __parent__ = None
 
-    def __init__(self, name, registry="zodb", registry_options=None):
+    def __init__(self, name: str, registry: str = "zodb",
+                 registry_options: Mapping[str, Any] | None = None) -> None:
         self.name = check_new_site_name(name)
         self.registry = registry
         self.registry_options = PersistentMapping(registry_options or {})

@@ -38,7 +38,7 @@ class ZEOServer:
                 return self
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError("the ZEO server exited at start")
+                    raise RuntimeError("the ZEO server exited at start") from None
                 time.sleep(0.05)
         raise RuntimeError("the ZEO server did not start in 30 s")
 

@@ -54,8 +54,9 @@ from zcron.db import get_root, open_db
 from zcron.retry import retry
 from zcron.users import config_path, read_config
 from zcron.web import formatting
-from zcron.web.security import (VIEW, DashboardSecurityPolicy, LoginThrottle,
-                                UserStore)
+from zcron.web.api import add_api_routes
+from zcron.web.api.auth import TokenSecurityPolicy
+from zcron.web.security import VIEW, LoginThrottle, UserStore
 
 logger = logging.getLogger("zcron.web")
 
@@ -75,9 +76,10 @@ SECURITY_HEADERS = {
 # -- transactions and connections ---------------------------------------------------
 
 def commit_veto(request, response):
-    """Only a successful POST commits: a GET never changes anything, and an
-    error response (a bad form, a refusal) leaves everything as it was."""
-    return request.method != "POST" or response.status.startswith(("4", "5"))
+    """Only a successful write (POST, the API's PATCH and DELETE) commits:
+    an error response (a bad form, a refusal) leaves everything as it was."""
+    return (request.method not in ("POST", "PATCH", "DELETE")
+            or response.status.startswith(("4", "5")))
 
 
 def zcron_root(request):
@@ -212,7 +214,7 @@ def session_factory(secret, options):
 def add_policies(config):
     """Who may see what, CSRF, conflict retries, and what each request and
     response gets."""
-    config.set_security_policy(DashboardSecurityPolicy())
+    config.set_security_policy(TokenSecurityPolicy())
     config.set_default_csrf_options(require_csrf=True)
     config.set_execution_policy(retrying_execution_policy)
     config.add_request_method(zcron_root, "zcron_root", reify=True)
@@ -250,6 +252,7 @@ def add_routes(config):
     route("cron_edit", "/sites/{site}/crons/{uid}/edit")
     route("cron_logs", "/sites/{site}/crons/{uid}/logs")
     route("cron_action", "/sites/{site}/crons/{uid}/{action}")
+    add_api_routes(config)
 
 
 def main(global_config, **settings):

@@ -1,13 +1,19 @@
-"""``/metrics`` in Prometheus' text exposition format (version 0.0.4).
+"""``/metrics`` for Prometheus: a prometheus_client collector over zcron's
+data, written in the text exposition format (version 0.0.4).
 
-Counters come from each cron's ``log_counts`` (every entry ever logged,
-kept when logs are cleared); lateness, durations and the missed and
-skipped counts come from the entries each cron still keeps (its newest
-``logs_limit``), so they describe recent runs. Labels are escaped as the
-format asks: a cron's name is user input.
+Each metric is one small function, registered for what it describes:
+``@whole`` (the root: queue, workers), ``@per_site`` (a site's crontab and
+what its crons add up to) or ``@per_cron`` (one cron); the collector walks
+the sites and crons once and calls them. Counters come from each cron's
+``log_counts`` (every entry ever logged, kept when logs are cleared);
+lateness, durations and the missed and skipped counts come from the
+entries each cron still keeps (its newest ``logs_limit``), so they
+describe recent runs.
 """
 import re
 
+from prometheus_client.exposition import generate_latest
+from prometheus_client.metrics_core import Metric
 from pyramid.response import Response
 from pyramid.view import view_config
 
@@ -20,54 +26,82 @@ from zcron.web.security import VIEW
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 QUANTILES = (0.5, 0.9, 0.99)
 MISSED_COUNT = re.compile(r"^missed: (?:at least )?(\d+) fire times")
+WHOLE, PER_SITE, PER_CRON = [], [], []
 
 
-def escape_label(value):
-    return str(value).replace("\\", r"\\").replace("\n", r"\n").replace('"', r"\"")
+def whole(metric):
+    """``metric(out, root, queue, now)``: the whole database's samples."""
+    WHOLE.append(metric)
+    return metric
 
 
-def labels(**pairs):
-    if not pairs:
-        return ""
-    inner = ",".join(f'{key}="{escape_label(value)}"' for key, value in pairs.items())
-    return "{" + inner + "}"
+def per_site(metric):
+    """``metric(out, site name, crontab, SiteTotals)``, after its crons'."""
+    PER_SITE.append(metric)
+    return metric
 
 
-def number(value):
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int):
-        return str(value)
-    return repr(float(value))
+def per_cron(metric):
+    """``metric(out, {site, cron, uid labels}, cron, now)``."""
+    PER_CRON.append(metric)
+    return metric
 
 
-class Exposition:
-    """Collects metric families, writes them in the text format."""
+class Families:
+    """The metric families of one scrape, in the order first added."""
 
     def __init__(self):
         self.families = {}
 
     def family(self, name, kind, help_text):
-        return self.families.setdefault(
-            name, {"kind": kind, "help": help_text, "samples": []})
+        base = name.removesuffix("_total") if kind == "counter" else name
+        if name not in self.families:
+            self.families[name] = Metric(base, help_text, kind)
+        return self.families[name]
 
-    def add(self, name, kind, help_text, value, **label_pairs):
-        self.family(name, kind, help_text)["samples"].append(
-            (name + labels(**label_pairs), value))
+    def add(self, name, kind, help_text, value, suffix="", **labels):
+        """A sample of the family ``name`` (named ``name + suffix``); label
+        values are text."""
+        self.family(name, kind, help_text).add_sample(name + suffix, labels, float(value))
 
-    def sample(self, family, suffix, value, **label_pairs):
-        """A sample of ``family`` with a suffixed name (summary _sum/_count)."""
-        self.families[family]["samples"].append(
-            (family + suffix + labels(**label_pairs), value))
+    def gauge(self, name, help_text, value, **labels):
+        self.add(name, "gauge", help_text, value, **labels)
 
-    def text(self):
-        lines = []
-        for name, family in self.families.items():
-            help_text = family["help"].replace("\\", r"\\").replace("\n", r"\n")
-            lines.append(f"# HELP {name} {help_text}")
-            lines.append(f"# TYPE {name} {family['kind']}")
-            lines.extend(f"{sample} {number(value)}" for sample, value in family["samples"])
-        return "\n".join(lines) + "\n"
+    def collect(self):
+        return self.families.values()
+
+
+class Collector:
+    """prometheus_client's collector protocol over a zcron root at ``now``."""
+
+    def __init__(self, root, now):
+        self.root, self.now = root, now
+
+    def collect(self):
+        out, queue = Families(), queue_for(self.root)
+        for metric in WHOLE:
+            metric(out, self.root, queue, self.now)
+        for site in self.root.sites.values():
+            try:
+                crontab = load_crontab(site)
+            except InvalidInput:
+                out.gauge("zcron_crontab_error", "1 when a site's crontab cannot be read.",
+                          1, site=site.name)
+                continue
+            totals = SiteTotals()
+            for cron in crontab:
+                totals.add(cron, self.now)
+                for metric in PER_CRON:
+                    metric(out, {"site": site.name, "cron": cron.name, "uid": cron.uid},
+                           cron, self.now)
+            for metric in PER_SITE:
+                metric(out, site.name, crontab, totals)
+        return out.collect()
+
+
+def exposition(root, now):
+    """The text of ``/metrics``."""
+    return generate_latest(Collector(root, now)).decode("utf-8")
 
 
 def quantile(values, q):
@@ -82,51 +116,25 @@ def missed_count(log):
     return int(match.group(1)) if match else 1
 
 
-def collect(root, now):
-    out = Exposition()
-    queue = queue_for(root)
-    out.add("zcron_queue_depth", "gauge", "Jobs waiting in the queue.", len(queue))
-    out.add("zcron_queue_claimed", "gauge", "Jobs claimed by workers (running or "
-            "about to).", len(queue.claimed()))
-    workers = queue.workers()
-    alive = sum(1 for w in workers if w.alive(now))
-    for state, count in (("alive", alive), ("lost", len(workers) - alive)):
-        out.add("zcron_workers", "gauge", "Registered workers, by lease state.",
-                count, state=state)
-    for site in root.sites.values():
-        try:
-            crontab = load_crontab(site)
-        except InvalidInput:
-            out.add("zcron_crontab_error", "gauge",
-                    "1 when a site's crontab cannot be read.", 1, site=site.name)
-            continue
-        _site(out, site.name, crontab, now)
-    return out.text()
-
-
-def _site(out, name, crontab, now):
-    runs = {status: 0 for status in STATUSES}
-    states = {"on": 0, "off": 0, "paused": 0, "done": 0}
-    kept = KeptLogs()
-    for cron in crontab:
-        for status, count in cron.log_counts.items():
-            runs[status] = runs.get(status, 0) + count
-        states[cron.state(now)] += 1
-        _last_run(out, name, cron)
-        for log in cron.logs:
-            kept.add(log)
-    _site_totals(out, name, crontab.activated, states, runs, kept)
-
-
-class KeptLogs:
-    """What a site's kept log entries tell: the durations and lateness of
-    runs, the fire times missed and the runs skipped for overlap."""
+class SiteTotals:
+    """What a site's crons add up to: their states, their runs ever logged,
+    and what their kept entries tell (durations and lateness of runs, fire
+    times missed, runs skipped for overlap)."""
 
     def __init__(self):
+        self.states = {"on": 0, "off": 0, "paused": 0, "done": 0}
+        self.runs = {status: 0 for status in STATUSES}
         self.durations, self.lateness = [], []
         self.missed = self.skipped = 0
 
-    def add(self, log):
+    def add(self, cron, now):
+        self.states[cron.state(now)] += 1
+        for status, count in cron.log_counts.items():
+            self.runs[status] = self.runs.get(status, 0) + count
+        for log in cron.logs:
+            self.add_log(log)
+
+    def add_log(self, log):
         if log.status != NOTRUN:
             if log.duration is not None:
                 self.durations.append(log.duration)
@@ -139,53 +147,74 @@ class KeptLogs:
                 self.skipped += 1
 
 
-def _last_run(out, site, cron):
-    """The gauges of one cron's last entry."""
+# -- the metrics ---------------------------------------------------------------------
+
+@whole
+def queue_metrics(out, root, queue, now):
+    out.gauge("zcron_queue_depth", "Jobs waiting in the queue.", len(queue))
+    out.gauge("zcron_queue_claimed", "Jobs claimed by workers (running or about to).",
+              len(queue.claimed()))
+    workers = queue.workers()
+    alive = sum(1 for w in workers if w.alive(now))
+    for state, count in (("alive", alive), ("lost", len(workers) - alive)):
+        out.gauge("zcron_workers", "Registered workers, by lease state.", count, state=state)
+
+
+@per_cron
+def last_run_lateness(out, labels, cron, now):
     last = cron.last_log()
-    if last is None:
-        return
-    cron_labels = {"site": site, "cron": cron.name, "uid": cron.uid}
-    if last.fire_time is not None:
-        out.add("zcron_last_run_lateness_seconds", "gauge",
-                "Last entry's date minus its fire time.",
-                (last.date - last.fire_time).total_seconds(), **cron_labels)
-    if last.duration is not None:
-        out.add("zcron_last_run_duration_seconds", "gauge",
-                "Duration of the cron's last run.", last.duration, **cron_labels)
+    if last is not None and last.fire_time is not None:
+        out.gauge("zcron_last_run_lateness_seconds", "Last entry's date minus its fire time.",
+                  (last.date - last.fire_time).total_seconds(), **labels)
 
 
-def _site_totals(out, name, activated, states, runs, kept):
-    """The families of a whole site, after its crons'."""
-    out.add("zcron_crontab_activated", "gauge", "1 when the site's crontab is on.",
-            activated, site=name)
-    for state, count in states.items():
-        out.add("zcron_crons", "gauge", "Crons by state.", count, site=name, state=state)
-    for status, count in runs.items():
+@per_cron
+def last_run_duration(out, labels, cron, now):
+    last = cron.last_log()
+    if last is not None and last.duration is not None:
+        out.gauge("zcron_last_run_duration_seconds", "Duration of the cron's last run.",
+                  last.duration, **labels)
+
+
+@per_site
+def crontab_metrics(out, site, crontab, totals):
+    out.gauge("zcron_crontab_activated", "1 when the site's crontab is on.",
+              crontab.activated, site=site)
+    for state, count in totals.states.items():
+        out.gauge("zcron_crons", "Crons by state.", count, site=site, state=state)
+
+
+@per_site
+def run_counts(out, site, crontab, totals):
+    for status, count in totals.runs.items():
         out.add("zcron_runs_total", "counter",
                 "Log entries ever written, by status (runs and NOTRUN accounts).",
-                count, site=name, status=status)
-    out.add("zcron_missed_fire_times", "gauge",
-            "Fire times logged NOTRUN as missed, in the kept logs.", kept.missed, site=name)
-    out.add("zcron_skipped_overlap_runs", "gauge",
-            "Runs logged NOTRUN for overlap, in the kept logs.", kept.skipped, site=name)
-    _summary(out, "zcron_run_duration_seconds",
-             "Durations of the runs in the kept logs.", kept.durations, name)
-    _summary(out, "zcron_run_lateness_seconds",
-             "Log date minus fire time of the runs in the kept logs.", kept.lateness, name)
+                count, site=site, status=status)
+    out.gauge("zcron_missed_fire_times",
+              "Fire times logged NOTRUN as missed, in the kept logs.", totals.missed, site=site)
+    out.gauge("zcron_skipped_overlap_runs",
+              "Runs logged NOTRUN for overlap, in the kept logs.", totals.skipped, site=site)
 
 
-def _summary(out, family, help_text, values, site):
+@per_site
+def run_summaries(out, site, crontab, totals):
+    summary(out, "zcron_run_duration_seconds",
+            "Durations of the runs in the kept logs.", totals.durations, site)
+    summary(out, "zcron_run_lateness_seconds",
+            "Log date minus fire time of the runs in the kept logs.", totals.lateness, site)
+
+
+def summary(out, name, help_text, values, site):
     values = sorted(values)
-    samples = out.family(family, "summary", help_text)["samples"]
     for q in QUANTILES if values else ():
-        samples.append((family + labels(site=site, quantile=str(q)), quantile(values, q)))
-    out.sample(family, "_sum", sum(values), site=site)
-    out.sample(family, "_count", len(values), site=site)
+        out.add(name, "summary", help_text, quantile(values, q), site=site, quantile=str(q))
+    out.add(name, "summary", help_text, sum(values), "_sum", site=site)
+    out.add(name, "summary", help_text, len(values), "_count", site=site)
 
 
 @view_config(route_name="metrics", permission=VIEW, request_method=("GET", "HEAD"))
 def metrics(request):
-    body = collect(request.zcron_root, clock.now())
+    body = exposition(request.zcron_root, clock.now())
     response = Response(body=body.encode("utf-8"))
     response.headers["Content-Type"] = CONTENT_TYPE
     return response
