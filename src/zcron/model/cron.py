@@ -7,6 +7,7 @@ from datetime import timedelta
 from persistent import Persistent
 from zope.interface import implementer
 
+from zcron.audit import record
 from zcron.exceptions import InvalidDump, InvalidInput
 from zcron.interfaces import ICron, ILog, NOTRUN
 from zcron.model.calendar import fire_time_after
@@ -83,6 +84,7 @@ class Cron(Persistent):
             periodicity = get_periodicity(expression, zone)   # raises if bad
             clean["periodicity"] = periodicity.expression
         old_name = getattr(self, "name", None)
+        record.cron_changing(self)
         for field, value in clean.items():
             if _is_default(field, value):
                 # kept as the class attribute: a small record, fast to write

@@ -15,6 +15,7 @@ class CronSite(Persistent):
     """A tenant owning one crontab, for hosts that have no site object."""
 
     __parent__ = None
+    audit = None      # its zcron.audit.store.SiteAudit, from its first change
 
     def __init__(self, name, registry="zodb", registry_options=None):
         self.name = check_new_site_name(name)
