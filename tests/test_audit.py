@@ -90,6 +90,12 @@ class TestRecording:
         session.tm.commit()
         assert changes(site)[-1].fields == {"timeout": [5, 7]}
 
+    def test_a_field_set_directly(self, session, site, crontab):
+        cron = add(session, crontab)
+        cron.activated = False               # as a script might, without edit()
+        session.tm.commit()
+        assert changes(site)[-1].fields == {"activated": [True, False]}
+
     def test_aborted_records_nothing(self, session, site, crontab):
         crontab.add_cron(zcron.Cron("x", "@daily"))
         session.tm.abort()
@@ -117,6 +123,24 @@ class TestRecording:
     def test_a_detached_crontab_records_nothing(self):
         crontab = zcron.Crontab()
         crontab.add_cron(zcron.Cron("x", "@daily")).edit(timeout=1)    # no site, no error
+
+
+    def test_the_crontab_switch(self, db, session, site, crontab):
+        add(session, crontab)
+        with acting("erin", "holiday"):
+            crontab.activated = False
+            session.tm.commit()
+        switch = changes(site)[-1]
+        assert (switch.uid, switch.kind, switch.name, switch.who, switch.note, switch.fields) \
+            == ("", "edit", "crontab", "erin", "holiday", {"activated": [True, False]})
+        session.tm.abort()
+        db.cacheMinimize()                       # a ghost crontab is recorded too
+        session.root.sites["default"].crontab.activated = True
+        session.tm.commit()
+        assert changes(site)[-1].fields == {"activated": [False, True]}
+        undo(site, crontab, 3)
+        session.tm.commit()
+        assert crontab.activated is False and changes(site)[-1].note == "undo of change 3"
 
 
 class TestBound:

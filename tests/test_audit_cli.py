@@ -37,6 +37,7 @@ def test_every_changing_command_records(zcron, site):
     zcron("disable", "backup", "--note", "off for now")
     zcron("enable", uid)
     zcron("remove", "backup", "--as", "carol", "--note", "not needed")
+    zcron("crontab", "disable", "--note", "freeze")
     paused = "9999-12-31T23:59:59+00:00"
     assert brief(zcron) == [
         (1, "add", "backup", "alice", "new", {}),
@@ -47,7 +48,8 @@ def test_every_changing_command_records(zcron, site):
          {"paused_until": [paused, None], "pause_note": ["disk full", ""]}),
         (5, "edit", "backup", ME, "off for now", {"activated": [True, False]}),
         (6, "edit", "backup", ME, "", {"activated": [False, True]}),
-        (7, "remove", "backup", "carol", "not needed", {})]
+        (7, "remove", "backup", "carol", "not needed", {}),
+        (8, "edit", "crontab", ME, "freeze", {"activated": [True, False]})]
 
 
 def test_zodb_tells_the_same_story(zcron, uri, site):

@@ -3,6 +3,7 @@ dumped (JSON values), compared field by field, and said in words."""
 import json
 
 ADD, EDIT, REMOVE = "add", "edit", "remove"
+CRONTAB = ""         # the uid of a crontab's own changes (its switch)
 
 
 def snapshot(cron):
@@ -10,6 +11,10 @@ def snapshot(cron):
     data = cron.dump(with_logs=False)
     data.pop("logs", None)
     return data
+
+
+def switch_snapshot(crontab):
+    return {"name": "crontab", "activated": crontab.activated}
 
 
 def field_changes(before, after):

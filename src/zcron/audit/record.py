@@ -6,7 +6,8 @@ its site's store, and the ZODB transaction gets the same user and
 description. A transaction that is aborted (or retried) records nothing."""
 from zcron import clock
 from zcron.audit.context import current
-from zcron.audit.diff import ADD, EDIT, describe, field_changes, kind_of, snapshot
+from zcron.audit.diff import (ADD, CRONTAB, EDIT, describe, field_changes, kind_of,
+                              snapshot, switch_snapshot)
 from zcron.audit.store import Change, audit_of
 
 _KEY = object()      # the transaction's data slot for its Pending
@@ -15,22 +16,16 @@ _KEY = object()      # the transaction's data slot for its Pending
 class Pending:
     """One transaction's touched crons, site by site: uid -> [before, now]
     (``before``: a snapshot, or a removed cron not snapshotted yet; None:
-    it did not exist; ``now``: the cron, or None once removed)."""
+    it did not exist; ``now``: the cron, or None once removed). The uid
+    CRONTAB holds the crontab's own switch."""
 
     def __init__(self, actor):
         self.actor = actor
         self.sites = {}      # id(site) -> (site, {uid: [before, now]})
 
-    def touch(self, site, uid, before, now):
-        crons = self.sites.setdefault(id(site), (site, {}))[1]
-        if uid in crons:
-            crons[uid][1] = now
-        else:
-            crons[uid] = [before, now]
-
 
 def cron_changing(cron):
-    """``cron`` is about to change (a field set)."""
+    """``cron`` is about to change (a field set or reset)."""
     crontab = cron.__parent__
     if crontab is not None:
         _touch(crontab, cron.uid, lambda: snapshot(cron), cron)
@@ -42,6 +37,13 @@ def cron_added(crontab, cron):
 
 def cron_removing(crontab, cron):
     _touch(crontab, cron.uid, lambda: cron, None)
+
+
+def crontab_switching(crontab):
+    """Its switch is about to be set (not the first time: its creation)."""
+    crontab._p_activate()        # a ghost's __dict__ is empty
+    if "activated" in crontab.__dict__:
+        _touch(crontab, CRONTAB, lambda: switch_snapshot(crontab), crontab)
 
 
 def _touch(crontab, uid, before, now):
@@ -56,8 +58,11 @@ def _touch(crontab, uid, before, now):
         pending = Pending(current())
         txn.set_data(_KEY, pending)
         txn.addBeforeCommitHook(_commit, (txn, pending))
-    crons = pending.sites.get(id(site), (None, {}))[1]
-    pending.touch(site, uid, None if uid in crons else before(), now)
+    crons = pending.sites.setdefault(id(site), (site, {}))[1]
+    if uid in crons:
+        crons[uid][1] = now
+    else:
+        crons[uid] = [before(), now]
 
 
 def _commit(txn, pending):
@@ -82,7 +87,7 @@ def _net(crons):
             before = snapshot(before)
         kind = kind_of(before, now)
         if kind == EDIT:
-            after = snapshot(now)
+            after = switch_snapshot(now) if uid == CRONTAB else snapshot(now)
             fields = field_changes(before, after)
             if fields:
                 yield uid, kind, before, now, after, fields

@@ -2,7 +2,7 @@
 an edit's fields set back, an added cron removed, a removed one back with
 its settings and uid; refused when a later change touched the same fields."""
 from zcron.audit.context import acting, current
-from zcron.audit.diff import ADD, EDIT, REMOVE
+from zcron.audit.diff import ADD, CRONTAB, EDIT, REMOVE
 from zcron.audit.store import audit_of
 from zcron.exceptions import InvalidInput
 
@@ -20,7 +20,10 @@ def undo(site, crontab, change_id):
     why = f"undo of change {change.id}" + (f": {note}" if note else "")
     with acting(note=why):
         _revert(crontab, change)
-    crontab.save_cron(change.uid)
+    if change.uid == CRONTAB:
+        crontab.save()
+    else:
+        crontab.save_cron(change.uid)
     return change
 
 
@@ -38,7 +41,9 @@ def _refuse_if_overlapped(store, change):
 
 def _revert(crontab, change):
     from zcron.model import Cron
-    if change.kind == ADD:
+    if change.uid == CRONTAB:
+        crontab.activated = change.fields["activated"][0]
+    elif change.kind == ADD:
         crontab.remove_cron(_present(crontab, change).uid)
     elif change.kind == REMOVE:
         if change.uid in crontab:

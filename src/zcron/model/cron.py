@@ -63,6 +63,11 @@ class Cron(Persistent):
         values.setdefault("environ", {})
         self._apply(values)
 
+    def __setattr__(self, name, value):
+        if name in FIELDS and self.__parent__ is not None:
+            record.cron_changing(self)       # set directly too, not by edit()
+        super().__setattr__(name, value)
+
     # -- editing ------------------------------------------------------------
 
     def edit(self, **changes):

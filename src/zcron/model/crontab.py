@@ -38,6 +38,11 @@ class Crontab(Persistent):
         self._names = OOBTree()      # name -> OOTreeSet of uids
         self._next = 0
 
+    def __setattr__(self, name, value):
+        if name == "activated":
+            record.crontab_switching(self)
+        super().__setattr__(name, value)
+
     # -- content --------------------------------------------------------------
 
     def add_cron(self, cron):
