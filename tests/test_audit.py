@@ -120,6 +120,13 @@ class TestRecording:
         [newest, *_] = db.history(cron._p_oid, size=5)
         assert newest["user_name"] == "alice" and "timeout" in newest["description"]
 
+    def test_the_contracts(self, session, site, crontab):
+        from zope.interface.verify import verifyObject
+        from zcron.interfaces import IChange, ISiteAudit
+        add(session, crontab)
+        assert verifyObject(ISiteAudit, audit_of(site))
+        assert verifyObject(IChange, changes(site)[0])
+
     def test_a_detached_crontab_records_nothing(self):
         crontab = zcron.Crontab()
         crontab.add_cron(zcron.Cron("x", "@daily")).edit(timeout=1)    # no site, no error
@@ -141,6 +148,28 @@ class TestRecording:
         undo(site, crontab, 3)
         session.tm.commit()
         assert crontab.activated is False and changes(site)[-1].note == "undo of change 3"
+
+
+    def test_a_conflict_retried_is_recorded_once(self, db, session, site, crontab):
+        from zcron.db import Session
+        from zcron.retry import transact
+        a, b = add(session, crontab, "a"), add(session, crontab, "b")
+        other = Session(db)
+        attempts = []
+
+        def edit_b():
+            attempts.append(1)
+            load_crontab(other.root.sites["default"]).get(b.uid).edit(timeout=2)
+            if len(attempts) == 1:          # meanwhile another writer commits
+                a.edit(timeout=1)
+                session.tm.commit()
+        with acting("bob"):
+            transact(other.tm, edit_b, attempts=3)
+        other.close()
+        session.tm.abort()
+        assert len(attempts) == 2           # the change ids collided once
+        assert [(c.id, c.name, c.fields) for c in changes(site)][2:] == [
+            (3, "a", {"timeout": [None, 1]}), (4, "b", {"timeout": [None, 2]})]
 
 
 class TestBound:

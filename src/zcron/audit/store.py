@@ -2,12 +2,15 @@
 growing change id, bounded (the oldest dropped), on the site itself."""
 from BTrees.LOBTree import LOBTree
 from persistent import Persistent
+from zope.interface import implementer
 
 from zcron.exceptions import InvalidInput
+from zcron.interfaces import IChange, ISiteAudit
 
 LIMIT = 1000        # changes kept per site
 
 
+@implementer(IChange)
 class Change(Persistent):
     """One cron added, edited (``fields``: {field: [old, new]}) or removed
     (``dump``: its settings, for an undo), by ``who``, for ``note``."""
@@ -28,6 +31,7 @@ class Change(Persistent):
                 "name": self.name, "fields": self.fields, "dump": self.dump}
 
 
+@implementer(ISiteAudit)
 class SiteAudit(Persistent):
     limit = LIMIT
 
