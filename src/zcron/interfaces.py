@@ -631,3 +631,48 @@ class IClock(Interface):
 
     def sleep(seconds):
         """Wait; a fake clock may advance itself instead."""
+
+
+# -- the audit trail (zcron.audit) ---------------------------------------------------
+
+class IChange(Interface):
+    """One recorded change to one cron of a site (or to its crontab's
+    switch: the uid ''), the net change of one transaction."""
+
+    id = Attribute("Its number in its site's history, growing from 1.")
+    when = Attribute("When it was committed: aware datetime in UTC.")
+    who = Attribute("Who made it: a dashboard user, USER@HOST or --as, 'worker', 'sync'.")
+    note = Attribute("Why ('' if nobody said): --note, the form's note, the pause note.")
+    kind = Attribute("'add', 'edit' or 'remove'.")
+    uid = Attribute("The cron's uid ('': the crontab's switch).")
+    name = Attribute("The cron's name then ('crontab' for the switch).")
+    fields = Attribute("For an edit, {field: [old, new]} in the dump's JSON form.")
+    dump = Attribute("For an add or a removal, the cron's dump (logs aside); else None.")
+
+    def touched():
+        """The names of the fields it changed (every field for an add or a removal)."""
+
+    def as_json():
+        """A JSON-serialisable dict of it (what ``zcron history --json`` prints)."""
+
+
+class ISiteAudit(Interface):
+    """A site's history: its last ``limit`` IChanges by id."""
+
+    limit = Attribute("How many changes are kept; the oldest go first.")
+    last = Attribute("The id of the newest change ever recorded (0: none).")
+
+    def next_id():
+        """A new change id (the one after ``last``)."""
+
+    def add(change):
+        """Keep ``change``, dropping what falls out of the limit."""
+
+    def get(site_name, change_id):
+        """The change of that id; InvalidInput when it is not kept."""
+
+    def newest(limit=None, match=None):
+        """Changes newest first, those ``match(change)`` keeps, at most ``limit``."""
+
+    def later(change):
+        """The changes after ``change`` to the same cron, oldest first."""

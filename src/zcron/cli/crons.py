@@ -9,9 +9,9 @@ from zcron import clock
 from zcron.cli.app import cli, get_cron, get_crontab, pass_app
 from zcron.cli.bounds import BOUND_FIELDS, bound_changes, bound_options
 from zcron.cli.output import echo_result, format_pause_end
-from zcron.cli.params import (cron_argument, json_option, parse_environ,
-                              parse_time, policy_options, pop_policies,
-                              site_option)
+from zcron.cli.params import (actor_option, change_options, cron_argument,
+                              json_option, parse_environ, parse_time,
+                              policy_options, pop_policies, site_option)
 from zcron.exceptions import InvalidInput
 
 
@@ -53,6 +53,7 @@ Examples:
 @bound_options
 @policy_options
 @site_option
+@change_options
 @json_option
 @pass_app
 def add(app, name, expression, timezone, environ, inactive, site, as_json, **params):
@@ -89,6 +90,7 @@ Examples:
 @bound_options
 @policy_options
 @site_option
+@change_options
 @json_option
 @pass_app
 def edit(app, ref, expression, timezone, environ, name, site, as_json, **params):
@@ -119,6 +121,7 @@ Example:
 """)
 @cron_argument
 @site_option
+@change_options
 @json_option
 @pass_app
 def remove(app, ref, site, as_json):
@@ -147,6 +150,7 @@ Example:
 """)
 @cron_argument
 @site_option
+@change_options
 @json_option
 @pass_app
 def enable(app, ref, site, as_json):
@@ -160,6 +164,7 @@ Example:
 """)
 @cron_argument
 @site_option
+@change_options
 @json_option
 @pass_app
 def disable(app, ref, site, as_json):
@@ -181,6 +186,7 @@ Examples:
                    "+DURATION from now (+30m, +2h, +1d). Default: until resumed.")
 @click.option("--note", default="", help="Why it is paused (shown by list/show).")
 @site_option
+@actor_option
 @json_option
 @pass_app
 def pause(app, ref, until, note, site, as_json):
@@ -205,6 +211,7 @@ Example:
 """)
 @cron_argument
 @site_option
+@change_options
 @json_option
 @pass_app
 def resume(app, ref, site, as_json):

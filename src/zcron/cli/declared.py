@@ -4,7 +4,7 @@ import click
 
 from zcron.cli.app import cli, get_site, pass_app
 from zcron.cli.output import echo_json, echo_table
-from zcron.cli.params import json_option
+from zcron.cli.params import NOTE_OPTION, json_option
 
 
 @cli.group(epilog="""\b
@@ -46,6 +46,7 @@ Examples:
 """)
 @click.option("--site", "sites", multiple=True, metavar="SITE",
               help="Only this site (repeatable); all sites by default.")
+@NOTE_OPTION
 @json_option
 @pass_app
 def declared_sync(app, sites, as_json):

@@ -9,7 +9,7 @@ import click
 
 from zcron.cli.app import LocatedInput, cli, get_crontab, pass_app
 from zcron.cli.output import Progress, echo_json, plural
-from zcron.cli.params import json_option, site_option
+from zcron.cli.params import change_options, json_option, site_option
 from zcron.exceptions import InvalidDump, InvalidInput
 
 
@@ -98,6 +98,7 @@ Examples:
 @click.option("--replace", is_flag=True,
               help="Replace the site's crons (and its switch) by the file's; "
                    "without it the file's crons are added.")
+@change_options
 @json_option
 @pass_app
 def load(app, path, site, replace, as_json):
@@ -119,7 +120,7 @@ def load(app, path, site, replace, as_json):
         crons = build_crons(items, progress)
         before = len(crontab)
         if replace:
-            crontab = fresh_crontab(site, site_obj, envelope.activated)
+            crontab = fresh_crontab(site, site_obj, envelope.activated, crontab)
         else:
             refuse_known_uids(crontab, crons)
         add_calendars(crontab, envelope)
@@ -141,9 +142,12 @@ def load(app, path, site, replace, as_json):
                f"({result['crons']} in all) in {result['seconds']:.1f}s")
 
 
-def fresh_crontab(site, site_obj, activated):
-    """An empty crontab for ``load --replace``, switched as the dump says."""
+def fresh_crontab(site, site_obj, activated, old):
+    """An empty crontab for ``load --replace``, switched as the dump says
+    (the old one's crons recorded as removed, for the history)."""
+    from zcron.audit.record import crontab_replaced
     from zcron.model import Crontab
+    crontab_replaced(old)
     crontab = Crontab(site=site, activated=activated)
     crontab.__parent__ = site_obj
     return crontab

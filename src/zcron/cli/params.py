@@ -77,6 +77,33 @@ def utc_option(f):
         help="Show times in UTC instead of the cron's own time zone.")(f)
 
 
+
+# -- who changes, and why (kept in the site's history: zcron history) --------------
+
+def _acting_as(ctx, param, value):
+    """Changes made by the command are by ``value`` (ends with the command)."""
+    from zcron.audit import acting
+    if value is not None:
+        ctx.with_resource(acting(value.strip() or None) if param.name == "actor"
+                          else acting(note=value))
+
+
+NOTE_OPTION = click.option(
+    "--note", "change_note", metavar="TEXT", expose_value=False, callback=_acting_as,
+    help="Why: kept with the change in the site's history (zcron history).")
+AS_OPTION = click.option(
+    "--as", "actor", metavar="NAME", expose_value=False, callback=_acting_as,
+    help="Who makes the change, for the history (default: USER@HOST).")
+
+
+def actor_option(f):
+    return AS_OPTION(f)
+
+
+def change_options(f):
+    """--note and --as, on every command that changes crons."""
+    return AS_OPTION(NOTE_OPTION(f))
+
 def cron_argument(f):
     return click.argument("ref", metavar="CRON")(f)
 

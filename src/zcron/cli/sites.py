@@ -7,7 +7,7 @@ from zope.event import notify
 
 from zcron.cli.app import cli, get_crontab, get_site, pass_app
 from zcron.cli.output import echo_json, echo_result, echo_table
-from zcron.cli.params import json_option, site_option
+from zcron.cli.params import change_options, json_option, site_option
 from zcron.exceptions import InvalidInput
 
 
@@ -219,6 +219,7 @@ Example:
 """)
 @site_option
 @json_option
+@change_options
 @pass_app
 def crontab_enable(app, site, as_json):
     """Switch a site's crontab on: its active crons run again."""
@@ -231,6 +232,7 @@ Example:
 """)
 @site_option
 @json_option
+@change_options
 @pass_app
 def crontab_disable(app, site, as_json):
     """Switch a site's crontab off: none of its crons runs (each keeps its

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from BTrees.OOBTree import OOBTree
 
+from zcron.audit import SYNC, acting
 from zcron.components import load_crontab
 from zcron.declared import declarations
 from zcron.exceptions import InvalidInput
@@ -129,6 +130,7 @@ def keep_in_step(root, names=None, found=None):
     return changes
 
 
+@acting(SYNC)
 def keep_site_in_step(root, site, found=None):
     """One site's crons kept in step; a read-only or unreadable crontab
     is left alone. The changes."""

@@ -8,6 +8,7 @@ from datetime import timedelta
 from persistent import Persistent
 from zope.interface import implementer
 
+from zcron.audit import record
 from zcron.exceptions import InvalidDump, InvalidInput
 from zcron.interfaces import ICron, ILog, NOTRUN
 from zcron.model.calendar import fire_time_after
@@ -63,6 +64,11 @@ class Cron(Persistent):
         values.setdefault("environ", {})
         self._apply(values)
 
+    def __setattr__(self, name, value):
+        if name in FIELDS and self.__parent__ is not None:
+            record.cron_changing(self)       # set directly too, not by edit()
+        super().__setattr__(name, value)
+
     # -- editing ------------------------------------------------------------
 
     def edit(self, **changes):
@@ -84,6 +90,7 @@ class Cron(Persistent):
             periodicity = get_periodicity(expression, zone)   # raises if bad
             clean["periodicity"] = periodicity.expression
         old_name = getattr(self, "name", None)
+        record.cron_changing(self)
         for field, value in clean.items():
             if _is_default(field, value):
                 # kept as the class attribute: a small record, fast to write

@@ -5,6 +5,7 @@ from persistent import Persistent
 from zope.event import notify
 from zope.interface import implementer
 
+from zcron.audit import record
 from zcron.components import registry_for
 from zcron.events import ModifiedCrontabEvent
 from zcron.exceptions import (AmbiguousCron, DuplicateUid, InvalidDump,
@@ -37,6 +38,11 @@ class Crontab(Persistent):
         self._names = OOBTree()      # name -> OOTreeSet of uids
         self._next = 0
 
+    def __setattr__(self, name, value):
+        if name == "activated":
+            record.crontab_switching(self)
+        super().__setattr__(name, value)
+
     # -- content --------------------------------------------------------------
 
     def add_cron(self, cron):
@@ -44,6 +50,7 @@ class Crontab(Persistent):
             raise DuplicateUid(cron.uid)
         for name in cron.exclude:
             self.get_calendar(name)          # raises if unknown
+        record.cron_added(self, cron)
         cron.__parent__ = self
         self._crons[cron.uid] = cron
         self._order[self._next] = cron.uid
@@ -54,6 +61,7 @@ class Crontab(Persistent):
 
     def remove_cron(self, uid):
         cron = self.get(uid)
+        record.cron_removing(self, cron)
         del self._crons[uid]
         del self._order[self._number.pop(uid)]
         self._unindex(cron.name, uid)

@@ -18,6 +18,7 @@ class CronSite(Persistent):
     """A tenant owning one crontab, for hosts that have no site object."""
 
     __parent__ = None
+    audit = None      # its zcron.audit.store.SiteAudit, from its first change
 
     def __init__(self, name: str, registry: str = "zodb",
                  registry_options: Mapping[str, Any] | None = None) -> None:

@@ -178,6 +178,7 @@ def make_app(settings):
     config.set_session_factory(session_factory(secret, options))
     add_policies(config)
     add_static(config)
+    config.include("zcron.web.history")     # before add_routes: its cron route first
     add_routes(config)
     config.scan("zcron.web")
     app = config.make_wsgi_app()

@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 
+from zcron.audit import WORKER, acting
 from zcron.worker.backlog import Backlog
 from zcron.worker.book import ClaimBook
 from zcron.worker.claiming import Claimer
@@ -78,6 +79,7 @@ class Worker:
     def stopping(self):
         return self._stopping.is_set()
 
+    @acting(WORKER)
     def run(self, max_seconds=None, until_idle=False):
         deadline = None if max_seconds is None else time.monotonic() + max_seconds
         self.session.open()

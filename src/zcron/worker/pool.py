@@ -6,6 +6,7 @@ import threading
 import time
 
 from zcron import clock
+from zcron.audit import WORKER, acting
 from zcron.db import Session
 from zcron.retry import abort
 from zcron.worker.claiming import LOOKAHEAD
@@ -35,6 +36,7 @@ class Pool:
         for thread in self._threads:
             thread.join(max(0.0, end - time.monotonic()))
 
+    @acting(WORKER)
     def _loop(self):
         session = Session(self.db)
         try:

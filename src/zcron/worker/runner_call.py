@@ -2,6 +2,7 @@
 execution id), its own thread when the cron has a timeout (or a child
 process, see ``isolation``), and the outcome it comes to (status,
 messages, output, duration)."""
+import contextvars
 import threading
 import time
 import traceback
@@ -146,7 +147,8 @@ class _TimedCall:
 
     def wait(self, timeout):
         """What the run came to; None when abandoned after ``timeout``."""
-        threading.Thread(target=self._target, daemon=True, name="zcron-runner").start()
+        threading.Thread(target=contextvars.copy_context().run, args=(self._target,),
+                         daemon=True, name="zcron-runner").start()    # as its caller
         if not self._done.wait(timeout):
             with self._lock:
                 self.abandoned = not self._done.is_set()

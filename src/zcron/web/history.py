@@ -1,0 +1,50 @@
+"""The dashboard's History tabs (a site's changes, a cron's) and the
+tween saying who changes things in a request, and why (its ``change_note``)."""
+from pyramid.view import view_config
+
+from zcron.audit import acting
+from zcron.audit.diff import describe
+from zcron.audit.store import audit_of
+from zcron.web.security import VIEW
+from zcron.web.views import get_cron, get_site
+
+SHOWN = 200          # newest changes on a page
+NOTE_LIMIT = 500
+
+
+def includeme(config):
+    config.add_route("site_history", "/sites/{site}/history")
+    config.add_route("cron_history", "/sites/{site}/crons/{uid}/history")
+    config.add_tween("zcron.web.history.audit_tween_factory")
+
+
+def audit_tween_factory(handler, registry):
+    """A POST's changes are by its user, for the note given with them."""
+    def tween(request):
+        if request.method != "POST":
+            return handler(request)
+        user = request.identity
+        note = request.POST.get("change_note", "").strip()[:NOTE_LIMIT]
+        with acting(None if user is None else user.name, note):
+            return handler(request)
+    return tween
+
+
+@view_config(route_name="site_history", permission=VIEW, renderer="templates/history.pt")
+def site_history(request):
+    root, site, crontab = get_site(request)
+    return _page(site, None)
+
+
+@view_config(route_name="cron_history", permission=VIEW, renderer="templates/history.pt")
+def cron_history(request):
+    root, site, crontab, cron = get_cron(request)
+    return _page(site, cron)
+
+
+def _page(site, cron):
+    store = audit_of(site)
+    match = None if cron is None else (lambda change: change.uid == cron.uid)
+    changes = [] if store is None else store.newest(SHOWN, match)
+    return {"site": site, "cron": cron,
+            "changes": [(change, describe(change)) for change in changes]}

@@ -1,0 +1,79 @@
+"""zcron.web.history through Pyramid's router: the dashboard's changes are
+by its user, for the note of the form; the History tabs of a site and a cron.
+"""
+import json
+
+from zcron.audit.store import audit_of
+
+from test_web_forms import VALID
+from web_support import (XSS, alice, app, components, db, ini, read,  # noqa: F401
+                         shared_app, victor)
+
+HELLO = "a" * 32
+
+
+def changes(db, site="default"):
+    def brief(root):
+        store = audit_of(root.sites[site])
+        return [] if store is None else [
+            (c.id, c.kind, c.name, c.who, c.note, c.fields)
+            for c in reversed(store.newest())]
+    return read(db, brief)
+
+
+def test_edit_toggle_pause_delete_are_by_the_user(alice, db):
+    url = f"/sites/default/crons/{HELLO}"
+    res = alice.post(f"{url}/edit", dict(VALID, timeout="45", change_note="slower host"))
+    assert res.status_int == 303
+    alice.post(f"{url}/toggle", {"activated": "0"})
+    alice.post(f"{url}/pause", {"note": "maintenance"})
+    alice.post(f"{url}/delete", {"change_note": "gone for good"})
+    found = changes(db)
+    assert [c[:5] for c in found] == [
+        (1, "edit", "hello", "alice", "slower host"),
+        (2, "edit", "hello", "alice", ""),
+        (3, "edit", "hello", "alice", "maintenance"),
+        (4, "remove", "hello", "alice", "gone for good")]
+    assert found[0][5]["timeout"] == [None, 45.0]
+    assert found[1][5] == {"activated": [True, False]}
+
+
+def test_a_refused_form_records_nothing(alice, db):
+    res = alice.post(f"/sites/default/crons/{HELLO}/edit",
+                     dict(VALID, periodicity="61 * * * *", change_note="x"))
+    assert res.status_int == 422
+    assert changes(db) == []
+
+
+def test_import_records_each_cron(alice, db):
+    dump = {"crons": [{"name": "new", "periodicity": "@daily"}]}
+    alice.post("/sites/default/import", {"dump": json.dumps(dump), "keep": "1",
+                                         "action": "apply", "change_note": "release 7"})
+    assert [c[1:5] for c in changes(db)] == [("add", "new", "alice", "release 7")]
+
+
+def test_history_pages(alice, victor, db):
+    alice.post(f"/sites/default/crons/{HELLO}/pause", {"note": XSS})
+    alice.post(f"/sites/default/crons/{'b' * 32}/toggle", {"activated": "1"})
+    page = victor.get("/sites/default/history")
+    assert page.status_int == 200
+    assert page.text.count('class="change"') == 2
+    assert 'data-change="2" data-kind="edit"' in page.text
+    assert "edit report: activated false -&gt; true" in page.text
+    assert XSS not in page.text and "&lt;script&gt;" in page.text
+    one = victor.get(f"/sites/default/crons/{HELLO}/history").text
+    assert one.count('class="change"') == 1 and "History of hello" in one
+    assert 'href="http://localhost/sites/default/history"' in victor.get("/sites/default").text
+    assert f'href="http://localhost/sites/default/crons/{HELLO}/history"' in \
+        victor.get(f"/sites/default/crons/{HELLO}/logs").text
+
+
+def test_history_of_a_site_without_changes(victor, db):
+    assert 'id="no-changes"' in victor.get("/sites/empty/history").text
+    assert victor.get("/sites/nosuch/history").status_int == 404
+    assert victor.get(f"/sites/default/crons/{'c' * 32}/history").status_int == 404
+
+
+def test_the_edit_form_has_a_note_field(alice):
+    page = alice.get(f"/sites/default/crons/{HELLO}/edit").text
+    assert 'name="change_note"' in page
