@@ -7,8 +7,9 @@ from datetime import timedelta
 from persistent import Persistent
 from zope.interface import implementer
 
+from zcron import clock
 from zcron.exceptions import InvalidDump, InvalidInput
-from zcron.interfaces import ICron, ILog, NOTRUN
+from zcron.interfaces import ICron, ILog, NOTRUN, OK, WARN
 from zcron.model.calendar import fire_time_after
 from zcron.model.fields import FIELDS, TIMES, check_bounds, validate
 from zcron.model.jsonio import parse_json
@@ -55,11 +56,15 @@ class Cron(Persistent):
 
     __parent__ = None    # the Crontab, set when added
     _logs = None         # its CronLogs record, once it has one (see log_record)
+    # When it was made and last resumed or switched on: an overdue cron that
+    # never succeeded counts from the later (None for crons saved before).
+    created = resumed = None
 
     def __init__(self, name, periodicity, **fields):
         values = dict(fields, name=name, periodicity=periodicity)
         values["uid"] = values.get("uid") or new_uid()
         values.setdefault("environ", {})
+        self.created = clock.now()
         self._apply(values)
 
     # -- editing ------------------------------------------------------------
@@ -83,6 +88,7 @@ class Cron(Persistent):
             periodicity = get_periodicity(expression, zone)   # raises if bad
             clean["periodicity"] = periodicity.expression
         old_name = getattr(self, "name", None)
+        self._note_resume(clean)
         for field, value in clean.items():
             if _is_default(field, value):
                 # kept as the class attribute: a small record, fast to write
@@ -92,6 +98,13 @@ class Cron(Persistent):
                 setattr(self, field, value)
         if self.__parent__ is not None and old_name != self.name:
             self.__parent__._renamed(self, old_name)
+
+    def _note_resume(self, clean):
+        """A pause lifted, or the switch turned on: stamp ``resumed``."""
+        lifted = "paused_until" in clean and clean["paused_until"] is None and self.paused
+        switched = clean.get("activated") is True and not self.activated
+        if lifted or switched:
+            self.resumed = clock.now()
 
     # -- time -----------------------------------------------------------------
 
@@ -215,6 +228,17 @@ class Cron(Persistent):
     def last_run(self):
         last = self.last_log()
         return None if last is None else last.date
+
+    @property
+    def last_success(self):
+        """The date of its newest OK or WARN entry, pruned or not (None: never)."""
+        if self._logs is None:
+            return None
+        stamp = self._logs.last_success
+        if stamp is None:       # a record written before the stamp was kept
+            stamp = next((e.date for e in self._logs.entries if e.status in (OK, WARN)),
+                         None)
+        return stamp
 
     @property
     def last_status(self):

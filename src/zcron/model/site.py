@@ -15,6 +15,7 @@ class CronSite(Persistent):
     """A tenant owning one crontab, for hosts that have no site object."""
 
     __parent__ = None
+    defaults = {}    # cron field -> value, replaced whole (zcron.model.defaults)
 
     def __init__(self, name, registry="zodb", registry_options=None):
         self.name = check_new_site_name(name)

@@ -12,6 +12,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from zcron import clock
+from zcron.alerts.status import cron_gauges
 from zcron.components import load_crontab, queue_for
 from zcron.exceptions import InvalidInput
 from zcron.interfaces import NOTRUN, STATUSES
@@ -113,6 +114,8 @@ def _site(out, name, crontab, now):
             runs[status] = runs.get(status, 0) + count
         states[cron.state(now)] += 1
         _last_run(out, name, cron)
+        for gauge, help_text, value in cron_gauges(cron, now):
+            out.add(gauge, "gauge", help_text, value, site=name, cron=cron.name, uid=cron.uid)
         for log in cron.logs:
             kept.add(log)
     _site_totals(out, name, crontab.activated, states, runs, kept)

@@ -11,6 +11,7 @@ import uuid
 from zope.event import notify
 
 from zcron.events import ServerRestartEvent
+from zcron.worker.alerting import CHECK_INTERVAL, AlertWatch
 from zcron.worker.backlog import Backlog
 from zcron.worker.book import ClaimBook
 from zcron.worker.claiming import Claimer
@@ -42,7 +43,7 @@ class Worker:
 
     def __init__(self, db, concurrency=4, lease=30.0, poll=0.25, batch=512,
                  worker_id=None, shutdown_grace=30.0, reap_interval=None,
-                 isolation=THREAD):
+                 isolation=THREAD, alert_interval=CHECK_INTERVAL):
         self.db = db
         self.concurrency = max(1, int(concurrency))
         self.id = worker_id or new_worker_id()
@@ -59,7 +60,8 @@ class Worker:
                              reap_interval or max(0.5, lease / 3), settler)
         self.dispatcher = Dispatcher(self.session, self.book, self.backlog, self.pace,
                                      Claimer(self.id, batch, self.stats), self.leases,
-                                     settler, poll, self._stopping)
+                                     settler, poll, self._stopping,
+                                     AlertWatch(self.session, alert_interval))
         self.children = ChildPool(run_runner, isolation, self.concurrency)
         executor = Executor(db, self.id, self.pace, self.lane, self.stats, self.children)
         groups = GroupRunner(executor,
