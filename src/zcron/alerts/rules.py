@@ -13,9 +13,9 @@ AUTO_PAUSE_NOTE = "paused after "
 
 def success_base(cron):
     """What an overdue cron counts from: its last success, else its
-    creation or last resume (the later); a success before a resume counts
-    from the resume (a paused cron is not expected to succeed)."""
-    stamps = [t for t in (cron.last_success, cron.created, cron.resumed) if t is not None]
+    creation; a resume after it counts instead (a paused cron is not
+    expected to succeed)."""
+    stamps = [t for t in (cron.last_success or cron.created, cron.resumed) if t is not None]
     return max(stamps) if stamps else None
 
 
