@@ -71,6 +71,8 @@ def test_status_exit_codes(zcron, uri, fake_clock):
     add_logs(uri, found["overdue"][0]["uid"], "FAILURE")
     failing = zcron.json("status", status=1)["failing"]
     assert [e["cron"] for e in failing] == ["late"]
+    zcron("disable", "late")             # switched off: nobody expects it to run
+    assert zcron("status").stdout.startswith("all well")
 
 
 def test_status_lists_auto_paused_without_failing(zcron, fake_clock):

@@ -139,20 +139,17 @@ def test_check_within_its_interval(db, session, site, fake_clock):
     from zcron.components import load_crontab
     from zcron.interfaces import ICronOverdueEvent
     from zcron.worker.alerting import AlertWatch
-    from zcron.worker.session import DispatcherSession
-    from zcron.worker.stats import Stats
     seen = []
     zcron.add_subscriber(seen.append, ICronOverdueEvent)
     fake_clock.set(T0)
     crontab = load_crontab(site)
     crontab.save_cron(crontab.add_cron(zcron.Cron("x", "@yearly", alert_no_success=3600)))
     session.tm.commit()
-    dispatcher = DispatcherSession(db, Stats())
-    dispatcher.open()
-    watch = AlertWatch(dispatcher, interval=30)
+    watch = AlertWatch(db, interval=30)
+    watch.session.open()          # its thread would: this test is the thread
     for seconds, told in ((3590, 0), (3610, 0), (3620, 1), (3700, 1)):
         fake_clock.set(T0 + timedelta(seconds=seconds))
         watch.check_if_due()
         assert len(seen) == told, seconds
     assert seen[0].since == T0
-    dispatcher.close()
+    watch.session.close()

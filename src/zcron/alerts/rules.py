@@ -48,8 +48,9 @@ def running_long(cron, claim, now):
 
 
 def failing(cron):
-    """Its last run failed."""
-    return cron.last_status == FAILURE
+    """Its last run failed, and it is switched on (paused counts: a pause
+    does not mend it; switched off, nobody expects it)."""
+    return cron.switched_on and cron.last_status == FAILURE
 
 
 def auto_paused(cron, now):

@@ -31,6 +31,9 @@ from zcron.worker.stats import Stats
 
 logger = logging.getLogger("zcron.worker")
 
+# Seconds a stopping worker waits for an alert check under way.
+ALERTS_JOIN = 10.0
+
 
 def new_worker_id():
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -39,7 +42,7 @@ def new_worker_id():
 class Worker:
     """``Worker(db).run()``. Its parts are public, for tests: ``book``,
     ``backlog``, ``lane``, ``pace``, ``session``, ``dispatcher``, ``pool``,
-    ``shutdown``."""
+    ``shutdown``, ``alerts``."""
 
     def __init__(self, db, concurrency=4, lease=30.0, poll=0.25, batch=512,
                  worker_id=None, shutdown_grace=30.0, reap_interval=None,
@@ -60,8 +63,8 @@ class Worker:
                              reap_interval or max(0.5, lease / 3), settler)
         self.dispatcher = Dispatcher(self.session, self.book, self.backlog, self.pace,
                                      Claimer(self.id, batch, self.stats), self.leases,
-                                     settler, poll, self._stopping,
-                                     AlertWatch(self.session, alert_interval))
+                                     settler, poll, self._stopping)
+        self.alerts = AlertWatch(db, alert_interval, self._stopping)
         self.children = ChildPool(run_runner, isolation, self.concurrency)
         executor = Executor(db, self.id, self.pace, self.lane, self.stats, self.children)
         groups = GroupRunner(executor,
@@ -89,6 +92,7 @@ class Worker:
             self.shutdown.begin()     # a clean stop: marked while its runs finish
         finally:
             self._stopping.set()
+            self.alerts.join(ALERTS_JOIN)
             self.shutdown.finish()
             self.children.close()
         return self.stats
@@ -99,4 +103,5 @@ class Worker:
         if self.children.default == PROCESS:
             self.children.start()
         self.pool.start()
+        self.alerts.start()
         logger.info("worker %s started (%d threads)", self.id, self.concurrency)
