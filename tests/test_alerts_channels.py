@@ -108,3 +108,12 @@ def test_no_section_no_channel(tmp_path):
     path = tmp_path / "zcron.ini"
     path.write_text("[zcron]\ndb = file://Data.fs\n")
     assert read_channels(str(path)) == []
+
+
+def test_events_provide_their_interfaces():
+    from zope.interface import providedBy
+    from zope.interface.verify import verifyObject
+    for event in events()[:4]:
+        [interface] = list(providedBy(event).interfaces())[:1]
+        assert verifyObject(interface, event)
+        assert event.cron is event.object and event.site.name == "shop"

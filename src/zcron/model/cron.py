@@ -56,8 +56,9 @@ class Cron(Persistent):
 
     __parent__ = None    # the Crontab, set when added
     _logs = None         # its CronLogs record, once it has one (see log_record)
-    # When it was made and last resumed or switched on: an overdue cron that
-    # never succeeded counts from the later (None for crons saved before).
+    # When it was made, and last resumed or switched on: an overdue cron counts
+    # from its last success (else its creation) or a later resume (None for
+    # crons saved before these were kept).
     created = resumed = None
 
     def __init__(self, name, periodicity, **fields):
