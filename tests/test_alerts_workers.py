@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cli_support import Zcron, cli_env, uri, zeo_storages  # noqa: F401
-from zcron.testing.sinks import HTTPSink
+from zcron.testing.sinks import HTTPSink, SMTPSink
 
 ZCRON_SCRIPT = Path(sys.executable).with_name("zcron")
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -103,10 +103,12 @@ def test_two_workers_fire_each_alert_once(uri, tmp_path, host):
     z = Zcron(uri)
     z("site", "add", "default")
     release = tmp_path / "release"
-    with HTTPSink() as sink:
+    with HTTPSink() as sink, SMTPSink() as smtp:
         config = tmp_path / "alerts.ini"
         config.write_text(f"[zcron]\ndb = {uri}\nzcml = {host}\n\n"
-                          f"[alerts]\nurl = {sink.url}\nsecret = s3cret\n")
+                          f"[alerts]\nurl = {sink.url}\nsecret = s3cret\n"
+                          f"smtp_host = 127.0.0.1\nsmtp_port = {smtp.port}\n"
+                          "to = ops@example.com\nemail_events = running_long\n")
         late = z("add", "waits", "--cron", "@yearly", "--alert-no-success", "2").stdout.strip()
         workers = [start_worker(config, tmp_path) for _ in range(2)]
         try:
@@ -130,6 +132,8 @@ def test_two_workers_fire_each_alert_once(uri, tmp_path, host):
     assert events.count("running_long") == 1
     assert no_repeat([e for e in events if e != "running_long"])
     assert all(headers["X-Zcron-Secret"] == "s3cret" for _, headers, _ in sink.requests)
+    assert [m["Subject"].split(": ")[0] for m in smtp.messages] == \
+        ["[zcron] default/waits is running long"]
 
 
 def test_check_within_its_interval(db, session, site, fake_clock):
