@@ -22,21 +22,13 @@ class Sender:
     def _loop(self):
         while True:
             item = self._queue.get()
+            if item is _STOP:
+                return
+            channel, data = item
             try:
-                if item is _STOP:
-                    return
-                channel, data = item
-                try:
-                    channel.deliver(data)
-                except Exception as e:      # any failure of a target: logged only
-                    logger.warning("alert %s to %s failed: %s", data.get("event"),
-                                   channel, e)
-            finally:
-                self._queue.task_done()
-
-    def flush(self):
-        """Wait until everything queued so far was tried."""
-        self._queue.join()
+                channel.deliver(data)
+            except Exception as e:      # any failure of a target: logged only
+                logger.warning("alert %s to %s failed: %s", data.get("event"), channel, e)
 
     def close(self, timeout=10.0):
         """Deliver what is queued (up to ``timeout`` seconds), then stop."""
