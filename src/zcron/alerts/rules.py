@@ -28,12 +28,12 @@ def overdue_since(cron, now):
     """The time it counts from when the cron is overdue at ``now``: no OK
     or WARN for longer than its ``alert_no_success``; None when it is not."""
     limit = effective(cron, "alert_no_success")
-    if limit is None or not expects_runs(cron, now):
+    if limit is None:
         return None
     base = success_base(cron)
     if base is None or now - base <= timedelta(seconds=limit):
         return None
-    return base
+    return base if expects_runs(cron, now) else None     # the dearest question last
 
 
 def run_started(claim):
