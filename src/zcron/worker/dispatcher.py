@@ -24,7 +24,7 @@ class Cycle(NamedTuple):
 
 class Dispatcher:
     def __init__(self, session, book, backlog, pace, claimer, leases, settler, poll,
-                 stopping, alerts=None):
+                 stopping):
         self.session = session
         self.book = book
         self.backlog = backlog
@@ -34,7 +34,6 @@ class Dispatcher:
         self.settler = settler
         self.poll = poll
         self.stopping = stopping
-        self.alerts = alerts            # an AlertWatch, checked between cycles
         self.wake = threading.Event()   # set by finished runs and by stop()
 
     def run(self, deadline=None, until_idle=False):
@@ -44,8 +43,6 @@ class Dispatcher:
             if deadline is not None and time.monotonic() >= deadline:
                 break
             cycle = self.cycle()
-            if self.alerts is not None:
-                self.alerts.check_if_due()
             if until_idle and self._idle(cycle):
                 break
             self._sleep(cycle, deadline)
