@@ -43,3 +43,39 @@ class FinishedCronJobEvent(ObjectEvent):
         self.site = site
         self.job = job
         self.log = log
+
+
+class _CronAlertEvent(ObjectEvent):
+    def __init__(self, site, cron):
+        super().__init__(cron)
+        self.site = site
+        self.cron = cron
+
+
+@implementer(interfaces.ICronOverdueEvent)
+class CronOverdueEvent(_CronAlertEvent):
+    def __init__(self, site, cron, since):
+        super().__init__(site, cron)
+        self.since = since
+
+
+@implementer(interfaces.ICronRecoveredEvent)
+class CronRecoveredEvent(_CronAlertEvent):
+    def __init__(self, site, cron, since):
+        super().__init__(site, cron)
+        self.since = since
+
+
+@implementer(interfaces.ICronRunningLongEvent)
+class CronRunningLongEvent(_CronAlertEvent):
+    def __init__(self, site, cron, execution_id, started):
+        super().__init__(site, cron)
+        self.execution_id = execution_id
+        self.started = started
+
+
+@implementer(interfaces.ICronAutoPausedEvent)
+class CronAutoPausedEvent(_CronAlertEvent):
+    def __init__(self, site, cron, note):
+        super().__init__(site, cron)
+        self.note = note

@@ -676,3 +676,37 @@ class ISiteAudit(Interface):
 
     def later(change):
         """The changes after ``change`` to the same cron, oldest first."""
+# -- alerts (zcron.alerts) ------------------------------------------------------
+
+class ICronAlertEvent(IObjectEvent):
+    """Something an operator should hear of; ``object`` (and ``cron``) is
+    the cron. Fired once, by one worker, after the commit recording it."""
+
+    site = Attribute("The ICronSite.")
+    cron = Attribute("The ICron (the same as ``object``).")
+
+
+class ICronOverdueEvent(ICronAlertEvent):
+    """The cron has not succeeded (OK or WARN) for longer than its
+    ``alert_no_success``: once per overdue episode."""
+
+    since = Attribute("Its last success, or its creation or last resume.")
+
+
+class ICronRecoveredEvent(ICronAlertEvent):
+    """An overdue cron succeeded again: its episode is over."""
+
+    since = Attribute("When its overdue episode began (its last success before).")
+
+
+class ICronRunningLongEvent(ICronAlertEvent):
+    """A run has been going longer than ``alert_running``: once per run."""
+
+    execution_id = Attribute("The run's execution id.")
+    started = Attribute("When the run started.")
+
+
+class ICronAutoPausedEvent(ICronAlertEvent):
+    """The circuit breaker paused the cron after consecutive failures."""
+
+    note = Attribute("The pause note, saying why and when.")

@@ -123,7 +123,7 @@ def load(app, path, site, replace, as_json):
             crontab = fresh_crontab(site, site_obj, envelope.activated, crontab)
         else:
             refuse_known_uids(crontab, crons)
-        add_calendars(crontab, envelope)
+        add_envelope(site_obj, crontab, envelope)
         for cron in progress.each(crons, "adding"):
             crontab.add_cron(cron)
         progress.phase("scheduling")
@@ -151,6 +151,14 @@ def fresh_crontab(site, site_obj, activated, old):
     crontab = Crontab(site=site, activated=activated)
     crontab.__parent__ = site_obj
     return crontab
+
+
+def add_envelope(site_obj, crontab, envelope):
+    """The dump's calendars, and its site defaults over the site's."""
+    from zcron.model.defaults import set_defaults
+    add_calendars(crontab, envelope)
+    if envelope.loaded_defaults:
+        set_defaults(site_obj, envelope.loaded_defaults)
 
 
 def add_calendars(crontab, envelope):

@@ -143,10 +143,17 @@ POLICY_OPTIONS = (
                  _megabytes(value, param, ctx),
                  help="With --isolation process: the child's memory limit in MB "
                       "('none': no limit)."),
+    click.option("--alert-no-success", type=SECONDS_OR_NONE, metavar="SECONDS",
+                 help="Alert when it has not succeeded (OK or WARN) for this long "
+                      "('none': the site's default, if any)."),
+    click.option("--alert-running", type=SECONDS_OR_NONE, metavar="SECONDS",
+                 help="Alert when a run goes on longer than this "
+                      "('none': the site's default, if any)."),
 )
 POLICY_FIELDS = ("missed", "catchup_window", "overlap", "timeout", "warn_after",
                  "retries", "retry_backoff", "jitter", "retry_interrupted",
-                 "logs_limit", "isolation", "max_memory")
+                 "logs_limit", "isolation", "max_memory", "alert_no_success",
+                 "alert_running")
 
 
 def _megabytes(value, param, ctx):

@@ -136,6 +136,7 @@ def show(app, ref, site, utc, as_json):
             description=cron.get_periodicity().describe(),
             jitter_offset=cron.jitter_offset(),
             runs=cron.runs,
+            **alert_facts(cron, now, utc),
             queued=[{"due": iso_time(j.due, cron.timezone, utc),
                      "fire_time": iso_time(j.fire_time, cron.timezone, utc),
                      "kind": j.kind, "attempt": j.attempt}
@@ -189,7 +190,27 @@ def _show_fields(data, utc):
                                    for f in ("start", "end"))),
         ("max runs", f"{data['max_runs'] or 'no limit'} ({data['runs']} run so far)"),
         ("exclude", ", ".join(data["exclude"]) or "no calendar"),
+        ("alert no success", _show_alert(data, "alert_no_success")),
+        ("alert running", _show_alert(data, "alert_running")),
+        ("last success", format_iso(data["last_success"], data["timezone"], utc)
+         + ("  (overdue)" if data["overdue"] else "")),
     ]
+
+
+def alert_facts(cron, now, utc):
+    """What ``show`` tells of a cron's alerts: values in effect, last success."""
+    from zcron.alerts.rules import overdue_since
+    from zcron.model.defaults import DEFAULTABLE, effective
+    return {"effective": {field: effective(cron, field) for field in DEFAULTABLE},
+            "last_success": iso_time(cron.last_success, cron.timezone, utc),
+            "overdue": overdue_since(cron, now) is not None}
+
+
+def _show_alert(data, field):
+    """A cron's own value, else its site's default, said so."""
+    if data[field] is None and data["effective"][field] is not None:
+        return format_seconds(data["effective"][field]) + " (site default)"
+    return format_seconds(data[field])
 
 
 def _show_state(data, utc):

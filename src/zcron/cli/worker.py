@@ -82,6 +82,13 @@ def start_dashboard(app, db, address):
     return dashboard
 
 
+def start_alerts(app):
+    """The subscriber sending alerts where the config file's [alerts] says."""
+    from zcron.alerts.config import Alerts, read_channels
+    channels = read_channels(app.config_path) if app.config_path else []
+    return Alerts(channels).install() if channels else None
+
+
 def summary_text(by_status, seconds):
     runs = sum(by_status.values())
     counts = ", ".join(f"{s} {by_status[s]}" for s in STATUSES if by_status.get(s))
@@ -111,6 +118,9 @@ zeo:// or postgres://.
 @click.option("--isolation", type=click.Choice(["thread", "process"]), default="thread",
               show_default=True, help="Where runs of crons without an isolation of "
               "their own happen: a thread, or a child process killed at the timeout.")
+@click.option("--alert-interval", type=SECONDS, default=30, show_default=True,
+              metavar="SECONDS", help="How often it checks for overdue crons and runs "
+              "running long ('0': never); alerts go where [alerts] in the config says.")
 @click.option("--quiet", "-q", is_flag=True, help="No line per run; only the summary.")
 @click.option("--utc", is_flag=True, help="Times of the run lines in UTC instead of "
               "this machine's time.")
@@ -119,8 +129,8 @@ zeo:// or postgres://.
                    "the config file); the way to have it on a FileStorage.")
 @json_option
 @pass_app
-def worker(app, concurrency, max_seconds, until_idle, lease, isolation, quiet, utc, web,
-           as_json):
+def worker(app, concurrency, max_seconds, until_idle, lease, isolation, alert_interval,
+           quiet, utc, web, as_json):
     """Run due jobs until stopped (SIGTERM, Ctrl-C), printing a line per
     run: time, cron, status, duration, message. Runs in progress finish
     when it stops; claimed runs not yet started go back to the queue.
@@ -131,7 +141,9 @@ def worker(app, concurrency, max_seconds, until_idle, lease, isolation, quiet, u
     from zcron.interfaces import IFinishedCronJobEvent
     from zcron.worker import Worker
     db = app.open_db(create=True)
-    runner = Worker(db, concurrency=concurrency, lease=lease, isolation=isolation)
+    runner = Worker(db, concurrency=concurrency, lease=lease, isolation=isolation,
+                    alert_interval=alert_interval)
+    alerts = start_alerts(app)
     printer = RunPrinter(as_json, utc)
     if not quiet:
         add_subscriber(printer, IFinishedCronJobEvent)
@@ -145,6 +157,8 @@ def worker(app, concurrency, max_seconds, until_idle, lease, isolation, quiet, u
     finally:
         if dashboard is not None:
             dashboard.stop()
+        if alerts is not None:
+            alerts.uninstall()
         if not quiet:
             getGlobalSiteManager().unregisterHandler(printer, (IFinishedCronJobEvent,))
     seconds = time.monotonic() - started

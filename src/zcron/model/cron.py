@@ -8,9 +8,10 @@ from datetime import timedelta
 from persistent import Persistent
 from zope.interface import implementer
 
+from zcron import clock
 from zcron.audit import record
 from zcron.exceptions import InvalidDump, InvalidInput
-from zcron.interfaces import ICron, ILog, NOTRUN
+from zcron.interfaces import ICron, ILog, NOTRUN, OK, WARN
 from zcron.model.calendar import fire_time_after
 from zcron.model.fields import FIELDS, TIMES, check_bounds, validate
 from zcron.model.jsonio import parse_json
@@ -57,11 +58,16 @@ class Cron(Persistent):
 
     __parent__ = None    # the Crontab, set when added
     _logs = None         # its CronLogs record, once it has one (see log_record)
+    # When it was made, and last resumed or switched on: an overdue cron counts
+    # from its last success (else its creation) or a later resume (None for
+    # crons saved before these were kept).
+    created = resumed = None
 
     def __init__(self, name: str, periodicity: str, **fields: Any) -> None:
         values = dict(fields, name=name, periodicity=periodicity)
         values["uid"] = values.get("uid") or new_uid()
         values.setdefault("environ", {})
+        self.created = clock.now()
         self._apply(values)
 
     def __setattr__(self, name, value):
@@ -91,6 +97,7 @@ class Cron(Persistent):
             clean["periodicity"] = periodicity.expression
         old_name = getattr(self, "name", None)
         record.cron_changing(self)
+        self._note_resume(clean)
         for field, value in clean.items():
             if _is_default(field, value):
                 # kept as the class attribute: a small record, fast to write
@@ -100,6 +107,13 @@ class Cron(Persistent):
                 setattr(self, field, value)
         if self.__parent__ is not None and old_name != self.name:
             self.__parent__._renamed(self, old_name)
+
+    def _note_resume(self, clean):
+        """A pause lifted, or the switch turned on: stamp ``resumed``."""
+        lifted = "paused_until" in clean and clean["paused_until"] is None and self.paused
+        switched = clean.get("activated") is True and not self.activated
+        if lifted or switched:
+            self.resumed = clock.now()
 
     # -- time -----------------------------------------------------------------
 
@@ -223,6 +237,17 @@ class Cron(Persistent):
     def last_run(self):
         last = self.last_log()
         return None if last is None else last.date
+
+    @property
+    def last_success(self):
+        """The date of its newest OK or WARN entry, pruned or not (None: never)."""
+        if self._logs is None:
+            return None
+        stamp = self._logs.last_success
+        if stamp is None:       # a record written before the stamp was kept
+            stamp = next((e.date for e in self._logs.entries if e.status in (OK, WARN)),
+                         None)
+        return stamp
 
     @property
     def last_status(self):

@@ -13,6 +13,7 @@ from zcron.exceptions import (AmbiguousCron, DuplicateUid, InvalidDump,
 from zcron.interfaces import ICrontab
 from zcron.model.calendar import Calendar
 from zcron.model.cron import Cron
+from zcron.model.defaults import check_defaults, site_defaults
 from zcron.model.jsonio import parse_json
 from zcron.model.site import check_site_name
 from zcron.periodicity import get_periodicity
@@ -26,6 +27,7 @@ class Crontab(Persistent):
     __parent__ = None     # the ICronSite
     read_only = False
     _calendars = None     # name -> Calendar, once it has one
+    loaded_defaults = {}  # the site defaults of the dump it was loaded from
 
     def __init__(self, site: str = "default", activated: bool = True) -> None:
         self.site = check_site_name(site)
@@ -185,12 +187,16 @@ class Crontab(Persistent):
     # -- JSON -----------------------------------------------------------------
 
     def dump(self, with_logs=True):
-        return {
+        data = {
             "site": self.site,
             "activated": self.activated,
             "calendars": [calendar.dump() for calendar in self.calendars().values()],
             "crons": [cron.dump(with_logs) for cron in self],
         }
+        defaults = site_defaults(self.__parent__)
+        if defaults:
+            data["defaults"] = defaults      # the site's, for its crons
+        return data
 
     @classmethod
     def load(cls, data, site=None):
@@ -203,6 +209,7 @@ class Crontab(Persistent):
             raise InvalidDump(str(data)[:80], "a crontab must be an object with a 'crons' list")
         crontab = cls(site=site or data.get("site") or "default",
                       activated=data.get("activated", True))
+        _take_defaults(crontab, data)
         calendars = data.get("calendars") or []
         if not isinstance(calendars, list):
             raise InvalidDump(str(calendars)[:80], "a crontab's calendars must be a list")
@@ -219,3 +226,10 @@ class Crontab(Persistent):
 
     def __repr__(self):
         return f"<Crontab {self.site} {len(self)} crons {'on' if self.activated else 'off'}>"
+
+
+def _take_defaults(crontab, data):
+    """A dump's site defaults, checked, for the loader to give the site."""
+    defaults = check_defaults(data.get("defaults") or {})
+    if defaults:
+        crontab.loaded_defaults = defaults

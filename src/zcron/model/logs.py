@@ -8,7 +8,9 @@ either: ``_p_resolveConflict`` merges both sides' entries.
 """
 from persistent import Persistent
 
-from zcron.interfaces import FAILURE
+from zcron.interfaces import FAILURE, OK, WARN
+
+SUCCESSES = (OK, WARN)
 
 
 def bound(entries, limit):
@@ -39,6 +41,7 @@ class CronLogs(Persistent):
     entries = ()
     counts = {}      # never changed in place: add() replaces it
     limit = None     # the cron's logs_limit, as of the last add()
+    last_success = None   # date of the newest OK or WARN entry ever added
 
     def __init__(self, entries=(), limit=None):
         if entries:
@@ -54,6 +57,8 @@ class CronLogs(Persistent):
         counts = dict(self.counts)
         counts[log.status] = counts.get(log.status, 0) + 1
         self.counts = counts
+        if log.status in SUCCESSES:
+            self.last_success = _latest(self.last_success, log.date)
 
     def clear(self):
         self.entries = ()
@@ -83,6 +88,9 @@ class CronLogs(Persistent):
             old["entries"], committed["entries"], new["entries"]), limit)
         state["counts"] = _merge_counts(old["counts"], committed["counts"], new["counts"])
         state["limit"] = limit
+        stamp = _latest(committed.get("last_success"), new.get("last_success"))
+        if stamp is not None:
+            state["last_success"] = stamp
         return state
 
 
@@ -105,3 +113,8 @@ def _merge_counts(old, committed, new):
     """Per-status counts with both sides' increments since ``old``."""
     return {status: committed.get(status, 0) + new.get(status, 0) - old.get(status, 0)
             for status in set(committed) | set(new)}
+
+
+def _latest(a, b):
+    """The later of two times, either of which may be None."""
+    return b if a is None else a if b is None else max(a, b)

@@ -19,6 +19,7 @@ class CronSite(Persistent):
 
     __parent__ = None
     audit = None      # its zcron.audit.store.SiteAudit, from its first change
+    defaults = {}    # cron field -> value, replaced whole (zcron.model.defaults)
 
     def __init__(self, name: str, registry: str = "zodb",
                  registry_options: Mapping[str, Any] | None = None) -> None:

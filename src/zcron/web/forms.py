@@ -39,6 +39,8 @@ NUMBERS = {
     "retries": (True, False),
     "retry_backoff": (False, False),
     "jitter": (False, False),
+    "alert_no_success": (False, True),
+    "alert_running": (False, True),
 }
 CHOICES = ("missed", "overlap")        # checked by the model: see PARSERS
 BOUNDS = ("start", "end", "max_runs")

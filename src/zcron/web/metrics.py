@@ -18,6 +18,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from zcron import clock
+from zcron.alerts.status import cron_gauges
 from zcron.components import load_crontab, queue_for
 from zcron.exceptions import InvalidInput
 from zcron.interfaces import NOTRUN, STATUSES
@@ -174,6 +175,12 @@ def last_run_duration(out, labels, cron, now):
     if last is not None and last.duration is not None:
         out.gauge("zcron_last_run_duration_seconds", "Duration of the cron's last run.",
                   last.duration, **labels)
+
+
+@per_cron
+def alert_gauges(out, labels, cron, now):
+    for name, help_text, value in cron_gauges(cron, now):
+        out.gauge(name, help_text, value, **labels)
 
 
 @per_site

@@ -26,6 +26,7 @@ Modules, each owning one concept:
 ``isolation``   child processes forked ahead for process-isolated runs
 ``crons``       the crons of jobs, looked up once per transaction
 ``firing``      events fired after a commit, their subscribers' writes saved
+``alerting``    the periodic alert check (``zcron.alerts``)
 ``shutdown``    a worker's stop: marked stopping, unstarted claims released
 ``here``        one job run in the calling process (``zcron run --here``)
 ``stats``       the counts a worker reports

@@ -9,6 +9,7 @@ import time
 import uuid
 
 from zcron.audit import WORKER, acting
+from zcron.worker.alerting import CHECK_INTERVAL, AlertWatch
 from zcron.worker.backlog import Backlog
 from zcron.worker.book import ClaimBook
 from zcron.worker.claiming import Claimer
@@ -29,6 +30,9 @@ from zcron.worker.stats import Stats
 
 logger = logging.getLogger("zcron.worker")
 
+# Seconds a stopping worker waits for an alert check under way.
+ALERTS_JOIN = 10.0
+
 
 def new_worker_id():
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -37,11 +41,11 @@ def new_worker_id():
 class Worker:
     """``Worker(db).run()``. Its parts are public, for tests: ``book``,
     ``backlog``, ``lane``, ``pace``, ``session``, ``dispatcher``, ``pool``,
-    ``resync``, ``shutdown``."""
+    ``resync``, ``shutdown``, ``alerts``."""
 
     def __init__(self, db, concurrency=4, lease=30.0, poll=0.25, batch=512,
                  worker_id=None, shutdown_grace=30.0, reap_interval=None,
-                 isolation=THREAD):
+                 isolation=THREAD, alert_interval=CHECK_INTERVAL):
         self.db = db
         self.concurrency = max(1, int(concurrency))
         self.id = worker_id or new_worker_id()
@@ -61,6 +65,7 @@ class Worker:
                                      settler, poll, self._stopping)
         self.resync = Resync(db, self.dispatcher.wake.set)
         self.dispatcher.synchronised = self.resync.done
+        self.alerts = AlertWatch(db, alert_interval, self._stopping)
         self.children = ChildPool(run_runner, isolation, self.concurrency)
         executor = Executor(db, self.id, self.pace, self.lane, self.stats, self.children)
         groups = GroupRunner(executor,
@@ -90,6 +95,7 @@ class Worker:
         finally:
             self._stopping.set()
             self.resync.join()
+            self.alerts.join(ALERTS_JOIN)
             self.shutdown.finish()
             self.children.close()
         return self.stats
@@ -100,4 +106,5 @@ class Worker:
         if self.children.default == PROCESS:
             self.children.start()
         self.pool.start()
+        self.alerts.start()
         logger.info("worker %s started (%d threads)", self.id, self.concurrency)

@@ -37,6 +37,7 @@ class Resync:
             with Session(self.db) as session:
                 transact(session.tm, lambda: notify(ServerRestartEvent(self.db, session.root)),
                          ATTEMPTS)
+                session.conn.cacheMinimize()     # what it read is not needed again
         except Exception:
             logger.exception("the restart synchronisation failed; crons saved from now "
                              "on are synchronised as usual")

@@ -1,0 +1,63 @@
+"""One alert check over every site, in the caller's transaction: overdue
+episodes opened (``CronOverdueEvent``) and closed (``CronRecoveredEvent``
+when the cron succeeded again), runs past their ``alert_running`` said
+once (``CronRunningLongEvent``). Returns the events, for the caller to
+fire once its transaction committed."""
+from zcron.alerts.rules import overdue_since, run_started, running_long
+from zcron.alerts.state import alert_book, close_episode, episode, open_episode
+from zcron.components import load_crontab
+from zcron.events import CronOverdueEvent, CronRecoveredEvent, CronRunningLongEvent
+from zcron.exceptions import InvalidInput
+from zcron.queue.base import still_running
+
+
+def check(root, queue, crons, now):
+    """The events due at ``now``; ``crons`` finds the cron of a job."""
+    book = alert_book(root)
+    events, seen = [], set()
+    for site in list(root.sites.values()):
+        try:
+            crontab = load_crontab(site)
+        except InvalidInput:
+            continue          # a broken file: the dashboard says so
+        for cron in crontab:
+            seen.add((site.name, cron.uid))
+            event = _overdue(book, site, cron, now)
+            if event is not None:
+                events.append(event)
+    for site_name, uid in [key for key in book.overdue.keys() if key not in seen]:
+        close_episode(book, site_name, uid)       # the cron or its site is gone
+    events.extend(_running(book, queue, crons, now))
+    return events
+
+
+def _overdue(book, site, cron, now):
+    since = overdue_since(cron, now)
+    opened = episode(book, site.name, cron.uid)
+    if since is not None and opened is None:
+        open_episode(book, site.name, cron.uid, since)
+        return CronOverdueEvent(site, cron, since)
+    if since is None and opened is not None:
+        close_episode(book, site.name, cron.uid)
+        success = cron.last_success
+        if success is not None and success > opened:
+            return CronRecoveredEvent(site, cron, opened)
+    return None
+
+
+def _running(book, queue, crons, now):
+    """Runs past their limit, each once; ids of runs over are dropped."""
+    events, live = [], set()
+    for claim in queue.claimed():
+        cron = crons.of(claim.job)
+        if cron is None or not still_running(cron, [claim]):
+            continue
+        live.add(claim.execution_id)
+        if claim.execution_id in book.running or not running_long(cron, claim, now):
+            continue
+        book.running[claim.execution_id] = (claim.job.site, claim.job.uid)
+        events.append(CronRunningLongEvent(crons.site(claim.job), cron,
+                                           claim.execution_id, run_started(claim)))
+    for execution_id in [e for e in book.running.keys() if e not in live]:
+        del book.running[execution_id]
+    return events

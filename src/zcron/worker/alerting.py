@@ -1,0 +1,84 @@
+"""The worker's alert check, in a thread of its own with its own
+connection (a check reads every cron: the claim cycle must not wait on
+it): every ``interval`` seconds of the clock's time (a FakeClock's too),
+one transaction running ``zcron.alerts.check``, its events fired once it
+committed. A conflict with another worker's check runs it again, which
+then sees what the other fired."""
+import logging
+import threading
+import time
+from datetime import timedelta
+
+from zcron import clock
+from zcron.alerts.check import check
+from zcron.retry import RETRYABLE
+from zcron.worker.session import DispatcherSession
+from zcron.worker.stats import Stats
+
+logger = logging.getLogger("zcron.worker")
+
+# Seconds between a worker's alert checks, unless told otherwise.
+CHECK_INTERVAL = 30.0
+# How often (real seconds, at most) the thread looks whether a check is due.
+TICK = 0.25
+# A check reads every cron: after one that took S seconds the thread rests
+# REST * S seconds at least, so that on a crontab too big for the interval
+# checking takes at most a fifth of a core and leaves the runs alone.
+REST = 4.0
+
+
+class AlertWatch:
+    def __init__(self, db, interval=CHECK_INTERVAL, stopping=None):
+        self.session = DispatcherSession(db, Stats())
+        self.interval = None if not interval else timedelta(seconds=interval)
+        self.stopping = stopping or threading.Event()
+        self._last = None
+        self.rest = REST
+        self._rest_until = 0.0      # time.monotonic() before which no check starts
+        self._thread = None
+
+    def start(self):
+        if self.interval is not None:
+            self._thread = threading.Thread(target=self._loop, name="zcron-alerts-check",
+                                            daemon=True)
+            self._thread.start()
+
+    def join(self, timeout=None):
+        """Wait for the thread, once ``stopping`` is set."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _loop(self):
+        self.session.open()
+        tick = min(TICK, self.interval.total_seconds())
+        try:
+            while True:
+                try:
+                    self.check_if_due()
+                except Exception:       # a lost connection: said, and tried again
+                    logger.exception("alert check failed")
+                if self.stopping.wait(tick):
+                    break
+        finally:
+            self.session.close()
+
+    def check_if_due(self):
+        """Check when the interval has passed since the last check (a
+        check that kept conflicting is tried at the next tick)."""
+        now, started = clock.now(), time.monotonic()
+        if started < self._rest_until or (
+                self._last is not None and abs(now - self._last) < self.interval):
+            return
+        try:
+            self.session.transact(self._check)
+        except RETRYABLE as e:
+            logger.warning("alert check conflicted; tried again later: %s", e)
+            return
+        finally:
+            ended = time.monotonic()
+            self._rest_until = ended + self.rest * (ended - started)
+        self._last = now
+
+    @staticmethod
+    def _check(tx):
+        tx.events.extend(check(tx.root, tx.queue, tx.crons, tx.now))
