@@ -54,7 +54,7 @@ from zcron.db import get_root, open_db
 from zcron.retry import retry
 from zcron.users import config_path, read_config
 from zcron.web import formatting
-from zcron.web.api import add_api_routes
+from zcron.web.routes import add_routes
 from zcron.web.api.auth import TokenSecurityPolicy
 from zcron.web.security import VIEW, LoginThrottle, UserStore
 
@@ -232,28 +232,6 @@ def add_static(config):
                            permission=NO_PERMISSION_REQUIRED)
     config.add_cache_buster("zcron.web:static/",
                             QueryStringConstantCacheBuster(_static_token()))
-
-
-def add_routes(config):
-    route = config.add_route
-    route("home", "/")
-    route("login", "/login")
-    route("logout", "/logout")
-    route("workers", "/workers")
-    route("metrics", "/metrics")
-    route("validate", "/validate.json")
-    route("site", "/sites/{site}")
-    route("site_switch", "/sites/{site}/switch")
-    route("site_bulk", "/sites/{site}/bulk")
-    route("cron_add", "/sites/{site}/add")
-    route("export", "/sites/{site}/export.json")
-    route("import", "/sites/{site}/import")
-    route("calendars", "/sites/{site}/calendars")
-    route("calendar_remove", "/sites/{site}/calendars/{name}/remove")
-    route("cron_edit", "/sites/{site}/crons/{uid}/edit")
-    route("cron_logs", "/sites/{site}/crons/{uid}/logs")
-    route("cron_action", "/sites/{site}/crons/{uid}/{action}")
-    add_api_routes(config)
 
 
 def main(global_config, **settings):
