@@ -9,6 +9,7 @@ from zcron.db import get_root
 from web_support import (NOW, alice, app, components, cron_of, db, ini,  # noqa: F401
                          read, shared_app)
 from test_web_forms import VALID
+from test_web_metrics import exposition
 
 HELLO = "a" * 32
 
@@ -39,7 +40,7 @@ def test_overdue_badges_and_metrics(alice, db):
     set_limit(db, 3600)
     assert "overdue</span>" not in alice.get("/sites/default").text
     assert "1 overdue" not in alice.get("/").text
-    lines = alice.get("/metrics").text.splitlines()
+    lines = exposition(alice.get("/metrics").text)
     labels = f'site="default",cron="hello",uid="{HELLO}"'
     assert f"zcron_cron_overdue{{{labels}}} 0" in lines
     stamp = read(db, lambda root: load_crontab(root.sites["default"]).get(HELLO)
@@ -50,4 +51,4 @@ def test_overdue_badges_and_metrics(alice, db):
     page = alice.get("/sites/default").text
     assert 'class="badge st-failure overdue"' in page and ">overdue</span>" in page
     assert "1 overdue</span>" in alice.get("/").text
-    assert f"zcron_cron_overdue{{{labels}}} 1" in alice.get("/metrics").text.splitlines()
+    assert f"zcron_cron_overdue{{{labels}}} 1" in exposition(alice.get("/metrics").text)
