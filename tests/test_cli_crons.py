@@ -29,7 +29,8 @@ class TestAdd:
             "--missed", "all", "--catchup-window", "2h", "--overlap", "queue-one",
             "--timeout", "5m", "--warn-after", "90", "--retries", "3",
             "--retry-backoff", "1.5", "--jitter", "30s", "--retry-interrupted",
-            "--logs-limit", "50", "--isolation", "process", "--max-memory", "512")
+            "--logs-limit", "50", "--isolation", "process", "--max-memory", "512",
+            "--pause-after-failures", "4")
         assert data == {
             "uid": data["uid"], "name": "report", "user": "", "activated": False,
             "periodicity": "0 8 * * MON-FRI", "timezone": "Europe/Zurich",
@@ -38,7 +39,8 @@ class TestAdd:
             "warn_after": 90, "retries": 3, "retry_backoff": 1.5, "jitter": 30,
             "retry_interrupted": True, "paused_until": None, "pause_note": "",
             "start": None, "end": None, "max_runs": None, "exclude": [], "declared": "",
-            "isolation": "process", "max_memory": 512, "logs": []}
+            "isolation": "process", "max_memory": 512, "pause_after_failures": 4,
+            "logs": []}
 
     def test_defaults(self, zcron):
         zcron("site", "add", "default")

@@ -43,3 +43,11 @@ class FinishedCronJobEvent(ObjectEvent):
         self.site = site
         self.job = job
         self.log = log
+
+
+@implementer(interfaces.ICronAutoPausedEvent)
+class CronAutoPausedEvent:
+    def __init__(self, site, cron, note):
+        self.site = site
+        self.cron = cron
+        self.note = note

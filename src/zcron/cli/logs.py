@@ -51,12 +51,18 @@ def logs(app, ref, limit, status, with_traceback, with_output, site, utc, as_jso
 
 
 def log_row(entry, zone_name, utc):
-    """One entry's row: date, status, duration, fire time, first message."""
+    """One entry's row: date, status, duration, fire time, first message
+    (after its marks: "[backfill, attempt 2 of 3]")."""
+    from zcron.model.log import entry_marks
     from zcron.model.timeutil import load_time
     fire = load_time(entry["fire_time"], "fire_time")
+    marks = entry_marks(entry)
+    message = first_line(entry["messages"])
+    if marks:
+        message = f"[{', '.join(marks)}] {message}".rstrip()
     return [format_time(load_time(entry["date"], "date"), zone_name, utc),
             entry["status"], format_duration(entry["duration"]),
-            format_time(fire, zone_name, utc), first_line(entry["messages"])]
+            format_time(fire, zone_name, utc), message]
 
 
 def echo_with_tracebacks(rows, entries, with_traceback=True, with_output=False):

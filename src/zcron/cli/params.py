@@ -116,18 +116,28 @@ POLICY_OPTIONS = (
                  _megabytes(value, param, ctx),
                  help="With --isolation process: the child's memory limit in MB "
                       "('none': no limit)."),
+    click.option("--pause-after-failures", metavar="N", callback=lambda ctx, param, value:
+                 _count_or_none(value, param, ctx),
+                 help="Pause the cron after N FAILUREs in a row, retries exhausted "
+                      "(resume counts again; 'none': never, the default)."),
 )
 POLICY_FIELDS = ("missed", "catchup_window", "overlap", "timeout", "warn_after",
                  "retries", "retry_backoff", "jitter", "retry_interrupted",
-                 "logs_limit", "isolation", "max_memory")
+                 "logs_limit", "isolation", "max_memory",
+                 "pause_after_failures")
 
 
 def _megabytes(value, param, ctx):
     """--max-memory: a whole number of MB >= 1, or 'none'."""
+    return _count_or_none(value, param, ctx, " of MB")
+
+
+def _count_or_none(value, param, ctx, unit=""):
+    """A whole number >= 1, or 'none' (CLEAR)."""
     if value is None or value.strip().lower() == "none":
         return None if value is None else CLEAR
     if not value.strip().isdigit() or int(value) < 1:
-        raise click.BadParameter(f"{value!r} is not a whole number of MB >= 1 "
+        raise click.BadParameter(f"{value!r} is not a whole number{unit} >= 1 "
                                  "(or 'none')", ctx, param)
     return int(value)
 

@@ -189,6 +189,8 @@ def _show_fields(data, utc):
                                    for f in ("start", "end"))),
         ("max runs", f"{data['max_runs'] or 'no limit'} ({data['runs']} run so far)"),
         ("exclude", ", ".join(data["exclude"]) or "no calendar"),
+        ("pause after", f"{data['pause_after_failures']} failures in a row"
+         if data["pause_after_failures"] else "never (no circuit breaker)"),
     ]
 
 

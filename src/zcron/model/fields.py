@@ -140,6 +140,8 @@ FIELDS = {
     "declared": (_text("declared"), ""),
     "isolation": (_isolation, None),
     "max_memory": (_number("max_memory", optional=True, integer=True, minimum=1), None),
+    "pause_after_failures": (_number("pause_after_failures", optional=True, integer=True,
+                                     minimum=1), None),
 }
 TIMES = ("paused_until", "start", "end")     # dumped as ISO 8601 texts
 EDITABLE = tuple(f for f in FIELDS if f != "uid")

@@ -8,7 +8,7 @@ either: ``_p_resolveConflict`` merges both sides' entries.
 """
 from persistent import Persistent
 
-from zcron.interfaces import FAILURE
+from zcron.interfaces import FAILURE, OK, WARN
 
 
 def bound(entries, limit):
@@ -39,6 +39,9 @@ class CronLogs(Persistent):
     entries = ()
     counts = {}      # never changed in place: add() replaces it
     limit = None     # the cron's logs_limit, as of the last add()
+    # FAILUREs in a row, retries exhausted (the circuit breaker's count):
+    # an OK or WARN, or resuming the cron, sets it back to 0
+    failures = 0
 
     def __init__(self, entries=(), limit=None):
         if entries:
@@ -54,6 +57,14 @@ class CronLogs(Persistent):
         counts = dict(self.counts)
         counts[log.status] = counts.get(log.status, 0) + 1
         self.counts = counts
+        if log.status in (OK, WARN) and self.failures:
+            self.failures = 0
+        elif log.status == FAILURE and log.attempt >= log.attempts:
+            self.failures += 1
+
+    def reset_failures(self):
+        if self.failures:
+            self.failures = 0
 
     def clear(self):
         self.entries = ()
@@ -83,6 +94,8 @@ class CronLogs(Persistent):
             old["entries"], committed["entries"], new["entries"]), limit)
         state["counts"] = _merge_counts(old["counts"], committed["counts"], new["counts"])
         state["limit"] = limit
+        state["failures"] = _merge_failures(*(s.get("failures", 0)
+                                              for s in (old, committed, new)))
         return state
 
 
@@ -105,3 +118,10 @@ def _merge_counts(old, committed, new):
     """Per-status counts with both sides' increments since ``old``."""
     return {status: committed.get(status, 0) + new.get(status, 0) - old.get(status, 0)
             for status in set(committed) | set(new)}
+
+
+def _merge_failures(old, committed, new):
+    """Both sides' failures in a row: a side that reset the count wins."""
+    if committed < old or new < old:
+        return min(committed, new)
+    return committed + new - old

@@ -39,6 +39,7 @@ NUMBERS = {
     "retries": (True, False),
     "retry_backoff": (False, False),
     "jitter": (False, False),
+    "pause_after_failures": (True, True),
 }
 CHOICES = ("missed", "overlap")        # checked by the model: see PARSERS
 BOUNDS = ("start", "end", "max_runs")

@@ -131,7 +131,7 @@ class KeptLogs:
             if log.duration is not None:
                 self.durations.append(log.duration)
             if log.fire_time is not None:
-                self.lateness.append((log.date - log.fire_time).total_seconds())
+                self.lateness.append(log.lateness)
         elif log.messages:
             if log.messages[0].startswith("missed"):
                 self.missed += missed_count(log)
@@ -147,8 +147,8 @@ def _last_run(out, site, cron):
     cron_labels = {"site": site, "cron": cron.name, "uid": cron.uid}
     if last.fire_time is not None:
         out.add("zcron_last_run_lateness_seconds", "gauge",
-                "Last entry's date minus its fire time.",
-                (last.date - last.fire_time).total_seconds(), **cron_labels)
+                "Last entry's date minus its due time (a retry's own, else its fire time).",
+                last.lateness, **cron_labels)
     if last.duration is not None:
         out.add("zcron_last_run_duration_seconds", "gauge",
                 "Duration of the cron's last run.", last.duration, **cron_labels)
@@ -171,7 +171,7 @@ def _site_totals(out, name, activated, states, runs, kept):
     _summary(out, "zcron_run_duration_seconds",
              "Durations of the runs in the kept logs.", kept.durations, name)
     _summary(out, "zcron_run_lateness_seconds",
-             "Log date minus fire time of the runs in the kept logs.", kept.lateness, name)
+             "Log date minus due time of the runs in the kept logs.", kept.lateness, name)
 
 
 def _summary(out, family, help_text, values, site):
