@@ -126,13 +126,13 @@ def _key(item):
 def log_row(entry, zone_name, utc):
     """One entry's row: date, status, duration, fire time, first message
     (after its marks: "[backfill, attempt 2 of 3]")."""
-    from zcron.model.log import entry_marks
+    from zcron.model.log import marks
     from zcron.model.timeutil import load_time
     fire = load_time(entry["fire_time"], "fire_time")
-    marks = entry_marks(entry)
+    shown = marks(entry["backfill"], entry["attempt"], entry["attempts"])
     message = first_line(entry["messages"])
-    if marks:
-        message = f"[{', '.join(marks)}] {message}".rstrip()
+    if shown:
+        message = f"[{', '.join(shown)}] {message}".rstrip()
     return [format_time(load_time(entry["date"], "date"), zone_name, utc),
             entry["status"], format_duration(entry["duration"]),
             format_time(fire, zone_name, utc), message]

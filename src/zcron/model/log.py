@@ -105,6 +105,10 @@ class Log:
         self.due = None if due is None else _instant("due", due)
 
     @property
+    def marks(self):
+        return marks(self.backfill, self.attempt, self.attempts)
+
+    @property
     def lateness(self):
         """Seconds from the run's due time (a retry's own) to this entry."""
         due = self.due or self.fire_time
@@ -190,10 +194,10 @@ def _restore(date_us, status, messages, fire_us, duration, execution_id, traceba
     return log
 
 
-def entry_marks(entry):
-    """What a log entry's dump tells beside its status, for display:
-    a backfill's run, a retried fire time's attempt ("attempt 2 of 3")."""
-    marks = ["backfill"] if entry.get("backfill") else []
-    if entry.get("attempts", 1) > 1:
-        marks.append(f"attempt {entry['attempt']} of {entry['attempts']}")
-    return marks
+def marks(backfill, attempt, attempts):
+    """What a log entry tells beside its status, for display: a
+    backfill's run, a retried fire time's attempt ("attempt 2 of 3")."""
+    shown = ["backfill"] if backfill else []
+    if attempts > 1:
+        shown.append(f"attempt {attempt} of {attempts}")
+    return shown
