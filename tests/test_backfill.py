@@ -107,3 +107,36 @@ class TestFireTimes:
         assert len(fire_times(cron, T0 - timedelta(days=1), T0, most=1000)) == 1000
         assert fire_times(cron, T0 - 10 * HOUR, T0, most=2) == [
             T0 - 10 * HOUR, T0 - 10 * HOUR + timedelta(minutes=1)]
+
+
+class TestAgainstOtherRuns:
+    """A run now (due T0, 3 s long) is going on when a backfill run
+    falls due (T0 + 1 s, the clock moved on as it started): the cron's
+    overlap policy decides."""
+
+    def _overlapping(self, env, fake_clock, overlap):
+        from zcron.backfill import queue_backfill
+        from zcron.interfaces import IStartedCronJobEvent
+        fake_clock.set(T0)
+        cron = env.add("sleeps", "0 0 1 1 *", overlap=overlap,
+                       environ={"seconds": 3, "write": False})
+        env.run_now(cron)
+        with env.session.tm:
+            queue_backfill(env.site, env.crontab.get(cron.uid), [T0 - 2 * HOUR],
+                           T0 + timedelta(seconds=1))
+        zcron.add_subscriber(lambda e: e.job.kind == "manual" and fake_clock.advance(1),
+                             IStartedCronJobEvent)
+        env.run(concurrency=2)
+        return cron
+
+    def test_skip_logs_it_notrun(self, env, fake_clock):
+        cron = self._overlapping(env, fake_clock, "skip")
+        [entry] = backfilled(env, cron)
+        assert entry.status == "NOTRUN" and entry.messages[0].startswith("overlap: ")
+        assert entry.fire_time == T0 - 2 * HOUR
+        assert CALLS == [("slept", T0)]
+
+    def test_queue_one_waits_for_it(self, env, fake_clock):
+        cron = self._overlapping(env, fake_clock, "queue-one")
+        assert [l.status for l in backfilled(env, cron)] == ["OK"]
+        assert CALLS == [("slept", T0), ("slept", T0 - 2 * HOUR)]

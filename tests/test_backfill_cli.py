@@ -128,3 +128,29 @@ class TestCtrlC:
         assert status == 130 and out == ""
         assert err.strip() == "zcron: stopped: 0 of 4 ran, 0 still running, 4 cancelled"
         assert backfill_jobs(uri, hourly) == []
+
+
+class TestProgress:
+    @pytest.mark.timeout(120)
+    @pytest.mark.parametrize("uri", ["zeo"], indirect=True)
+    def test_shown_on_a_terminal_only(self, uri, hourly, process_env):
+        import os
+        import pty
+        from cli_support import ZCRON_SCRIPT
+        master, slave = pty.openpty()
+        process = subprocess.Popen([str(ZCRON_SCRIPT), "--db", uri, "backfill", "hello",
+                                    *RANGE], stdout=subprocess.PIPE, stderr=slave,
+                                   env=process_env)
+        os.close(slave)
+        try:
+            seen = b""
+            while b"0 of 4 ended" not in seen:
+                seen += os.read(master, 1024)
+            process.send_signal(signal.SIGINT)
+            assert process.wait(60) == 130
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            os.close(master)
+        assert b"\rbackfill hello: 0 of 4 ended" in seen

@@ -2,8 +2,9 @@
 as its count, queued, cancelled; a bad range refused (422, nothing queued)."""
 import pytest
 
-from web_support import (alice, app, components, db, flashes, ini, pending,  # noqa: F401
-                         read, shared_app, victor)
+from web_support import (alice, app, components, cron_of, db, flashes, ini,  # noqa: F401
+                         pending, read, shared_app, victor)
+from test_web_forms import VALID
 from zcron.components import queue_for
 
 URL = "/sites/default/crons/" + "a" * 32 + "/backfill"
@@ -68,3 +69,22 @@ class TestBackfillPage:
 
 def test_the_pause_form_says_a_pause_with_an_end_lifts_itself(alice):
     assert "A pause with an end lifts itself" in alice.get("/sites/default").text
+
+
+class TestBreakerField:
+    EDIT = "/sites/default/crons/" + "a" * 32 + "/edit"
+
+    def test_set_shown_and_cleared(self, alice, db):
+        assert alice.post(self.EDIT, dict(VALID, pause_after_failures="3")).status_int == 303
+        assert cron_of(db)["pause_after_failures"] == 3
+        assert 'name="pause_after_failures" inputmode="numeric" value="3"' in alice.get(
+            self.EDIT).text
+        alice.post(self.EDIT, dict(VALID, pause_after_failures=""))
+        assert cron_of(db)["pause_after_failures"] is None
+
+    @pytest.mark.parametrize("value", ["0", "-2", "1.5", "many"])
+    def test_refused(self, alice, db, value):
+        before = cron_of(db)
+        res = alice.post(self.EDIT, dict(VALID, pause_after_failures=value))
+        assert res.status_int == 422 and "pause_after_failures" in res.text
+        assert cron_of(db) == before
