@@ -118,3 +118,26 @@ class TestRetriesShown:
         assert [row[-1] for row in rows] == [
             "[attempt 2 of 2] RuntimeError: database unreachable",
             "[attempt 1 of 2] RuntimeError: database unreachable"]
+
+
+def lose_a_run(env, fake_clock, cron):
+    """A run of ``cron`` claimed by a worker that is lost then."""
+    from zcron.components import queue_for
+    env.run_now(cron)
+    queue = queue_for(env.session.root)
+    queue.register_worker("lost", T0, 5)
+    queue.claim(queue.due(T0)[0], "lost", T0, "f" * 32)
+    env.session.tm.commit()
+    fake_clock.advance(7)            # its lease and grace are over
+
+
+class TestInterrupted:
+    def test_an_interrupted_run_counts_too(self, env, fake_clock, paused_events):
+        fake_clock.set(T0)
+        cron = env.add("ok", "0 0 1 1 *", pause_after_failures=1)
+        lose_a_run(env, fake_clock, cron)
+        env.run()
+        [entry] = env.logs(cron)
+        assert entry.messages == ["interrupted: worker lost lost"]
+        assert env.crontab.get(cron.uid).pause_note.startswith("paused after 1 consecutive")
+        assert len(paused_events) == 1
