@@ -141,3 +141,35 @@ class TestInterrupted:
         assert entry.messages == ["interrupted: worker lost lost"]
         assert env.crontab.get(cron.uid).pause_note.startswith("paused after 1 consecutive")
         assert len(paused_events) == 1
+
+
+class TestCountMerged:
+    """Two runs of one cron committed concurrently: their log record's
+    conflict resolution merges the count too."""
+
+    def _concurrently(self, env, first, second):
+        import transaction
+        from zcron.db import get_root
+        from zcron.components import load_crontab
+        from zcron.model import Log
+        cron = env.add("fails", "0 0 1 1 *")
+        with env.session.tm:
+            record = env.crontab.get(cron.uid).log_record()
+            record.failures = 2
+        managers = [transaction.TransactionManager() for _ in range(2)]
+        conns = [env.db.open(tm) for tm in managers]
+        for conn, status in zip(conns, (first, second)):
+            crontab = load_crontab(get_root(conn).sites["default"])
+            crontab.get(cron.uid).add_log(Log(T0, status, [status]))
+        for tm, conn in zip(managers, conns):
+            tm.commit()
+            conn.close()
+        env.session.tm.abort()
+        return env.crontab.get(cron.uid).log_record().failures
+
+    def test_two_failures_add_up(self, env, fake_clock):
+        assert self._concurrently(env, "FAILURE", "FAILURE") == 4
+
+    def test_a_success_on_either_side_breaks_the_row(self, env, fake_clock):
+        assert self._concurrently(env, "FAILURE", "OK") == 0
+        assert self._concurrently(env, "OK", "FAILURE") == 0
