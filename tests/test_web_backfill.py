@@ -52,7 +52,7 @@ class TestBackfillPage:
     def test_a_bad_range_is_422_and_nothing_queued(self, alice, db, data, words):
         before = pending(db)
         for action in ("preview", "run"):
-            res = alice.post(URL, dict(data, action=action), )
+            res = alice.post(URL, dict(data, action=action))
             assert res.status_int == 422 and words in res.text
         assert pending(db) == before
 
