@@ -31,7 +31,8 @@ class TestLogs:
             "messages": ["failure 1", "second line"],
             "fire_time": "2026-01-05T08:01:00+00:00", "duration": 2.5,
             "execution_id": entries[0]["execution_id"],
-            "traceback": "Traceback...\nValueError: x", "output": None}]
+            "traceback": "Traceback...\nValueError: x", "output": None,
+            "attempt": 1, "attempts": 1, "backfill": False, "due": None}]
         assert zcron.json("logs", "off") == []
 
     def test_traceback(self, zcron, populated):

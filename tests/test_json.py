@@ -61,7 +61,7 @@ class TestLogJSON:
             "duration": 1.25,
             "execution_id": "exec-FAILURE-0",
             "traceback": "Traceback (most recent call last):\n  boom\nValueError: x",
-            "output": None,
+            "output": None, "attempt": 1, "attempts": 1, "backfill": False, "due": None,
         }
 
     def test_dump_minimal(self):
@@ -69,7 +69,8 @@ class TestLogJSON:
         assert log.dump() == {"date": "2026-03-01T12:00:30.123456+00:00",
                               "status": "OK", "messages": [], "fire_time": None,
                               "duration": None, "execution_id": "e", "traceback": None,
-                              "output": None}
+                              "output": None, "attempt": 1, "attempts": 1,
+                              "backfill": False, "due": None}
 
     @pytest.mark.parametrize("status", ["OK", "WARN", "FAILURE", "NOTRUN"])
     def test_round_trip(self, status):
@@ -140,7 +141,7 @@ class TestCronJSON:
                 "warn_after", "retries", "retry_backoff", "jitter",
                 "retry_interrupted", "paused_until", "pause_note",
                 "start", "end", "max_runs", "exclude", "declared", "isolation",
-                "max_memory", "alert_no_success", "alert_running"}
+                "max_memory", "alert_no_success", "alert_running", "pause_after_failures"}
         assert set(dump) == legacy | ours
 
     def test_dump_is_json(self):

@@ -161,6 +161,11 @@ class ILog(Interface):
     traceback = Attribute("For FAILURE: the traceback text, bounded in size.")
     output = Attribute("What a runner's zcron.Result gave as output (managers "
                        "only), bounded in size, or None.")
+    attempt = Attribute("Which attempt of its fire time the run was, from 1.")
+    attempts = Attribute("How many attempts the cron's retries allowed it (1: none).")
+    backfill = Attribute("True for a run of ``zcron backfill``.")
+    due = Attribute("A retry's own due time (aware, UTC); None: its fire time's.")
+    lateness = Attribute("Seconds from its due time (a retry's own) to ``date``.")
 
     def dump():
         """A JSON-serialisable dict."""
@@ -207,6 +212,9 @@ class ICron(Interface):
     exclude = Attribute("Names of its crontab's ICalendars whose fire times it skips.")
     declared = Attribute("The identity ('origin:name') of the declaration keeping "
                          "it in step (zcron.declared), '' for a cron made by hand.")
+    pause_after_failures = Attribute(
+        "None, or N >= 1: the cron pauses itself after N FAILUREs in a row "
+        "(retries exhausted); resuming counts again from 0.")
     runs = Attribute("How many runs it logged ever (NOTRUN aside), retention aside.")
     paused = Attribute("True when a pause is set, over or not (see paused_at).")
     switched_on = Attribute(
@@ -676,6 +684,8 @@ class ISiteAudit(Interface):
 
     def later(change):
         """The changes after ``change`` to the same cron, oldest first."""
+
+
 # -- alerts (zcron.alerts) ------------------------------------------------------
 
 class ICronAlertEvent(IObjectEvent):

@@ -12,7 +12,7 @@ cron, from the job's signature (see ``zcron.schedule``).
 from datetime import timedelta, timezone
 
 from zcron.model.timeutil import to_us
-from zcron.queue.base import QUEUED, RETRY, SCHEDULE
+from zcron.queue.base import BACKFILL, QUEUED, RETRY, SCHEDULE
 from zcron.schedule import needs_cron, next_scheduled
 
 UTC = timezone.utc
@@ -114,12 +114,22 @@ def _counted(cron, result, running):
 
 def _waits(cron, job, now, running):
     """Whether ``job`` waits in the queue for a run still going."""
+    if job.kind == BACKFILL:
+        return _backfill_waits(cron, running)
     if job.kind != SCHEDULE:
         return bool(running) and job.kind in (RETRY, QUEUED)    # they wait their turn
     if cron.missed == "all" and any(job.due <= c.claimed_at for c in running):
         return True     # already due when the running one started: catching up
     # the running one may be about to end
     return bool(running) and cron.overlap != "allow" and now - job.due < OVERLAP_GRACE
+
+
+def _backfill_waits(cron, running):
+    """A backfill's runs go one after another; against the cron's other
+    runs its overlap policy holds: 'queue-one' waits for them, 'skip'
+    logs the fire time NOTRUN, 'allow' runs alongside."""
+    return any(c.job.kind == BACKFILL for c in running) or (
+        bool(running) and cron.overlap == "queue-one")
 
 
 def _catch_up(cron, result, times, now, next_job):

@@ -13,7 +13,8 @@ tests hold both to it. Fire times themselves, bounds and calendars
 applied, are ``zcron.model.calendar.fire_time_after``'s (through
 ``Cron.next_fire_time``).
 """
-from datetime import datetime
+from datetime import datetime, timedelta
+from itertools import islice, takewhile
 
 from zcron.model.calendar import excluded_by, fire_time_after
 from zcron.model.cron import jitter_offset
@@ -113,19 +114,34 @@ def marked_runs(cron, after, n):
     return _preview(cron, after, n, cron.calendars())
 
 
+def fire_times_between(cron, start, end, limit):
+    """The fire times in [start, end] (both ends in) with everything
+    ``next_runs`` applies, jitter aside; at most ``limit`` (what
+    ``zcron backfill`` runs)."""
+    before = start - timedelta(microseconds=1)
+    upcoming = (job.fire_time for job, _ in _upcoming(cron, before, ()))
+    return list(islice(takewhile(lambda fire: fire <= end, upcoming), limit))
+
+
 def _preview(cron, after, n, shown):
-    left, result = cron.runs_left(), []
+    return [(job.fire_time, names) if names else (job.due, None)
+            for job, names in islice(_upcoming(cron, after, shown), n)]
+
+
+def _upcoming(cron, after, shown):
+    """(scheduled job, calendars of ``shown`` excluding it) after
+    ``after``, one by one, runs left counted."""
+    left = cron.runs_left()
     fire_after = cron.next_fire_time
     if shown:
         fire_after = _bounded(cron.get_periodicity(), cron.start, cron.end)
-    while len(result) < n and (left is None or left > 0):
+    while left is None or left > 0:
         job = _scheduled(cron.__parent__.site, cron.uid, fire_after, cron.jitter,
                          cron.paused_until, after, None)
         if job is None:
-            break
+            return
         names = excluded_by(job.fire_time, cron.timezone, shown)
         if not names and left is not None:
             left -= 1
-        result.append((job.fire_time, names) if names else (job.due, None))
+        yield job, names
         after = job.fire_time
-    return result

@@ -149,19 +149,28 @@ POLICY_OPTIONS = (
     click.option("--alert-running", type=SECONDS_OR_NONE, metavar="SECONDS",
                  help="Alert when a run goes on longer than this "
                       "('none': the site's default, if any)."),
+    click.option("--pause-after-failures", metavar="N", callback=lambda ctx, param, value:
+                 _count_or_none(value, param, ctx),
+                 help="Pause the cron after N FAILUREs in a row, retries exhausted "
+                      "(resume counts again; 'none': never, the default)."),
 )
 POLICY_FIELDS = ("missed", "catchup_window", "overlap", "timeout", "warn_after",
                  "retries", "retry_backoff", "jitter", "retry_interrupted",
                  "logs_limit", "isolation", "max_memory", "alert_no_success",
-                 "alert_running")
+                 "alert_running", "pause_after_failures")
 
 
 def _megabytes(value, param, ctx):
     """--max-memory: a whole number of MB >= 1, or 'none'."""
+    return _count_or_none(value, param, ctx, " of MB")
+
+
+def _count_or_none(value, param, ctx, unit=""):
+    """A whole number >= 1, or 'none' (CLEAR)."""
     if value is None or value.strip().lower() == "none":
         return None if value is None else CLEAR
     if not value.strip().isdigit() or int(value) < 1:
-        raise click.BadParameter(f"{value!r} is not a whole number of MB >= 1 "
+        raise click.BadParameter(f"{value!r} is not a whole number{unit} >= 1 "
                                  "(or 'none')", ctx, param)
     return int(value)
 

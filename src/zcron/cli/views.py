@@ -194,6 +194,8 @@ def _show_fields(data, utc):
         ("alert running", _show_alert(data, "alert_running")),
         ("last success", format_iso(data["last_success"], data["timezone"], utc)
          + ("  (overdue)" if data["overdue"] else "")),
+        ("pause after", f"{data['pause_after_failures']} failures in a row"
+         if data["pause_after_failures"] else "never (no circuit breaker)"),
     ]
 
 

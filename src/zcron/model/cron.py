@@ -188,7 +188,10 @@ class Cron(Persistent):
         self.edit(paused_until=until or FOREVER, pause_note=note)
 
     def resume(self):
+        """Lift the pause; the circuit breaker counts failures from here."""
         self.edit(paused_until=None, pause_note="")
+        if self._logs is not None:
+            self._logs.reset_failures()
 
     # -- logs -----------------------------------------------------------------
 

@@ -142,6 +142,8 @@ FIELDS = {
     "max_memory": (_number("max_memory", optional=True, integer=True, minimum=1), None),
     "alert_no_success": (_number("alert_no_success", optional=True, minimum=0.001), None),
     "alert_running": (_number("alert_running", optional=True, minimum=0.001), None),
+    "pause_after_failures": (_number("pause_after_failures", optional=True, integer=True,
+                                     minimum=1), None),
 }
 TIMES = ("paused_until", "start", "end")     # dumped as ISO 8601 texts
 EDITABLE = tuple(f for f in FIELDS if f != "uid")

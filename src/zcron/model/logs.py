@@ -42,6 +42,9 @@ class CronLogs(Persistent):
     counts = {}      # never changed in place: add() replaces it
     limit = None     # the cron's logs_limit, as of the last add()
     last_success = None   # date of the newest OK or WARN entry ever added
+    # FAILUREs in a row, retries exhausted (the circuit breaker's count):
+    # an OK or WARN, or resuming the cron, sets it back to 0
+    failures = 0
 
     def __init__(self, entries=(), limit=None):
         if entries:
@@ -59,6 +62,14 @@ class CronLogs(Persistent):
         self.counts = counts
         if log.status in SUCCESSES:
             self.last_success = _latest(self.last_success, log.date)
+        if log.status in (OK, WARN) and self.failures:
+            self.failures = 0
+        elif log.status == FAILURE and log.attempt >= log.attempts:
+            self.failures += 1
+
+    def reset_failures(self):
+        if self.failures:
+            self.failures = 0
 
     def clear(self):
         self.entries = ()
@@ -91,6 +102,8 @@ class CronLogs(Persistent):
         stamp = _latest(committed.get("last_success"), new.get("last_success"))
         if stamp is not None:
             state["last_success"] = stamp
+        state["failures"] = _merge_failures(*(s.get("failures", 0)
+                                              for s in (old, committed, new)))
         return state
 
 
@@ -118,3 +131,8 @@ def _merge_counts(old, committed, new):
 def _latest(a, b):
     """The later of two times, either of which may be None."""
     return b if a is None else a if b is None else max(a, b)
+def _merge_failures(old, committed, new):
+    """Both sides' failures in a row: a side that reset the count wins."""
+    if committed < old or new < old:
+        return min(committed, new)
+    return committed + new - old

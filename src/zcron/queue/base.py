@@ -10,6 +10,8 @@ from zcron.model.timeutil import from_us
 # Kinds of job: a scheduled fire time, a "run now", a retry after FAILURE,
 # and a run queued behind a still-running one (overlap policy 'queue-one').
 SCHEDULE, MANUAL, RETRY, QUEUED = "schedule", "manual", "retry", "queued"
+# A past fire time run again by ``zcron backfill`` (see ``zcron.backfill``).
+BACKFILL = "backfill"
 
 
 def shard_of(site, uid, shards):

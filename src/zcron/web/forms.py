@@ -41,6 +41,7 @@ NUMBERS = {
     "jitter": (False, False),
     "alert_no_success": (False, True),
     "alert_running": (False, True),
+    "pause_after_failures": (True, True),
 }
 CHOICES = ("missed", "overlap")        # checked by the model: see PARSERS
 BOUNDS = ("start", "end", "max_runs")

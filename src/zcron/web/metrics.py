@@ -140,7 +140,7 @@ class SiteTotals:
             if log.duration is not None:
                 self.durations.append(log.duration)
             if log.fire_time is not None:
-                self.lateness.append((log.date - log.fire_time).total_seconds())
+                self.lateness.append(log.lateness)
         elif log.messages:
             if log.messages[0].startswith("missed"):
                 self.missed += missed_count(log)
@@ -165,8 +165,9 @@ def queue_metrics(out, root, queue, now):
 def last_run_lateness(out, labels, cron, now):
     last = cron.last_log()
     if last is not None and last.fire_time is not None:
-        out.gauge("zcron_last_run_lateness_seconds", "Last entry's date minus its fire time.",
-                  (last.date - last.fire_time).total_seconds(), **labels)
+        out.gauge("zcron_last_run_lateness_seconds",
+                  "Last entry's date minus its due time (a retry's own, else its fire time).",
+                  last.lateness, **labels)
 
 
 @per_cron
@@ -208,7 +209,7 @@ def run_summaries(out, site, crontab, totals):
     summary(out, "zcron_run_duration_seconds",
             "Durations of the runs in the kept logs.", totals.durations, site)
     summary(out, "zcron_run_lateness_seconds",
-            "Log date minus fire time of the runs in the kept logs.", totals.lateness, site)
+            "Log date minus due time of the runs in the kept logs.", totals.lateness, site)
 
 
 def summary(out, name, help_text, values, site):

@@ -12,7 +12,7 @@ from zcron.interfaces import NOTRUN
 from zcron.model.log import Log, new_execution_id
 from zcron.model.timeutil import to_us
 from zcron.policies import plan, quick_plan
-from zcron.queue.base import QUEUED, RETRY, still_running
+from zcron.queue.base import BACKFILL, QUEUED, RETRY, still_running
 
 # Jobs due within this are claimed already, and started on time.
 LOOKAHEAD = timedelta(seconds=0.1)
@@ -103,6 +103,7 @@ class Claimer:
             claims.successors[run_job.claim_key] = decision.next_job
 
     def _not_run(self, tx, cron, job, fire_time, messages):
-        log = cron.add_log(Log(tx.now, NOTRUN, messages, fire_time=fire_time))
+        log = cron.add_log(Log(tx.now, NOTRUN, messages, fire_time=fire_time,
+                               backfill=job.kind == BACKFILL))
         self.stats.count(NOTRUN)
         tx.events.append(FinishedCronJobEvent(cron, tx.crons.site(job), job, log))

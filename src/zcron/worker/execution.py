@@ -11,12 +11,13 @@ from zope.event import notify
 from zcron import clock
 from zcron.components import queue_for
 from zcron.db import Session
-from zcron.events import FinishedCronJobEvent, StartedCronJobEvent
+from zcron.events import CronAutoPausedEvent, FinishedCronJobEvent, StartedCronJobEvent
 from zcron.interfaces import FAILURE
 from zcron.model.log import Log
 from zcron.model.timeutil import to_us
-from zcron.queue.base import RETRY, Job, still_running
+from zcron.queue.base import BACKFILL, RETRY, Job, still_running
 from zcron.retry import RETRYABLE, transact
+from zcron.worker.breaker import trip
 from zcron.worker.crons import Crons
 from zcron.worker.firing import fire
 from zcron.worker.runner_call import call_runner
@@ -40,11 +41,22 @@ class Run:
     cron: object = None
     outcome: object = None
     log: Log = None
+    paused: str = None      # the pause note when the circuit breaker tripped
+
+
+def attempts(cron, job):
+    """The log entry fields of ``job``'s run: its attempt of how many (a
+    backfill run is not retried), a retry's own due time, the backfill mark."""
+    backfill = job.kind == BACKFILL
+    allowed = 1 if backfill else max(cron.retries + 1, job.attempt + 1)
+    return {"attempt": job.attempt + 1, "attempts": allowed, "backfill": backfill,
+            "due": job.due if job.kind == RETRY else None}
 
 
 def queue_retry(queue, cron, job, status):
-    """Queue the retry of a FAILURE, backoff doubling at each attempt."""
-    if status != FAILURE or job.attempt >= cron.retries:
+    """Queue the retry of a FAILURE, backoff doubling at each attempt
+    (a backfill's runs are not retried: run the range again)."""
+    if status != FAILURE or job.attempt >= cron.retries or job.kind == BACKFILL:
         return
     due = clock.now() + timedelta(seconds=cron.retry_backoff * 2 ** job.attempt)
     queue.put(Job(job.site, job.uid, job.fire_us, to_us(due), RETRY, job.attempt + 1))
@@ -122,9 +134,10 @@ class Executor:
         run.log = Log(clock.now(), outcome.status, list(claim.notes) + outcome.messages,
                       fire_time=run.job.fire_time, duration=outcome.duration,
                       execution_id=claim.execution_id, traceback=outcome.traceback,
-                      output=outcome.output)
+                      output=outcome.output, **attempts(run.cron, run.job))
         run.cron.add_log(run.log)
         queue_retry(q, run.cron, run.job, outcome.status)
+        run.paused = trip(run.cron, clock.now())
 
     def execute_alone(self, session, job):
         """Run one claimed job in transactions of its own, retrying
@@ -153,7 +166,7 @@ class Executor:
             if not written:
                 raise
             run = written[0]
-            run.log = self.record(session, job, FAILURE, [
+            run.log, run.paused = self.record(session, job, FAILURE, [
                 f"conflict: the run's writes conflicted {CONFLICT_RETRIES + 1} times; "
                 "gave up"], duration=run.log.duration, execution_id=run.log.execution_id)
         if run is not None:
@@ -164,23 +177,26 @@ class Executor:
         """The runner still runs in the old session: never commit it; log
         the timeout from a fresh session, the one to use next."""
         session, duration = Session(self.db), run.outcome.duration
-        log = self.record(session, run.job, FAILURE, [
+        log, paused = self.record(session, run.job, FAILURE, [
             f"timed out after {duration:.1f} s; its transaction was aborted"],
             duration=duration, execution_id=run.claim.execution_id)
-        self.finished(session, [Run(run.job, log=log)])
+        self.finished(session, [Run(run.job, log=log, paused=paused)])
         return session
 
     @staticmethod
     def record(session, job, status, messages, **fields):
         """Log an outcome in a transaction of its own (with any retry);
-        the log entry marks the run as ended."""
+        the log entry marks the run as ended. Returns (the entry, the
+        pause note if the circuit breaker tripped)."""
         def work():
             cron = Crons(session.root).of(job)
-            log = Log(clock.now(), status, messages, fire_time=job.fire_time, **fields)
-            if cron is not None:
-                cron.add_log(log)
-                queue_retry(queue_for(session.root), cron, job, status)
-            return log
+            if cron is None:
+                return Log(clock.now(), status, messages, fire_time=job.fire_time,
+                           **fields), None
+            log = cron.add_log(Log(clock.now(), status, messages, fire_time=job.fire_time,
+                                   **fields, **attempts(cron, job)))
+            queue_retry(queue_for(session.root), cron, job, status)
+            return log, trip(cron, clock.now())
         return transact(session.tm, work, RECORD_ATTEMPTS)
 
     def finished(self, session, runs):
@@ -197,6 +213,8 @@ class Executor:
                 cron = run.cron if run.cron is not None else crons.of(run.job)
                 if cron is not None:
                     yield FinishedCronJobEvent(cron, crons.site(run.job), run.job, run.log)
+                    if run.paused is not None:
+                        yield CronAutoPausedEvent(crons.site(run.job), cron, run.paused)
         fire(session.tm, events())
 
 

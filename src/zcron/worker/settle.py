@@ -3,11 +3,13 @@ finished claim completed (releasing its cron's held run), and a claimed run
 that did not end -- its worker lost, or an error cut it short -- logged
 FAILURE "interrupted" (or queued again where its cron says so)."""
 from zcron import clock
-from zcron.events import FinishedCronJobEvent
+from zcron.events import CronAutoPausedEvent, FinishedCronJobEvent
 from zcron.interfaces import FAILURE
 from zcron.model.log import Log
 from zcron.model.timeutil import to_us
-from zcron.queue.base import RETRY, still_running
+from zcron.queue.base import BACKFILL, RETRY, still_running
+from zcron.worker.breaker import trip
+from zcron.worker.execution import attempts
 
 
 def complete(q, job):
@@ -52,11 +54,20 @@ class Settler:
         job, q = claim.job, tx.queue
         cron = tx.crons.of(job)
         if cron is not None and still_running(cron, [claim]):
-            if cron.retry_interrupted:
-                q.put(job.replace(kind=RETRY, due_us=to_us(tx.now)))
+            if cron.retry_interrupted:      # a backfill's run stays one, in its order
+                kind = BACKFILL if job.kind == BACKFILL else RETRY
+                q.put(job.replace(kind=kind, due_us=to_us(tx.now)))
             else:
-                log = cron.add_log(Log(tx.now, FAILURE, [reason], fire_time=job.fire_time,
-                                       execution_id=claim.execution_id))
-                self.stats.count(FAILURE)
-                tx.events.append(FinishedCronJobEvent(cron, tx.crons.site(job), job, log))
+                self._log_interrupted(tx, cron, claim, reason)
         complete(q, job)
+
+    def _log_interrupted(self, tx, cron, claim, reason):
+        """The FAILURE entry, its events, and the circuit breaker's say."""
+        job, site = claim.job, tx.crons.site(claim.job)
+        log = cron.add_log(Log(tx.now, FAILURE, [reason], fire_time=job.fire_time,
+                               execution_id=claim.execution_id, **attempts(cron, job)))
+        self.stats.count(FAILURE)
+        tx.events.append(FinishedCronJobEvent(cron, site, job, log))
+        note = trip(cron, tx.now)
+        if note is not None:
+            tx.events.append(CronAutoPausedEvent(site, cron, note))
