@@ -28,13 +28,14 @@ class Leases:
         if tick - self._last_renew >= self.lease / 3:
             if tx.queue.renew_worker(self.worker_id, tx.now, self.lease) is None:
                 tx.queue.register_worker(self.worker_id, tx.now, self.lease, self.concurrency)
-            self._last_renew = tick
+            tx.on_commit(lambda: setattr(self, "_last_renew", tick))
 
     def reap_if_due(self, tx):
         tick = time.monotonic()
         if tick - self._last_reap >= self.reap_interval:
             self._reap(tx)
-            self._last_reap = tick
+            # only once committed: a conflicting cycle reaps again next time
+            tx.on_commit(lambda: setattr(self, "_last_reap", tick))
 
     def _reap(self, tx):
         """Account for the claims of workers whose lease ran out."""
