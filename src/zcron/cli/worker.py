@@ -69,8 +69,9 @@ class Signals:
 
 def start_dashboard(app, db, address):
     """The dashboard in a thread of this process, on its open database."""
-    from zcron.cli.web import check_users
+    from zcron.cli.web import check_users, web_module
     from zcron.exceptions import InvalidInput
+    web_module()
     from zcron.web.thread import DashboardThread
     host, _, port = address.rpartition(":")
     if not port.isdigit():

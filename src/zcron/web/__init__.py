@@ -185,11 +185,9 @@ def make_app(settings):
 
 def load_zcml(zcml):
     """The host's ZCML (paths, or one setting string of them), if any."""
-    if isinstance(zcml, str):
-        zcml = aslist(zcml)
     if zcml:
         from zcron.config import configure
-        configure(*zcml)
+        configure(*(aslist(zcml) if isinstance(zcml, str) else zcml))
 
 
 def session_secret(settings, options):
@@ -257,11 +255,12 @@ def main(global_config, **settings):
     return make_app(settings)
 
 
-def serve(db_uri, zcml, host="127.0.0.1", port=8080, config=None, **options):
+def serve(db_uri, zcml, host="127.0.0.1", port=8080, config=None, ready=None, **options):
     """Serve the dashboard with waitress until interrupted (SIGTERM or
     Ctrl-C). ``zcml``: a path or a list of paths (or None); ``config``:
-    the ini file with the users (default ``$ZCRON_CONFIG``). Binds to
-    127.0.0.1 unless told otherwise; ``options`` go to waitress."""
+    the ini file with the users (default ``$ZCRON_CONFIG``); ``ready(url)``
+    is called once it listens. Binds to 127.0.0.1 unless told otherwise;
+    ``options`` go to waitress."""
     import waitress
     from zcron.exceptions import InvalidInput
     from zcron.users import load_users
@@ -284,7 +283,9 @@ def serve(db_uri, zcml, host="127.0.0.1", port=8080, config=None, **options):
     if in_main_thread:      # SIGTERM stops it as Ctrl-C does
         previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        waitress.serve(app, host=host, port=int(port), **options)
+        server = waitress.create_server(app, host=host, port=int(port), **options)
+        (ready or print)(f"http://{host}:{server.effective_port}/")
+        server.run()
     except KeyboardInterrupt:
         pass
     finally:
