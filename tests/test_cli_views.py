@@ -13,8 +13,8 @@ class TestList:
                                     "RUN", "STATUS", "DURATION", "UID"]
         hello = lines[1]
         assert hello.startswith("hello  on     */5 * * * * (Europe/Zurich)")
-        assert "2026-01-05 09:03 CET (+01:00)  OK      4.50s" in hello
-        assert hello.endswith(populated["hello"])
+        assert " ago  2026-01-05 09:03 CET (+01:00)  OK      4.50s" in hello
+        assert hello.endswith("  " + populated["hello"][:8])       # the short uid
         off = lines[4]
         assert off.split()[:2] == ["off", "off"]
         assert " -  " in off                   # no next run, no last run

@@ -11,11 +11,14 @@ from zcron import clock
 from zcron.cli.app import cli, get_cron, get_crontab, pass_app
 from zcron.cli.output import (echo_json, echo_table, first_line, format_duration,
                               format_iso, format_pause_end, format_seconds,
-                              iso_time, note, table)
+                              iso_time, note, SHORT_UID, table, time_column)
 from zcron.cli.params import (cron_argument, json_option, site_option,
                               utc_option)
+from zcron.interfaces import STATUSES
 
 SHOW_RUNS = 5
+STATES = ("on", "off", "paused", "done")
+LIST_CUT_FIRST = (2, 0, 1)     # on a narrow terminal: the schedule, name, state
 LABEL_WIDTH = 19
 
 
@@ -65,14 +68,19 @@ Examples:
   zcron list
   zcron list --site shop --utc
   zcron list --name cleanup
+  zcron list --status failure --state on
   zcron list --json | jq '.[] | select(.last_status == "FAILURE") | .name'
 """)
 @click.option("--name", metavar="NAME", help="Only the crons of this runner name.")
+@click.option("--status", type=click.Choice(STATUSES, case_sensitive=False),
+              help="Only the crons whose last run has this status.")
+@click.option("--state", type=click.Choice(STATES),
+              help="Only the crons in this state.")
 @site_option
 @utc_option
 @json_option
 @pass_app
-def list_(app, name, site, utc, as_json):
+def list_(app, name, status, state, site, utc, as_json):
     """List a site's crons: state, schedule, next and last run."""
     from zcron.components import queue_for
 
@@ -80,9 +88,12 @@ def list_(app, name, site, utc, as_json):
         _, crontab = get_crontab(root, site)
         queue, now = queue_for(root), clock.now()
         crons = crontab if name is None else crontab.find(name=name)
-        return crontab.activated, [summary(c, queue, now, utc) for c in crons]
+        found = [summary(c, queue, now, utc) for c in crons]
+        return crontab.activated, now, [
+            c for c in found if status in (None, c["last_status"])
+            and state in (None, c["state"])]
 
-    activated, crons = app.transact(work, write=False)
+    activated, now, crons = app.transact(work, write=False)
     if not activated:
         note(f"the crontab of site {site!r} is disabled: no cron runs "
              "(zcron crontab enable)")
@@ -90,21 +101,27 @@ def list_(app, name, site, utc, as_json):
         echo_json(crons)
         return
     echo_table(["NAME", "STATE", "SCHEDULE", "NEXT RUN", "LAST RUN", "STATUS",
-                "DURATION", "UID"], [_list_row(c, utc) for c in crons],
-               empty=f"no crons in site {site!r}; add one with: zcron add NAME --cron EXPR")
+                "DURATION", "UID"], _list_rows(crons, utc, now),
+               empty=f"no crons in site {site!r}; add one with: zcron add NAME --cron EXPR",
+               cut_first=LIST_CUT_FIRST)
 
 
-def _list_row(data, utc):
-    """One cron's row of ``list``, from its summary."""
+def _list_rows(crons, utc, now):
+    """The rows of ``list``, from the crons' summaries."""
+    zones = [c["timezone"] for c in crons]
+    next_runs = time_column([c["next_run"] for c in crons], zones, utc, now)
+    last_runs = time_column([c["last_run"] for c in crons], zones, utc, now)
+    return [[data["name"], _list_state(data), f"{data['periodicity']} ({data['timezone']})",
+             next_run, last_run, data["last_status"], format_duration(data["last_duration"]),
+             data["uid"][:SHORT_UID]]
+            for data, next_run, last_run in zip(crons, next_runs, last_runs)]
+
+
+def _list_state(data):
     state = data["state"]
     if state == "paused" and data["pause_note"]:
         state += f" ({data['pause_note']})"
-    return [
-        data["name"], state, f"{data['periodicity']} ({data['timezone']})",
-        format_iso(data["next_run"], data["timezone"], utc),
-        format_iso(data["last_run"], data["timezone"], utc),
-        data["last_status"], format_duration(data["last_duration"]), data["uid"],
-    ]
+    return state
 
 
 # -- show -----------------------------------------------------------------------------------
