@@ -128,3 +128,22 @@ class TestColour:
         assert "\x1b[" not in on_a_terminal(args, {"NO_COLOR": "1", "COLUMNS": "300"})
         assert "\x1b[" not in on_a_terminal(["--no-color"] + args, {"COLUMNS": "300"})
         assert "\x1b[" not in zcron("list").stdout             # piped
+
+
+class TestWorkerLines:
+
+    def test_aligned_in_the_crons_zone(self):
+        from zcron.cli.worker import RunPrinter
+        from zcron.model import Cron, Log
+        printer = RunPrinter()
+        zurich = Cron("heartbeat", "@daily", timezone="Europe/Zurich")
+        kolkata = Cron("a-much-longer-cron-name", "@daily", timezone="Asia/Kolkata")
+        lines = [printer.text_line(cron, Log(NOW, status, ["fine"], duration=0.25),
+                                   "default")
+                 for cron, status in ((zurich, "OK"), (kolkata, "FAILURE"))]
+        assert lines == [
+            "10:00:00 CET    heartbeat         OK         0.25s  fine",
+            "14:30:00 IST    a-much-longer-cron-name  FAILURE    0.25s  fine"]
+        printer.utc = True
+        assert printer.text_line(zurich, Log(NOW, "OK", [], duration=1), "shop") == (
+            "09:00:00 UTC    shop/heartbeat           OK         1.00s  ")

@@ -99,11 +99,6 @@ def iso_time(dt, zone_name="UTC", utc=False):
     return None if dt is None else in_zone(dt, zone_name, utc).isoformat()
 
 
-def clock_time(dt, utc=False):
-    """``HH:MM:SS`` on this machine's clock (or UTC), for live lines."""
-    return (dt.astimezone(UTC) if utc else dt.astimezone()).strftime("%H:%M:%S")
-
-
 def format_duration(seconds):
     if seconds is None:
         return NONE
