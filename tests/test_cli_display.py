@@ -147,3 +147,10 @@ class TestWorkerLines:
         printer.utc = True
         assert printer.text_line(zurich, Log(NOW, "OK", [], duration=1), "shop") == (
             "09:00:00 UTC    shop/heartbeat           OK         1.00s  ")
+
+
+def test_show_gives_how_far_the_next_runs_are(zcron, populated):
+    lines = zcron("show", "hello").stdout.splitlines()
+    [first] = [line for line in lines if line.startswith("next runs:")]
+    assert first.split()[2] == "in"
+    assert first.endswith(("CET (+01:00)", "CEST (+02:00)"))     # Europe/Zurich

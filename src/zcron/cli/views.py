@@ -174,11 +174,15 @@ def _echo_show(data, utc):
     def when(text):
         return format_iso(text, data["timezone"], utc)
 
+    def column(times):           # aligned, after how far they are from now
+        return time_column(times, [data["timezone"]] * len(times), utc, clock.now())
+
     for label, value in _show_fields(data, utc):
         click.echo(f"{label + ':':<{LABEL_WIDTH}}{value}")
-    queued = [f"{when(j['due'])} ({j['kind']})" for j in data["queued"]]
-    _echo_list("queued", queued or ["nothing"])
-    _echo_list("next runs", [when(t) for t in data["next_runs"]] or ["none"])
+    due = column([j["due"] for j in data["queued"]])
+    _echo_list("queued", [f"{d} ({j['kind']})" for d, j in zip(due, data["queued"])]
+               or ["nothing"])
+    _echo_list("next runs", column(data["next_runs"]) or ["none"])
     _echo_last_runs(data["logs"][:SHOW_RUNS], when)
 
 
