@@ -164,3 +164,25 @@ def test_without_the_web_extra(tmp_path, env, args):
     assert_one_error_line(result.stderr)
     assert "pip install 'zcron[web]'" in result.stderr
     assert "dashboard on" not in result.stderr
+
+
+def test_dashboard_on_only_once_it_listens(tmp_path, env):
+    """A database that does not answer, an address in use: one line, and
+    no 'dashboard on' before it."""
+    import socket
+    run("user", "add", "alice", "--role", "manager", "--password", "pw",
+        cwd=tmp_path, env=env)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        uri = f"zeo://127.0.0.1:{silent.getsockname()[1]}?connect_timeout=1"
+        result = run("--db", uri, "--config", "zcron.ini", "serve", cwd=tmp_path, env=env)
+        assert result.returncode == 1
+        assert_one_error_line(result.stderr)
+        assert "no ZEO server answered within 1 s" in result.stderr
+        port = silent.getsockname()[1]
+        result = run("--db", "file://var/Data.fs", "--config", "zcron.ini", "serve",
+                     "--port", str(port), cwd=tmp_path, env=env)
+    assert result.returncode == 1
+    assert_one_error_line(result.stderr)
+    assert f"cannot serve the dashboard on 127.0.0.1:{port}" in result.stderr
