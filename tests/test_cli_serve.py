@@ -186,3 +186,17 @@ def test_dashboard_on_only_once_it_listens(tmp_path, env):
     assert result.returncode == 1
     assert_one_error_line(result.stderr)
     assert f"cannot serve the dashboard on 127.0.0.1:{port}" in result.stderr
+
+
+def test_a_dashboard_of_its_own_registers_zcrons_components(tmp_path):
+    """make_app on its own database (serve, PasteDeploy's main), no ZCML:
+    zcron's components are there (the registry is clean: see cli_env)."""
+    from zcron import web
+    from zcron.components import queue_for
+    from zcron.db import get_root
+    app = web.main({}, **{"zcron.db": "memory://", "zcron.secret": "x"})
+    try:
+        with app.zcron_db.transaction() as conn:
+            assert len(queue_for(get_root(conn))) == 0
+    finally:
+        app.zcron_db.close()

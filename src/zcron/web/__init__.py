@@ -155,11 +155,11 @@ def web_options(path):
 def make_app(settings):
     """The dashboard's WSGI application (see the module's docstring)."""
     settings = dict(settings or {})
-    load_zcml(settings.get("zcron.zcml") or ())
+    db = settings.get("zcron.db_object")
+    load_zcml(settings.get("zcron.zcml") or (), defaults=db is None)
     path = config_path(settings.get("zcron.config"))
     options = web_options(path)
     secret = session_secret(settings, options)
-    db = settings.get("zcron.db_object")
     if db is None:
         db = open_db(settings.get("zcron.db"))
     settings.setdefault("tm.manager_hook", pyramid_tm.explicit_manager)
@@ -183,9 +183,10 @@ def make_app(settings):
     return app
 
 
-def load_zcml(zcml):
-    """The host's ZCML (paths, or one setting string of them), if any."""
-    if zcml:
+def load_zcml(zcml, defaults=False):
+    """The host's ZCML (paths, or one setting string of them), if any; with
+    ``defaults``, zcron's components even without (a dashboard of its own)."""
+    if zcml or defaults:
         from zcron.config import configure
         configure(*(aslist(zcml) if isinstance(zcml, str) else zcml))
 
