@@ -91,7 +91,8 @@ class TestShow:
         assert all("(+0" in line for line in lines[next_runs:next_runs + 5])
         assert lines[next_runs + 5].startswith("last runs:")
         assert lines[next_runs + 6].split() == ["DATE", "STATUS", "DURATION", "MESSAGE"]
-        assert lines[next_runs + 7].startswith("  2026-01-05 09:03 CET (+01:00)  OK")
+        assert lines[next_runs + 7].startswith("  ")
+        assert " ago  2026-01-05 09:03 CET (+01:00)  OK" in lines[next_runs + 7]
         assert lines[next_runs + 7].endswith("ok 3 (+1 more)")
         assert len(lines) == next_runs + 11
 

@@ -14,6 +14,7 @@ from zcron.cli.output import (echo_json, echo_table, first_line, format_duration
                               iso_time, note, SHORT_UID, table, time_column)
 from zcron.cli.params import (cron_argument, json_option, site_option,
                               utc_option)
+from zcron.cli.terminal import colour_on, width_limit
 from zcron.interfaces import STATUSES
 
 SHOW_RUNS = 5
@@ -171,9 +172,6 @@ def show(app, ref, site, utc, as_json):
 
 def _echo_show(data, utc):
     """``show`` for people: the fields, then the queue, next and last runs."""
-    def when(text):
-        return format_iso(text, data["timezone"], utc)
-
     def column(times):           # aligned, after how far they are from now
         return time_column(times, [data["timezone"]] * len(times), utc, clock.now())
 
@@ -183,7 +181,7 @@ def _echo_show(data, utc):
     _echo_list("queued", [f"{d} ({j['kind']})" for d, j in zip(due, data["queued"])]
                or ["nothing"])
     _echo_list("next runs", column(data["next_runs"]) or ["none"])
-    _echo_last_runs(data["logs"][:SHOW_RUNS], when)
+    _echo_last_runs(data["logs"][:SHOW_RUNS], column)
 
 
 def _show_fields(data, utc):
@@ -238,10 +236,15 @@ def _echo_list(title, items):
         click.echo(f"{(title + ':') if i == 0 else '':<{LABEL_WIDTH}}{item}")
 
 
-def _echo_last_runs(logs, when):
+def _echo_last_runs(logs, column):
+    """The newest log entries, their dates by ``column`` (one precision)."""
     click.echo(f"{'last runs:':<{LABEL_WIDTH}}" + ("" if logs else "none"))
     if logs:
-        rows = [[when(log["date"]), log["status"], format_duration(log["duration"]),
-                 first_line(log["messages"])] for log in logs]
-        for line in table(["DATE", "STATUS", "DURATION", "MESSAGE"], rows).splitlines():
+        dates = column([log["date"] for log in logs])
+        rows = [[date, log["status"], format_duration(log["duration"]),
+                 first_line(log["messages"])] for date, log in zip(dates, logs)]
+        width = width_limit()
+        lines = table(["DATE", "STATUS", "DURATION", "MESSAGE"], rows,
+                      None if width is None else width - 2, colour_on()).splitlines()
+        for line in lines:
             click.echo("  " + line)
