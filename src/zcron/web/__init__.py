@@ -184,8 +184,7 @@ def make_app(settings):
 
 
 def load_zcml(zcml, defaults=False):
-    """The host's ZCML (paths, or one setting string of them), if any; with
-    ``defaults``, zcron's components even without (a dashboard of its own)."""
+    """The host's ZCML (paths, or a setting's string), and zcron's own with ``defaults``."""
     if zcml or defaults:
         from zcron.config import configure
         configure(*(aslist(zcml) if isinstance(zcml, str) else zcml))
@@ -260,8 +259,7 @@ def serve(db_uri, zcml, host="127.0.0.1", port=8080, config=None, ready=None, **
     """Serve the dashboard with waitress until interrupted (SIGTERM or
     Ctrl-C). ``zcml``: a path or a list of paths (or None); ``config``:
     the ini file with the users (default ``$ZCRON_CONFIG``); ``ready(url)``
-    is called once it listens. Binds to 127.0.0.1 unless told otherwise;
-    ``options`` go to waitress."""
+    once it listens. Binds to 127.0.0.1 unless told; ``options``: waitress's."""
     import waitress
     from zcron.exceptions import InvalidInput
     from zcron.users import load_users
