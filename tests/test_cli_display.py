@@ -154,3 +154,13 @@ def test_show_gives_how_far_the_next_runs_are(zcron, populated):
     [first] = [line for line in lines if line.startswith("next runs:")]
     assert first.split()[2] == "in"
     assert first.endswith(("CET (+01:00)", "CEST (+02:00)"))     # Europe/Zurich
+
+
+def test_only_statuses_and_states_are_painted():
+    from zcron.cli.output import table
+    text = table(["NAME", "STATE", "STATUS", "MESSAGE"],
+                 [["OK", "paused (db)", "FAILURE", "OK then"]], colour=True)
+    line = text.splitlines()[1]
+    assert line.startswith("OK  ")                       # a name, not a status
+    assert "\x1b[33mpaused (db)\x1b[0m" in line and "\x1b[31mFAILURE\x1b[0m" in line
+    assert line.endswith("  OK then")

@@ -17,6 +17,7 @@ from zcron.periodicity.zone import load_zone
 
 UTC = timezone.utc
 NONE = "-"
+PAINTED = ("STATUS", "STATE")      # the columns a table paints on a terminal
 SHORT_UID = 8          # characters of a uid in tables: any unique start names a cron
 FOREVER_ISO = FOREVER.isoformat()
 
@@ -144,23 +145,24 @@ def table(headers, rows, width=None, colour=False, cut_first=()):
     """Left-aligned columns separated by two spaces; the last one is not
     padded, so long messages do not widen the others. With ``width``,
     cells are cut (ending in …) so that lines fit it, the columns
-    ``cut_first`` (indexes) before the others; with ``colour``, statuses
-    and states are painted."""
+    ``cut_first`` (indexes) before the others; with ``colour``, the
+    STATUS and STATE columns are painted."""
     rows = [[NONE if cell is None else str(cell) for cell in row] for row in rows]
     widths = [max(len(cell) for cell in column) for column in zip(headers, *rows)]
     if width is not None:
         widths = fit(widths, headers, width, cut_first)
-    lines = [table_line(headers, widths, False)]
-    lines.extend(table_line(row, widths, colour) for row in rows)
+    painted = {i for i, h in enumerate(headers) if h in PAINTED} if colour else set()
+    lines = [table_line(headers, widths, set())]
+    lines.extend(table_line(row, widths, painted) for row in rows)
     return "\n".join(lines)
 
 
-def table_line(row, widths, colour):
+def table_line(row, widths, painted):
+    """One line of a table; the cells of the columns ``painted`` in colour."""
     cells = [cut(cell, width) for cell, width in zip(row, widths)]
     padded = [c.ljust(width) for c, width in zip(cells[:-1], widths)] + [cells[-1]]
-    if colour:
-        padded = [paint(p, c) for p, c in zip(padded, cells)]
-    return "  ".join(padded).rstrip()
+    return "  ".join(paint(p, c) if i in painted else p
+                     for i, (p, c) in enumerate(zip(padded, cells))).rstrip()
 
 
 def echo_table(headers, rows, empty="nothing to show", cut_first=()):
