@@ -30,7 +30,7 @@ def test_add_refuses_a_typo_naming_the_closest(host, uri):
 
 def test_a_name_close_to_none_lists_the_registered(host):
     error = host.bad("add", "zzzzzz", "--cron", "@daily")
-    assert "(registered: hello, other)" in error
+    assert "(registered: hello, other" in error        # (and installed plugins')
 
 
 def test_edit_refuses_an_unknown_new_name(host, uri):
@@ -70,3 +70,9 @@ def test_the_rule_for_other_callers():
         check_runner_name("helo", names=["hello", "help", "other"])
     assert info.value.reason == ("no runner is registered under this name "
                                  "(closest: hello, help)")
+
+
+def test_installed_plugins_runners_are_known(host):
+    from zcron.declared.plugins import installed_runner_names
+    for name in installed_runner_names():        # e.g. examples/hostapp's, if installed
+        host("add", name, "--cron", "@daily")

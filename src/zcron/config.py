@@ -101,7 +101,7 @@ def check_runner_name(name, names=None, insist=""):
     Any name passes while none is registered: without the host's ZCML or
     plugins loaded, nothing is known to compare with. ``insist``: how the
     caller's user accepts an unknown name anyway, added to the reason."""
-    names = runner_names() if names is None else list(names)
+    names = sorted(set(runner_names() if names is None else names))
     if not names or name in names:
         return
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)

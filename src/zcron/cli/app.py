@@ -127,12 +127,16 @@ class App:
         self.host_zcml = tuple(files)
 
     def check_runner(self, name, allowed):
-        """Refuse a runner name the loaded components do not know (see
-        ``zcron.config.check_runner_name``), unless ``allowed``."""
-        from zcron.config import check_runner_name
+        """Refuse a runner name no runner of the host's ZCML, of zcron's
+        or of an installed plugin has (``zcron.config.check_runner_name``),
+        unless ``allowed``; without the host's ZCML none is known (as for
+        ``zcron check``)."""
+        from zcron.config import check_runner_name, runner_names
+        from zcron.declared.plugins import installed_runner_names
         self.configure()
-        if not allowed:
-            check_runner_name(name, insist="--allow-unknown-runner to use it anyway")
+        if not allowed and self.host_zcml:
+            check_runner_name(name, runner_names() + installed_runner_names(),
+                              insist="--allow-unknown-runner to use it anyway")
 
     # -- the database -----------------------------------------------------------
 
