@@ -38,8 +38,8 @@ class TestWorker:
         result = zcron("--zcml", host_package.zcml, "worker", "--until-idle")
         out = result.stdout.splitlines()
         runs = [line.split() for line in out[:-1]]
-        assert runs and all(run[1] == "hello" for run in runs)
-        assert "OK" in [run[2] for run in runs]
+        assert runs and all(run[1:3] == ["UTC", "hello"] for run in runs)   # its zone
+        assert "OK" in [run[3] for run in runs]
         assert all(len(run[0]) == 8 and run[0][2] == ":" for run in runs)
         assert out[-1].startswith("worker stopped after ")
         assert f"{len(runs)} run" in out[-1] and "OK " in out[-1]
@@ -78,8 +78,8 @@ class TestWorker:
         zcron("run", "other", "--site", "shop")
         out = zcron("--zcml", host_package.zcml, "worker", "--until-idle", "--utc").stdout
         [run, summary] = out.splitlines()
-        hms, name, status, duration, *message = run.split()
-        assert (name, status, message) == ("shop/other", "WARN", ["low", "disk"])
+        hms, zone, name, status, duration, *message = run.split()
+        assert (zone, name, status, message) == ("UTC", "shop/other", "WARN", ["low", "disk"])
         assert duration.endswith("s")
         now = time.gmtime()
         assert abs(int(hms[:2]) * 60 + int(hms[3:5]) - now.tm_hour * 60 - now.tm_min) <= 1
@@ -90,7 +90,7 @@ class TestWorker:
         zcron("add", "nobody", "--cron", "0 0 1 1 *")
         zcron("run", "nobody")
         out = zcron("worker", "--until-idle").stdout.splitlines()
-        assert out[0].split()[1:4] == ["nobody", "NOTRUN", "0.00s"]
+        assert out[0].split()[2:5] == ["nobody", "NOTRUN", "0.00s"]
         assert "no job runner is registered" in out[0]
         out = zcron("worker", "--max-seconds", "0.2").stdout
         assert out.startswith("worker stopped after 0.") and out.endswith(": 0 runs\n")
@@ -211,7 +211,7 @@ class TestConsoleScript:
         assert first.returncode == 0, err
         assert "SIGTERM: stopping" in err
         run, summary = out.splitlines()
-        assert run.split()[1:3] == ["hello", "OK"]
+        assert run.split()[1:4] == ["UTC", "hello", "OK"]
         assert summary.endswith("1 run (OK 1)")
         assert lines(tmp_path / "out.txt")
         assert json.loads(lines(tmp_path / "seen.txt")[0]) == {"name": "hello",

@@ -16,6 +16,17 @@ from web_support import (Client, alice, app, client, components, db, ini,  # noq
                          read, shared_app)
 
 
+def serving(fake_serve):
+    """A stand-in for waitress.create_server whose server's run() is
+    ``fake_serve(app, **options)``."""
+    class Server:
+        effective_port = 8080
+
+        def __init__(self, app, **kw):
+            self.run = lambda: fake_serve(app, **kw)
+    return Server
+
+
 class TestApp:
     def test_commit_veto(self):
         class R:
@@ -90,7 +101,7 @@ class TestApp:
         def fake_serve(app, **kw):
             calls.append((app, kw))
             raise KeyboardInterrupt
-        monkeypatch.setattr(waitress, "serve", fake_serve)
+        monkeypatch.setattr(waitress, "create_server", serving(fake_serve))
         closed = []
         real = web.make_app
 
@@ -116,7 +127,7 @@ class TestApp:
         def fake_serve(app, **kw):
             seen.append(signal.getsignal(signal.SIGTERM))
             web._interrupt(signal.SIGTERM, None)
-        monkeypatch.setattr(waitress, "serve", fake_serve)
+        monkeypatch.setattr(waitress, "create_server", serving(fake_serve))
         before = signal.getsignal(signal.SIGTERM)
         web.serve("memory://", None, config=ini)
         assert seen == [web._interrupt] and signal.getsignal(signal.SIGTERM) == before
@@ -124,7 +135,8 @@ class TestApp:
     def test_serve_in_a_thread(self, ini, monkeypatch):
         import waitress
         done = []
-        monkeypatch.setattr(waitress, "serve", lambda app, **kw: done.append(app))
+        monkeypatch.setattr(waitress, "create_server",
+                            serving(lambda app, **kw: done.append(app)))
         thread = threading.Thread(target=web.serve, args=("memory://", None),
                                   kwargs={"config": ini})
         thread.start()
@@ -148,7 +160,8 @@ class TestApp:
                         '<include package="zcron" />'
                         '<adapter factory="zcron.runners.Runner" name="served" /></configure>')
         served = []
-        monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.append(app))
+        monkeypatch.setattr(waitress, "create_server",
+                            serving(lambda app, **kw: served.append(app)))
         zcron.config.reset()
         try:
             web.serve("memory://", str(zcml), config=ini)

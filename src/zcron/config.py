@@ -4,6 +4,7 @@ ZCML hosts write ``<include package="zcron" />`` and ``<adapter .../>``;
 Python hosts call ``configure()``, ``add_runner()``, ``add_subscriber()`` and
 ``add_periodicity_kind()``.
 """
+import difflib
 import importlib
 import os
 from collections.abc import Callable
@@ -97,3 +98,19 @@ def runner_names() -> list[str]:
     registry = getGlobalSiteManager()
     return sorted({reg.name for reg in registry.registeredAdapters()
                    if reg.provided.isOrExtends(IJobRunner) and reg.name})
+
+
+def check_runner_name(name, names=None, insist=""):
+    """Refuse a cron's runner name no runner is registered under (a typo
+    would log NOTRUN at every fire), naming the closest registered names.
+    Any name passes while none is registered: without the host's ZCML or
+    plugins loaded, nothing is known to compare with. ``insist``: how the
+    caller's user accepts an unknown name anyway, added to the reason."""
+    names = sorted(set(runner_names() if names is None else names))
+    if not names or name in names:
+        return
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    known = (f"closest: {', '.join(close)}" if close else
+             f"registered: {', '.join(names[:8])}" + (", ..." if len(names) > 8 else ""))
+    raise InvalidInput("runner name", name, f"no runner is registered under this name "
+                                            f"({known})" + (f"; {insist}" if insist else ""))

@@ -1,6 +1,6 @@
 """Open a ZODB database from a URI and find zcron's root container in it."""
 import os
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import transaction
 import zodburi
@@ -12,6 +12,7 @@ from zcron.model.site import ROOT_KEY, ZcronRoot
 
 DEFAULT_URI = "file://var/Data.fs"
 CACHE_SIZE = 20_000     # objects per connection
+CONNECT_TIMEOUT = 10    # seconds a ZEO server has to answer a new client
 
 
 def normalize_uri(uri):
@@ -34,7 +35,7 @@ def open_db(uri=None, create_dirs=True, create=True, **db_options):
     FileStorage is made: a mistyped path is reported, not left behind."""
     uri = normalize_uri(uri)
     try:
-        storage_factory, dbkw = zodburi.resolve_uri(uri)
+        storage_factory, dbkw = zodburi.resolve_uri(zeo_options(uri))
     except zodburi.NoResolverForScheme:
         scheme = uri.split("://", 1)[0]
         if scheme == "postgres":
@@ -70,6 +71,23 @@ def open_db(uri=None, create_dirs=True, create=True, **db_options):
     return db
 
 
+def zeo_options(uri):
+    """A zeo:// URI with zcron's ``connect_timeout`` (seconds, default
+    CONNECT_TIMEOUT; ZEO's own ``wait_timeout`` is taken too) as ZEO's
+    ``wait_timeout``: how long the first connection may take."""
+    if not uri.startswith("zeo://"):
+        return uri
+    address, _, query = uri.partition("?")
+    options = dict(parse_qsl(query, keep_blank_values=True))
+    given = [options.pop(name, None) for name in ("connect_timeout", "wait_timeout")]
+    timeout = next((t for t in given if t is not None), str(CONNECT_TIMEOUT))
+    if not timeout.isdigit() or int(timeout) < 1:
+        raise InvalidURI(uri, f"connect_timeout {timeout!r} is not a whole number "
+                              "of seconds >= 1")
+    options["wait_timeout"] = timeout
+    return f"{address}?{urlencode(options)}"
+
+
 def _prepare_file(uri, create, create_dirs):
     """Refuse a missing FileStorage unless creating; make its directory."""
     path = uri[len("file://"):].partition("?")[0]
@@ -101,6 +119,12 @@ def _storage_error(uri, error):
             "FileStorage opens in one process only; stop the other user, or "
             "use zeo:// or postgres:// to run several workers")
     name = type(error).__name__
+    if name == "ClientDisconnected" and uri.startswith("zeo://"):
+        timeout = zeo_options(uri).rpartition("wait_timeout=")[2]
+        return DatabaseUnavailable(
+            f"cannot reach the database at {uri.partition('?')[0]}: no ZEO server "
+            f"answered within {timeout} s (the URI's connect_timeout, default "
+            f"{CONNECT_TIMEOUT})")
     if not uri.startswith("file://") and (
             isinstance(error, OSError) or name in ("ClientDisconnected", "OperationalError")):
         detail = " ".join(str(error).split())    # libpq's messages span lines

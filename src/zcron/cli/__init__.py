@@ -5,9 +5,28 @@ module per family; importing them here registers them, in help order.
 """
 import logging
 
-from zcron.cli import (sites, crons, runs, calendars, views, preview,  # noqa: F401
-                       logs, dumps, check, declared, ini, worker, web,  # (registration)
-                       exports, history, defaults, status, backfill)
+# each module defines its commands on the group: this order is the help's
+from zcron.cli import (  # noqa: F401  (registration)
+    sites,
+    crons,
+    runs,
+    calendars,
+    views,
+    preview,
+    logs,
+    dumps,
+    check,
+    declared,
+    ini,
+    worker,
+    web,
+    exports,
+    history,
+    defaults,
+    status,
+    backfill,
+    completion,
+)
 from zcron.cli.app import App, cli
 
 

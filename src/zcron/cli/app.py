@@ -6,6 +6,7 @@ Exit statuses: 0 ok; 1 a runtime failure (or problems found by ``check``);
 transaction aborted, so nothing was written.
 """
 import os
+import re
 import sys
 
 import click
@@ -13,6 +14,7 @@ from ZODB.POSException import ConflictError
 
 from zcron.cli.output import one_line
 from zcron.cli.settings import read_config
+from zcron.cli.terminal import NO_COLOR_KEY
 from zcron.declared.settings import use_config
 from zcron.exceptions import (InvalidInput, ReadOnlyCrontab, UnknownCron,
                               UnknownSite, ZcronError)
@@ -23,6 +25,7 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
 CONFIG_NAME = "zcron.ini"
+UID_PREFIX = re.compile(r"^[0-9a-fA-F]{1,31}$")
 CONFLICT_ATTEMPTS = 5
 
 # click >= 8.2 raises this for a group given no command; older ones print
@@ -123,6 +126,18 @@ class App:
         configure(*files)
         self.host_zcml = tuple(files)
 
+    def check_runner(self, name, allowed):
+        """Refuse a runner name no runner of the host's ZCML, of zcron's
+        or of an installed plugin has (``zcron.config.check_runner_name``),
+        unless ``allowed``; without the host's ZCML none is known (as for
+        ``zcron check``)."""
+        from zcron.config import check_runner_name, runner_names
+        from zcron.declared.plugins import installed_runner_names
+        self.configure()
+        if not allowed and self.host_zcml:
+            check_runner_name(name, runner_names() + installed_runner_names(),
+                              insist="--allow-unknown-runner to use it anyway")
+
     # -- the database -----------------------------------------------------------
 
     def open_db(self, read_only_ok=False, create=False):
@@ -202,11 +217,24 @@ def get_crontab(root, name, write=False):
 
 
 def resolve(crontab, ref):
+    """The cron of a uid, of a unique name, or of a unique uid prefix (the
+    8 characters tables show)."""
     try:
         return crontab.resolve(ref)
     except UnknownCron:
-        raise UnknownCron(ref, f"no such cron in site {crontab.site!r} "
-                               "(give a uid or a unique name; see zcron list)") from None
+        pass
+    found = [] if not UID_PREFIX.match(ref) else [
+        cron for cron in crontab if cron.uid.startswith(ref.lower())]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        shown = ", ".join(f"{c.uid[:len(ref) + 4]} ({c.name})" for c in found[:5])
+        raise UnknownCron(ref, f"{len(found)} crons have a uid starting so: {shown}"
+                               + (", ..." if len(found) > 5 else "")
+                               + "; give more of it")
+    raise UnknownCron(ref, f"no such cron in site {crontab.site!r} "
+                           "(give a uid, a part of its start, or a unique name; "
+                           "see zcron list)")
 
 
 def get_cron(root, name, ref, write=False):
@@ -248,14 +276,18 @@ problems found by check, 2 bad input (nothing is saved).
               type=click.Path(exists=True, dir_okay=False),
               help="An ini file with a [zcron] section holding db and zcml "
                    "(default: ./zcron.ini if present). [env: ZCRON_CONFIG]")
+@click.option("--no-color", is_flag=True, help="No colours, even on a terminal "
+              "(as with NO_COLOR set); none when the output is piped.")
 @click.version_option(package_name="zcron", prog_name="zcron")
 @click.pass_context
-def cli(ctx, db, zcml, config):
+def cli(ctx, db, zcml, config, no_color):
     """zcron: crontabs of Zope Component Architecture sites, kept in ZODB,
     run by workers.
 
-    CRON, in the commands below, is a cron's uid or its name when no other
-    cron of the site has it; --site defaults to 'default'.
+    CRON, in the commands below, is a cron's uid (or its start: the 8
+    characters list shows), or its name when no other cron of the site has
+    it; --site defaults to 'default'.
     """
+    ctx.meta[NO_COLOR_KEY] = no_color
     app = ctx.obj = App(db=db, zcml=zcml, config=config)
     ctx.call_on_close(app.close)

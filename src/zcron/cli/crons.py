@@ -9,9 +9,10 @@ from zcron import clock
 from zcron.cli.app import cli, get_cron, get_crontab, pass_app
 from zcron.cli.bounds import BOUND_FIELDS, bound_changes, bound_options
 from zcron.cli.output import echo_result, format_pause_end
-from zcron.cli.params import (actor_option, change_options, cron_argument,
-                              json_option, parse_environ, parse_time,
+from zcron.cli.params import (actor_option, allow_unknown_runner_option, change_options,
+                              cron_argument, json_option, parse_environ, parse_time,
                               policy_options, pop_policies, site_option)
+from zcron.cli.suggest import complete_zones
 from zcron.exceptions import InvalidInput
 
 
@@ -45,20 +46,24 @@ Examples:
 @click.argument("name")
 @click.option("--schedule", "--cron", "expression", required=True, metavar="TEXT",
               help=SCHEDULE_HELP)
-@click.option("--tz", "timezone", default="UTC", show_default=True, metavar="ZONE",
+@click.option("--tz", "timezone", shell_complete=complete_zones,
+              default="UTC", show_default=True, metavar="ZONE",
               help="IANA time zone the expression is read in, e.g. Europe/Zurich.")
 @click.option("--environ", metavar="JSON",
               help="A JSON object handed to the runner, e.g. '{\"days\": 7}'.")
 @click.option("--inactive", is_flag=True, help="Add it switched off.")
+@allow_unknown_runner_option
 @bound_options
 @policy_options
 @site_option
 @change_options
 @json_option
 @pass_app
-def add(app, name, expression, timezone, environ, inactive, site, as_json, **params):
+def add(app, name, expression, timezone, environ, inactive, allow_unknown, site,
+        as_json, **params):
     """Add a cron running the job runner NAME; prints its uid."""
     from zcron.model import Cron
+    app.check_runner(name, allow_unknown)
     fields = dict(timezone=timezone, environ=parse_environ(environ),
                   activated=not inactive, **pop_policies(params))
     fields.update(bound_changes(params, timezone))
@@ -83,18 +88,23 @@ Examples:
 @cron_argument
 @click.option("--schedule", "--cron", "expression", metavar="TEXT",
               help="New schedule (any kind, as for zcron add).")
-@click.option("--tz", "timezone", metavar="ZONE", help="New IANA time zone.")
+@click.option("--tz", "timezone", shell_complete=complete_zones,
+              metavar="ZONE", help="New IANA time zone.")
 @click.option("--environ", metavar="JSON", help="New environ (a JSON object; "
               "replaces the old one).")
 @click.option("--name", metavar="NAME", help="New runner name.")
+@allow_unknown_runner_option
 @bound_options
 @policy_options
 @site_option
 @change_options
 @json_option
 @pass_app
-def edit(app, ref, expression, timezone, environ, name, site, as_json, **params):
+def edit(app, ref, expression, timezone, environ, name, allow_unknown, site, as_json,
+         **params):
     """Change a cron: only the options given change; all are checked first."""
+    if name is not None:
+        app.check_runner(name, allow_unknown)
     changes = pop_policies(params)
     for field, value in (("periodicity", expression), ("timezone", timezone),
                          ("environ", parse_environ(environ)), ("name", name)):

@@ -9,7 +9,8 @@ import click
 
 from zcron.cli.app import LocatedInput, cli, get_crontab, pass_app
 from zcron.cli.output import Progress, echo_json, plural
-from zcron.cli.params import change_options, json_option, site_option
+from zcron.cli.params import (allow_unknown_runner_option, change_options, json_option,
+                              site_option)
 from zcron.exceptions import InvalidDump, InvalidInput
 
 
@@ -66,8 +67,9 @@ def cron_name(item, index):
     return f"crons[{index}]"
 
 
-def build_crons(items, progress):
-    """Every cron of a dump, checked; the first bad one says where it is."""
+def build_crons(items, progress, check_runner):
+    """Every cron of a dump, checked (its runner name by ``check_runner``);
+    the first bad one says where it is."""
     from zcron.model import Cron
     from zcron.model.jsonio import parse_json
     crons, uids = [], set()
@@ -76,6 +78,7 @@ def build_crons(items, progress):
             if isinstance(item, str):
                 item = parse_json(item)
             cron = Cron.load(item)
+            check_runner(cron.name)
             if cron.uid in uids:
                 from zcron.exceptions import DuplicateUid
                 raise DuplicateUid(cron.uid, "appears twice in the file")
@@ -99,9 +102,10 @@ Examples:
               help="Replace the site's crons (and its switch) by the file's; "
                    "without it the file's crons are added.")
 @change_options
+@allow_unknown_runner_option
 @json_option
 @pass_app
-def load(app, path, site, replace, as_json):
+def load(app, path, site, replace, allow_unknown, as_json):
     """Load crons from a JSON dump (FILE, or - for stdin) into a site.
 
     Everything is checked before anything is written: a bad cron anywhere
@@ -117,7 +121,8 @@ def load(app, path, site, replace, as_json):
 
     def work(root):
         site_obj, crontab = get_crontab(root, site, write=True)
-        crons = build_crons(items, progress)
+        crons = build_crons(items, progress,
+                            lambda name: app.check_runner(name, allow_unknown))
         before = len(crontab)
         if replace:
             crontab = fresh_crontab(site, site_obj, envelope.activated, crontab)

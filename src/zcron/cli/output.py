@@ -10,12 +10,15 @@ from datetime import datetime, timezone
 
 import click
 
+from zcron.cli.terminal import colour_on, cut, fit, paint, width_limit
 from zcron.exceptions import UnknownTimezone
 from zcron.model.timeutil import FOREVER
 from zcron.periodicity.zone import load_zone
 
 UTC = timezone.utc
 NONE = "-"
+PAINTED = ("STATUS", "STATE")      # the columns a table paints on a terminal
+SHORT_UID = 8          # characters of a uid in tables: any unique start names a cron
 FOREVER_ISO = FOREVER.isoformat()
 
 
@@ -41,13 +44,42 @@ def in_zone(dt, zone_name, utc=False):
     return dt.astimezone(UTC if utc else zone(zone_name))
 
 
-def format_time(dt, zone_name="UTC", utc=False):
-    """``2026-11-22 08:00 CET (+01:00)``; seconds only when not zero."""
+def format_time(dt, zone_name="UTC", utc=False, seconds=None):
+    """``2026-11-22 08:00 CET (+01:00)``; the seconds when ``seconds``, or
+    (None) when not zero."""
     if dt is None:
         return NONE
     local = in_zone(dt, zone_name, utc)
-    text = local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
+    shown = local.second if seconds is None else seconds
+    text = local.strftime("%Y-%m-%d %H:%M:%S" if shown else "%Y-%m-%d %H:%M")
     return f"{text} {local.tzname()} ({format_offset(local)})"
+
+
+RELATIVE_UNITS = (("s", 1, 60), ("min", 60, 90 * 60), ("h", 3600, 36 * 3600),
+                  ("d", 86400, float("inf")))     # unit, its seconds, used below
+
+
+def relative(dt, now):
+    """``in 3 min``, ``2 h ago``, ``now``: how far ``dt`` is from ``now``."""
+    seconds = (dt - now).total_seconds()
+    if abs(seconds) < 1:
+        return "now"
+    unit, size = next((u, size) for u, size, below in RELATIVE_UNITS
+                      if abs(seconds) < below)
+    text = f"{round(abs(seconds) / size)} {unit}"
+    return f"in {text}" if seconds > 0 else f"{text} ago"
+
+
+def time_column(texts, zones, utc, now):
+    """A table's column of ISO times (or None), each in its zone after how
+    far it is from ``now`` (what stays when the column is cut): seconds on
+    every line if on any, the times aligned."""
+    times = [None if t is None else datetime.fromisoformat(t) for t in texts]
+    seconds = any(t is not None and t.second for t in times)
+    relatives = [None if t is None else relative(t, now) for t in times]
+    width = max((len(r) for r in relatives if r), default=0)
+    return [NONE if t is None else f"{r:<{width}}  {format_time(t, z, utc, seconds)}"
+            for t, z, r in zip(times, zones, relatives)]
 
 
 def format_iso(text, zone_name="UTC", utc=False):
@@ -66,11 +98,6 @@ def format_pause_end(text, zone_name="UTC", utc=False):
 def iso_time(dt, zone_name="UTC", utc=False):
     """ISO 8601 with the offset, for JSON."""
     return None if dt is None else in_zone(dt, zone_name, utc).isoformat()
-
-
-def clock_time(dt, utc=False):
-    """``HH:MM:SS`` on this machine's clock (or UTC), for live lines."""
-    return (dt.astimezone(UTC) if utc else dt.astimezone()).strftime("%H:%M:%S")
 
 
 def format_duration(seconds):
@@ -114,26 +141,36 @@ def echo_result(data, as_json, text):
         click.echo(text)
 
 
-def table(headers, rows):
+def table(headers, rows, width=None, colour=False, cut_first=()):
     """Left-aligned columns separated by two spaces; the last one is not
-    padded, so long messages do not widen the others."""
+    padded, so long messages do not widen the others. With ``width``,
+    cells are cut (ending in …) so that lines fit it, the columns
+    ``cut_first`` (indexes) before the others; with ``colour``, the
+    STATUS and STATE columns are painted."""
     rows = [[NONE if cell is None else str(cell) for cell in row] for row in rows]
-    widths = [len(h) for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
-    lines = []
-    for row in [list(headers)] + rows:
-        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])]
-        lines.append("  ".join(cells + [row[-1]]).rstrip())
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows)]
+    if width is not None:
+        widths = fit(widths, headers, width, cut_first)
+    painted = {i for i, h in enumerate(headers) if h in PAINTED} if colour else set()
+    lines = [table_line(headers, widths, set())]
+    lines.extend(table_line(row, widths, painted) for row in rows)
     return "\n".join(lines)
 
 
-def echo_table(headers, rows, empty="nothing to show"):
+def table_line(row, widths, painted):
+    """One line of a table; the cells of the columns ``painted`` in colour."""
+    cells = [cut(cell, width) for cell, width in zip(row, widths)]
+    padded = [c.ljust(width) for c, width in zip(cells[:-1], widths)] + [cells[-1]]
+    return "  ".join(paint(p, c) if i in painted else p
+                     for i, (p, c) in enumerate(zip(padded, cells))).rstrip()
+
+
+def echo_table(headers, rows, empty="nothing to show", cut_first=()):
+    """A table fitting the terminal, in colour there (see zcron.cli.terminal)."""
     if not rows:
         click.echo(f"({empty})")
         return
-    click.echo(table(headers, rows))
+    click.echo(table(headers, rows, width_limit(), colour_on(), cut_first))
 
 
 def first_line(messages):

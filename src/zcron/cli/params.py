@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import click
 
 from zcron import clock
+from zcron.cli.suggest import complete_crons, complete_sites
 from zcron.exceptions import InvalidEnviron, InvalidInput
 from zcron.interfaces import MISSED_POLICIES, OVERLAP_POLICIES
 from zcron.periodicity.zone import load_zone
@@ -62,6 +63,7 @@ SECONDS_OR_NONE = Seconds(clearable=True)
 def site_option(f):
     return click.option(
         "--site", default="default", show_default=True, metavar="SITE",
+        shell_complete=complete_sites,
         help="The site (tenant) whose crontab is used.")(f)
 
 
@@ -104,8 +106,15 @@ def change_options(f):
     """--note and --as, on every command that changes crons."""
     return AS_OPTION(NOTE_OPTION(f))
 
+def allow_unknown_runner_option(f):
+    return click.option(
+        "--allow-unknown-runner", "allow_unknown", is_flag=True,
+        help="Accept a runner name no registered runner has (it logs NOTRUN "
+             "until one is registered).")(f)
+
+
 def cron_argument(f):
-    return click.argument("ref", metavar="CRON")(f)
+    return click.argument("ref", metavar="CRON", shell_complete=complete_crons)(f)
 
 
 POLICY_OPTIONS = (

@@ -6,6 +6,7 @@ from zcron import clock
 from zcron.cli.app import cli, get_cron, pass_app
 from zcron.cli.output import echo_json, format_time, iso_time, note
 from zcron.cli.params import json_option, parse_time, site_option, utc_option
+from zcron.cli.suggest import complete_zones
 
 
 @cli.command("next", epilog="""\b
@@ -19,7 +20,8 @@ Examples:
 @click.option("--schedule", "--cron", "expression", metavar="TEXT",
               help="Preview this schedule text, of any kind, instead of a saved cron "
                    "(nothing saved; --cron is its old name).")
-@click.option("--tz", "timezone", metavar="ZONE",
+@click.option("--tz", "timezone", shell_complete=complete_zones,
+              metavar="ZONE",
               help="With --schedule: the time zone (default UTC).")
 @click.option("--after", metavar="WHEN",
               help="Start after this ISO 8601 time (read in the cron's zone unless "

@@ -11,11 +11,15 @@ from zcron import clock
 from zcron.cli.app import cli, get_cron, get_crontab, pass_app
 from zcron.cli.output import (echo_json, echo_table, first_line, format_duration,
                               format_iso, format_pause_end, format_seconds,
-                              iso_time, note, table)
+                              iso_time, note, SHORT_UID, table, time_column)
 from zcron.cli.params import (cron_argument, json_option, site_option,
                               utc_option)
+from zcron.cli.terminal import colour_on, width_limit
+from zcron.interfaces import STATUSES
 
 SHOW_RUNS = 5
+STATES = ("on", "off", "paused", "done")
+LIST_CUT_FIRST = (2, 0, 1)     # on a narrow terminal: the schedule, name, state
 LABEL_WIDTH = 19
 
 
@@ -65,14 +69,19 @@ Examples:
   zcron list
   zcron list --site shop --utc
   zcron list --name cleanup
+  zcron list --status failure --state on
   zcron list --json | jq '.[] | select(.last_status == "FAILURE") | .name'
 """)
 @click.option("--name", metavar="NAME", help="Only the crons of this runner name.")
+@click.option("--status", type=click.Choice(STATUSES, case_sensitive=False),
+              help="Only the crons whose last run has this status.")
+@click.option("--state", type=click.Choice(STATES),
+              help="Only the crons in this state.")
 @site_option
 @utc_option
 @json_option
 @pass_app
-def list_(app, name, site, utc, as_json):
+def list_(app, name, status, state, site, utc, as_json):
     """List a site's crons: state, schedule, next and last run."""
     from zcron.components import queue_for
 
@@ -80,9 +89,12 @@ def list_(app, name, site, utc, as_json):
         _, crontab = get_crontab(root, site)
         queue, now = queue_for(root), clock.now()
         crons = crontab if name is None else crontab.find(name=name)
-        return crontab.activated, [summary(c, queue, now, utc) for c in crons]
+        found = [summary(c, queue, now, utc) for c in crons]
+        return crontab.activated, now, [
+            c for c in found if status in (None, c["last_status"])
+            and state in (None, c["state"])]
 
-    activated, crons = app.transact(work, write=False)
+    activated, now, crons = app.transact(work, write=False)
     if not activated:
         note(f"the crontab of site {site!r} is disabled: no cron runs "
              "(zcron crontab enable)")
@@ -90,21 +102,27 @@ def list_(app, name, site, utc, as_json):
         echo_json(crons)
         return
     echo_table(["NAME", "STATE", "SCHEDULE", "NEXT RUN", "LAST RUN", "STATUS",
-                "DURATION", "UID"], [_list_row(c, utc) for c in crons],
-               empty=f"no crons in site {site!r}; add one with: zcron add NAME --cron EXPR")
+                "DURATION", "UID"], _list_rows(crons, utc, now),
+               empty=f"no crons in site {site!r}; add one with: zcron add NAME --cron EXPR",
+               cut_first=LIST_CUT_FIRST)
 
 
-def _list_row(data, utc):
-    """One cron's row of ``list``, from its summary."""
+def _list_rows(crons, utc, now):
+    """The rows of ``list``, from the crons' summaries."""
+    zones = [c["timezone"] for c in crons]
+    next_runs = time_column([c["next_run"] for c in crons], zones, utc, now)
+    last_runs = time_column([c["last_run"] for c in crons], zones, utc, now)
+    return [[data["name"], _list_state(data), f"{data['periodicity']} ({data['timezone']})",
+             next_run, last_run, data["last_status"], format_duration(data["last_duration"]),
+             data["uid"][:SHORT_UID]]
+            for data, next_run, last_run in zip(crons, next_runs, last_runs)]
+
+
+def _list_state(data):
     state = data["state"]
     if state == "paused" and data["pause_note"]:
         state += f" ({data['pause_note']})"
-    return [
-        data["name"], state, f"{data['periodicity']} ({data['timezone']})",
-        format_iso(data["next_run"], data["timezone"], utc),
-        format_iso(data["last_run"], data["timezone"], utc),
-        data["last_status"], format_duration(data["last_duration"]), data["uid"],
-    ]
+    return state
 
 
 # -- show -----------------------------------------------------------------------------------
@@ -155,15 +173,16 @@ def show(app, ref, site, utc, as_json):
 
 def _echo_show(data, utc):
     """``show`` for people: the fields, then the queue, next and last runs."""
-    def when(text):
-        return format_iso(text, data["timezone"], utc)
+    def column(times):           # aligned, after how far they are from now
+        return time_column(times, [data["timezone"]] * len(times), utc, clock.now())
 
     for label, value in _show_fields(data, utc):
         click.echo(f"{label + ':':<{LABEL_WIDTH}}{value}")
-    queued = [f"{when(j['due'])} ({j['kind']})" for j in data["queued"]]
-    _echo_list("queued", queued or ["nothing"])
-    _echo_list("next runs", [when(t) for t in data["next_runs"]] or ["none"])
-    _echo_last_runs(data["logs"][:SHOW_RUNS], when)
+    due = column([j["due"] for j in data["queued"]])
+    _echo_list("queued", [f"{d} ({j['kind']})" for d, j in zip(due, data["queued"])]
+               or ["nothing"])
+    _echo_list("next runs", column(data["next_runs"]) or ["none"])
+    _echo_last_runs(data["logs"][:SHOW_RUNS], column)
 
 
 def _show_fields(data, utc):
@@ -240,10 +259,15 @@ def _echo_list(title, items):
         click.echo(f"{(title + ':') if i == 0 else '':<{LABEL_WIDTH}}{item}")
 
 
-def _echo_last_runs(logs, when):
+def _echo_last_runs(logs, column):
+    """The newest log entries, their dates by ``column`` (one precision)."""
     click.echo(f"{'last runs:':<{LABEL_WIDTH}}" + ("" if logs else "none"))
     if logs:
-        rows = [[when(log["date"]), log["status"], format_duration(log["duration"]),
-                 first_line(log["messages"])] for log in logs]
-        for line in table(["DATE", "STATUS", "DURATION", "MESSAGE"], rows).splitlines():
+        dates = column([log["date"] for log in logs])
+        rows = [[date, log["status"], format_duration(log["duration"]),
+                 first_line(log["messages"])] for date, log in zip(dates, logs)]
+        width = width_limit()
+        lines = table(["DATE", "STATUS", "DURATION", "MESSAGE"], rows,
+                      None if width is None else width - 2, colour_on()).splitlines()
+        for line in lines:
             click.echo("  " + line)

@@ -3,8 +3,9 @@ import os
 
 import click
 
-from zcron.cli.app import CONFIG_NAME, cli, pass_app
+from zcron.cli.app import CONFIG_NAME, EXIT_BAD_INPUT, cli, pass_app
 from zcron.cli.params import json_option
+from zcron.exceptions import ZcronError
 
 
 def users_file(app, path=None):
@@ -31,11 +32,33 @@ from the worker instead, with 'zcron worker --web 127.0.0.1:8080'.
 def serve(app, host, port):
     """Serve the web dashboard until stopped (SIGTERM, Ctrl-C). Creates
     the database if there is none yet."""
-    from zcron.web import serve as serve_dashboard
+    serve_dashboard = web_module().serve
     config = check_users(app)
-    click.echo(f"zcron: dashboard on http://{host}:{port}/ for {app.uri}; "
-               "Ctrl-C stops it", err=True)
-    serve_dashboard(app.uri, list(app.zcml_files), host=host, port=port, config=config)
+    app.configure()          # zcron's components, with or without the host's ZCML
+
+    def listening(url):
+        click.echo(f"zcron: dashboard on {url} for {app.uri}; Ctrl-C stops it", err=True)
+    try:
+        serve_dashboard(app.uri, list(app.zcml_files), host=host, port=port,
+                        config=config, ready=listening)
+    except OSError as e:
+        raise ZcronError(f"cannot serve the dashboard on {host}:{port}: "
+                         f"{e.strerror or e}") from None
+
+
+def web_module():
+    """``zcron.web``, or one line saying what to install when the ``web``
+    extra is not (instead of an ImportError's traceback)."""
+    try:
+        import waitress  # noqa: F401
+        import zcron.web
+    except ImportError as e:
+        error = click.ClickException(
+            f"the dashboard needs the 'web' extra, which is not installed (no module "
+            f"{e.name!r}): pip install 'zcron[web]' (from a checkout: pip install -e '.[web]')")
+        error.exit_code = EXIT_BAD_INPUT
+        raise error from None
+    return zcron.web
 
 
 def check_users(app):

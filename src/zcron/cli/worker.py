@@ -7,9 +7,13 @@ import time
 import click
 
 from zcron.cli.app import cli, pass_app
-from zcron.cli.output import clock_time, first_line, format_duration, plural
+from zcron.cli.output import first_line, format_duration, in_zone, plural
 from zcron.cli.params import SECONDS, json_option
+from zcron.cli.terminal import colour_on, paint
 from zcron.interfaces import STATUSES
+
+NAME_WIDTH = 16        # the runs' names are padded to this, or to the longest seen
+TIME_WIDTH = 14        # HH:MM:SS and a zone's abbreviation (CET, NZDT, +0530)
 
 
 class RunPrinter:
@@ -20,24 +24,36 @@ class RunPrinter:
         self.as_json = as_json
         self.utc = utc
         self.lock = threading.Lock()
+        self.name_width = NAME_WIDTH       # grows with the longest name seen
+        self.colour = colour_on()
 
     def __call__(self, event):
         cron, log, site = event.object, event.log, event.site
         site_name = getattr(site, "name", None)
-        if self.as_json:
-            line = json.dumps({
-                "event": "run", "date": log.date.isoformat(), "site": site_name,
-                "uid": cron.uid, "name": cron.name, "status": log.status,
-                "duration": log.duration, "messages": list(log.messages),
-                "fire_time": None if log.fire_time is None else log.fire_time.isoformat(),
-                "execution_id": log.execution_id,
-            }, ensure_ascii=False)
-        else:
-            name = cron.name if site_name in (None, "default") else f"{site_name}/{cron.name}"
-            line = (f"{clock_time(log.date, self.utc)} {name} {log.status:<7} "
-                    f"{format_duration(log.duration):>7} {first_line(log.messages)}")
         with self.lock:
+            if self.as_json:
+                line = json.dumps({
+                    "event": "run", "date": log.date.isoformat(), "site": site_name,
+                    "uid": cron.uid, "name": cron.name, "status": log.status,
+                    "duration": log.duration, "messages": list(log.messages),
+                    "fire_time": None if log.fire_time is None else log.fire_time.isoformat(),
+                    "execution_id": log.execution_id,
+                }, ensure_ascii=False)
+            else:
+                line = self.text_line(cron, log, site_name)
             click.echo(line.rstrip())
+
+    def text_line(self, cron, log, site_name):
+        """``21:04:06 CET    heartbeat  OK       0.00s  message``: the time
+        in the cron's zone (or UTC), the columns aligned as the demo's."""
+        name = cron.name if site_name in (None, "default") else f"{site_name}/{cron.name}"
+        self.name_width = max(self.name_width, len(name))
+        when = in_zone(log.date, cron.timezone, self.utc).strftime("%H:%M:%S %Z")
+        status = f"{log.status:<7}"
+        if self.colour:
+            status = paint(status, log.status)
+        return (f"{when:<{TIME_WIDTH}}  {name:<{self.name_width}}  {status}  "
+                f"{format_duration(log.duration):>7}  {first_line(log.messages)}")
 
 
 class Signals:
@@ -69,8 +85,9 @@ class Signals:
 
 def start_dashboard(app, db, address):
     """The dashboard in a thread of this process, on its open database."""
-    from zcron.cli.web import check_users
+    from zcron.cli.web import check_users, web_module
     from zcron.exceptions import InvalidInput
+    web_module()
     from zcron.web.thread import DashboardThread
     host, _, port = address.rpartition(":")
     if not port.isdigit():
@@ -123,7 +140,7 @@ zeo:// or postgres://.
               "running long ('0': never); alerts go where [alerts] in the config says.")
 @click.option("--quiet", "-q", is_flag=True, help="No line per run; only the summary.")
 @click.option("--utc", is_flag=True, help="Times of the run lines in UTC instead of "
-              "this machine's time.")
+              "each cron's own time zone.")
 @click.option("--web", metavar="[HOST:]PORT",
               help="Serve the dashboard from this process too (its users are in "
                    "the config file); the way to have it on a FileStorage.")
@@ -148,11 +165,11 @@ def worker(app, concurrency, max_seconds, until_idle, lease, isolation, alert_in
     if not quiet:
         add_subscriber(printer, IFinishedCronJobEvent)
     dashboard = start_dashboard(app, db, web) if web else None
-    click.echo(f"zcron: worker {runner.id} on {app.uri}: {concurrency} threads; "
-               "Ctrl-C or SIGTERM stops it", err=True)
     started = time.monotonic()
     try:
-        with Signals(runner):
+        with Signals(runner):     # it says it runs once SIGTERM stops it cleanly
+            click.echo(f"zcron: worker {runner.id} on {app.uri}: {concurrency} threads; "
+                       "Ctrl-C or SIGTERM stops it", err=True)
             stats = runner.run(max_seconds=max_seconds, until_idle=until_idle)
     finally:
         if dashboard is not None:

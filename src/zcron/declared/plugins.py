@@ -53,6 +53,11 @@ def runner_name(name):
     return f"plugin:{name}"
 
 
+def installed_runner_names():
+    """The runner names of the installed plugins (their crons' names)."""
+    return [runner_name(entry_point.name) for entry_point in entry_points(group=GROUP)]
+
+
 def plugin_config(name):
     return config_sections().get(f"plugin:{name}", {})
 

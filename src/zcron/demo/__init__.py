@@ -14,7 +14,7 @@ The database is kept between runs (``--reset`` starts afresh), so the
 command line works on it afterwards (``var/demo/zcron.ini`` names the
 database and the ZCML; the dashboard's user is in it too)::
 
-    zcron --config var/demo/zcron.ini list
+    .venv/bin/zcron --config var/demo/zcron.ini list
 """
 import argparse
 import os
@@ -123,7 +123,7 @@ def start_dashboard(out, args, db, zcml, config):
         dashboard = DashboardThread(db, zcml, config, args.host, args.port).start()
     except PortInUse as e:
         out(f"  dashboard  did not start: {args.host}:{args.port} is not "
-            f"free ({e}); choose another port with --port")
+            f"free ({e}); choose another port: --port N (make demo DEMO_ARGS=\"--port N\")")
         return None
     except Exception as e:        # the demo goes on without it
         out(f"  dashboard  did not start: {type(e).__name__}: {e}")

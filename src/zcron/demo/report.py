@@ -1,6 +1,7 @@
 """What the demo prints: the set-up, a line per run as it ends, and the
 counts and next steps once the worker stopped."""
 import os
+import shutil
 import sys
 import threading
 import time
@@ -100,14 +101,23 @@ def print_summary(reporter, stats, ran):
     out(reporter.summary())
 
 
+def zcron_command():
+    """The zcron script of this Python (``.venv/bin/zcron`` after ``make
+    demo``), or ``zcron`` when that is the one the shell finds."""
+    script = os.path.join(os.path.dirname(sys.executable), "zcron")
+    if not os.path.exists(script) or shutil.which("zcron") == script:
+        return "zcron"
+    return shown_path(script)
+
+
 def print_what_stays(out, beats, data_fs, config, installed):
     """What the runs left on the site, and the command that shows the kept
     database (with the host's runners when the host is installed)."""
     out(f"Heartbeats counted on the site so far: {beats}.")
     out(f"The database stays in {shown_path(data_fs)}; see it with:")
     if installed:
-        out(f"  zcron --config {shown_path(config)} list")
+        out(f"  {zcron_command()} --config {shown_path(config)} list")
     else:
-        out(f"  zcron --db {shown_path(data_fs)} list")
+        out(f"  {zcron_command()} --db {shown_path(data_fs)} list")
         out("(pip install -e examples/hostapp, and the command line loads "
             f"the host's runners too: zcron --config {shown_path(config)} ...)")

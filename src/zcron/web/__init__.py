@@ -157,11 +157,11 @@ def web_options(path):
 def make_app(settings):
     """The dashboard's WSGI application (see the module's docstring)."""
     settings = dict(settings or {})
-    load_zcml(settings.get("zcron.zcml") or ())
+    db = settings.get("zcron.db_object")
+    load_zcml(settings.get("zcron.zcml") or (), defaults=db is None)
     path = config_path(settings.get("zcron.config"))
     options = web_options(path)
     secret = session_secret(settings, options)
-    db = settings.get("zcron.db_object")
     if db is None:
         db = open_db(settings.get("zcron.db"))
     settings.setdefault("tm.manager_hook", pyramid_tm.explicit_manager)
@@ -186,13 +186,11 @@ def make_app(settings):
     return app
 
 
-def load_zcml(zcml):
-    """The host's ZCML (paths, or one setting string of them), if any."""
-    if isinstance(zcml, str):
-        zcml = aslist(zcml)
-    if zcml:
+def load_zcml(zcml, defaults=False):
+    """The host's ZCML (paths, or a setting's string), and zcron's own with ``defaults``."""
+    if zcml or defaults:
         from zcron.config import configure
-        configure(*zcml)
+        configure(*(aslist(zcml) if isinstance(zcml, str) else zcml))
 
 
 def session_secret(settings, options):
@@ -239,11 +237,11 @@ def main(global_config, **settings):
     return make_app(settings)
 
 
-def serve(db_uri, zcml, host="127.0.0.1", port=8080, config=None, **options):
+def serve(db_uri, zcml, host="127.0.0.1", port=8080, config=None, ready=None, **options):
     """Serve the dashboard with waitress until interrupted (SIGTERM or
     Ctrl-C). ``zcml``: a path or a list of paths (or None); ``config``:
-    the ini file with the users (default ``$ZCRON_CONFIG``). Binds to
-    127.0.0.1 unless told otherwise; ``options`` go to waitress."""
+    the ini file with the users (default ``$ZCRON_CONFIG``); ``ready(url)``
+    once it listens. Binds to 127.0.0.1 unless told; ``options``: waitress's."""
     import waitress
     from zcron.exceptions import InvalidInput
     from zcron.users import load_users
@@ -266,7 +264,9 @@ def serve(db_uri, zcml, host="127.0.0.1", port=8080, config=None, **options):
     if in_main_thread:      # SIGTERM stops it as Ctrl-C does
         previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        waitress.serve(app, host=host, port=int(port), **options)
+        server = waitress.create_server(app, host=host, port=int(port), **options)
+        (ready or print)(f"http://{host}:{server.effective_port}/")
+        server.run()
     except KeyboardInterrupt:
         pass
     finally:
