@@ -158,11 +158,14 @@ USERS_BLOCK = "zcron user add alice --role manager"
 CALENDAR_BLOCK = "zcron calendar add holidays"
 SYSTEMD_BLOCK = "zcron --config /srv/shop/zcron.ini export systemd"
 PIP_BLOCK = ".venv/bin/zcron site add default"
+AUDIT_BLOCK = 'zcron edit cleanup --timeout 5m --note "slow disk"'
+TOKEN_BLOCK = "zcron user token alice"
 
 
 def test_every_shell_block_is_run_or_skipped_for_a_reason():
     shell_blocks = {first for first, _ in literal_blocks() if SHELL_LINE.match(first)}
-    handled = TOUR_BLOCKS + [USERS_BLOCK, CALENDAR_BLOCK, SYSTEMD_BLOCK, PIP_BLOCK]
+    handled = TOUR_BLOCKS + [USERS_BLOCK, CALENDAR_BLOCK, SYSTEMD_BLOCK, PIP_BLOCK,
+                             AUDIT_BLOCK, TOKEN_BLOCK]
     covered = {first for first in shell_blocks
                if any(first.startswith(h) for h in handled) or first in SKIPPED}
     assert shell_blocks - covered == set(), "a README command no test runs"
@@ -178,11 +181,22 @@ def test_the_tour(tour):
     assert "OK" in run.stdout, run.stdout
 
 
+def test_history_and_undo(tour):
+    import json
+    run_block(tour, TOUR_BLOCKS[0])
+    run_block(tour, AUDIT_BLOCK)
+    newest, edit = json.loads(tour.run("zcron history cleanup --json").stdout)[:2]
+    assert newest["note"].startswith("undo of change 2") and edit["note"] == "slow disk"
+    assert newest["fields"]["timeout"] == [300, None]
+
+
 def test_users_calendars_and_systemd(tour, tmp_path):
     password = "secret\nsecret\n"
     run_block(tour, USERS_BLOCK, inputs={
         c: password for c in commands(block(USERS_BLOCK))})
     assert "alice = manager:" in (tmp_path / "zcron.ini").read_text()
+    run_block(tour, TOKEN_BLOCK)
+    assert "[tokens]" in (tmp_path / "zcron.ini").read_text()
     tour.run("zcron site add default")
     tour.run('zcron add report --cron "0 18 * * MON-FRI"')   # the cron they edit
     run_block(tour, CALENDAR_BLOCK)
