@@ -20,8 +20,11 @@
 
   document.addEventListener("change", function (event) {
     var el = event.target;
-    if (el.matches("select[data-autosubmit]") || el.id === "status-filter") {
+    if (el.matches("select[data-autosubmit]")) {
       el.form.submit();
+    } else if (el.id === "status-filter") {       // the same query, another status
+      leaving = true;
+      location.assign(withQuery({ status: el.value, page: "" }));
     } else if (el.id === "select-all") {
       rows().forEach(function (row) {
         var box = row.querySelector("input[name=uid]");
@@ -42,14 +45,19 @@
     if (event.target.id !== "name-filter") { return; }
     clearTimeout(typing);
     typing = setTimeout(function () {
-      var url = new URL(location.href);
-      var text = event.target.value.trim();
-      if (text) { url.searchParams.set("q", text); } else { url.searchParams.delete("q"); }
-      url.searchParams.delete("page");
-      history.replaceState(null, "", url);
+      history.replaceState(null, "", withQuery({ q: event.target.value.trim(), page: "" }));
       refreshNow();
     }, 350);
   });
+
+  // This page's URL with some of its parameters changed (empty: removed)
+  function withQuery(changes) {
+    var url = new URL(location.href);
+    Object.keys(changes).forEach(function (key) {
+      if (changes[key]) { url.searchParams.set(key, changes[key]); } else { url.searchParams.delete(key); }
+    });
+    return url;
+  }
 
   var leaving = false;
   document.addEventListener("submit", function () { leaving = true; });
