@@ -117,3 +117,21 @@ def test_the_query_reads_leniently():
     assert query.params() == {"q": "x"}
     assert query.sorted_by("name") == {"q": "x", "sort": "name"}
     assert listing.Query({"sort": "name"}).sorted_by("name") == {"sort": "name", "dir": "desc"}
+
+
+def test_the_next_run_sort_reads_the_queue(alice, db):
+    """Soonest first from the queue's due order, the crons without a
+    pending job last; the same order as sorting every row."""
+    with db.transaction() as conn:
+        site = get_root(conn).add_site(zcron.CronSite("many"))
+        crontab = load_crontab(site)
+        for i in range(60):
+            crontab.add_cron(zcron.Cron(f"c{i:03d}", f"{59 - i} 10 * * *", uid=f"{i:032x}",
+                                        activated=i != 30))
+        crontab.save()
+    order = [f"{i:032x}" for i in range(59, -1, -1) if i != 30] + [f"{30:032x}"]
+    first = uids(alice.get(SITE + "?sort=next").text)
+    assert first == order[:50]
+    assert uids(alice.get(SITE + "?sort=next&page=2").text) == order[50:]
+    # a filter takes the other way, which reads every row: the same order
+    assert uids(alice.get(SITE + "?sort=next&q=c").text) == first

@@ -3,10 +3,13 @@ the query kept in the URL, and what a row shows of its cron.
 
 The crontab's order and its name index are read without loading a cron,
 so the default page, a name sort and a name filter cost one page of crons
-whatever the size of the crontab. A status filter reads crons until the
-page is full (its page count is then unknown); sorting on a column other
-than the name reads every cron of the site.
+whatever the size of the crontab; so does the next-run sort, read from
+the queue's due order. A status filter reads crons until the page is full
+(its page count is then unknown); sorting on another column, or a
+filtered or reversed next-run sort, reads every cron of the site.
 """
+from datetime import datetime, timezone
+from functools import cached_property
 from itertools import islice
 from types import SimpleNamespace as Row
 
@@ -17,6 +20,7 @@ from zcron.interfaces import STATUSES
 from zcron.web.schedule_fields import kind_title
 
 PER_PAGE = 50
+FAR = datetime(9999, 1, 1, tzinfo=timezone.utc)      # every pending job is due by then
 FILTERS = STATUSES + ("never", "running", "paused", "done", "off")
 SORTS = ("name", "state", "schedule", "next", "last", "status", "duration")
 # the table's sortable columns: (sort key, title, class); a column added
@@ -63,27 +67,47 @@ def declared_at(cron, sources):
     return sources.get(cron.declared) or f"{cron.declared} (declaration gone)"
 
 
-def cron_row(site, cron, queue, now, sources=None):
-    """What the crontab table shows of one cron."""
-    pending = queue.pending(site.name, cron.uid)
-    running = queue.running(site.name, cron.uid)
-    last = cron.last_log()
-    next_job = pending[0] if pending else None
-    words, kind = describe(cron)
-    return Row(
-        cron=cron,
-        uid=cron.uid,
-        state=cron.state(now),
-        describe=words,
-        kind=kind,
-        next_run=next_job.due if next_job else None,
-        next_kind=next_job.kind if next_job else None,
-        running=bool(running),
-        last=last,
-        last_status=last.status if last else None,
-        status_key="running" if running else (last.status if last else "never"),
-        declared_at=declared_at(cron, sources) if sources is not None else cron.declared,
-    )
+class CronRow:
+    """What the crontab table shows of one cron. Its status is read at
+    once (a status filter reads it of many crons); the schedule's words
+    and the next job only when the row is shown."""
+
+    def __init__(self, site, cron, queue, now, sources=None):
+        self.site, self.queue, self.cron, self.uid = site, queue, cron, cron.uid
+        self.state = cron.state(now)
+        self.running = bool(queue.running(site.name, cron.uid))
+        self.last = cron.last_log()
+        self.last_status = self.last.status if self.last else None
+        self.status_key = "running" if self.running else (self.last_status or "never")
+        self.declared_at = declared_at(cron, sources) if sources is not None else cron.declared
+
+    @cached_property
+    def _words(self):
+        return describe(self.cron)
+
+    @property
+    def describe(self):
+        return self._words[0]
+
+    @property
+    def kind(self):
+        return self._words[1]
+
+    @cached_property
+    def next_job(self):
+        pending = self.queue.pending(self.site.name, self.uid)
+        return pending[0] if pending else None
+
+    @property
+    def next_run(self):
+        return self.next_job.due if self.next_job else None
+
+    @property
+    def next_kind(self):
+        return self.next_job.kind if self.next_job else None
+
+
+cron_row = CronRow
 
 
 def matches(row, status):
@@ -126,13 +150,19 @@ class Query:
 
 # -- the selection ---------------------------------------------------------------------
 
-def select(crontab, query, row_for):
+def select(crontab, query, row_for, soonest=None):
     """A Row with the page's ``rows`` (made by ``row_for(cron)``), ``page``,
     ``pages`` and ``total`` (None when only reading on would tell) and
-    ``more`` (a next page)."""
-    if query.sort and query.sort != "name":
+    ``more`` (a next page). ``soonest()``: the uids of the site's crons in
+    the order of their next run, lazily (the queue's due order), then
+    those with none: the "next" sort without filters reads that."""
+    if query.sort == "next" and not (query.desc or query.text or query.status) \
+            and soonest is not None:
+        uids = soonest()
+    elif query.sort and query.sort != "name":
         return _every_row(crontab, query, row_for)
-    uids = _uids(crontab, query)
+    else:
+        uids = _uids(crontab, query)
     if query.status:
         return _filtered(crontab, query, row_for, uids)
     total = len(crontab) if not query.text else None
@@ -143,6 +173,23 @@ def select(crontab, query, row_for):
     start = (page - 1) * PER_PAGE
     rows = [row_for(crontab.get(uid)) for uid in islice(uids, start, start + PER_PAGE)]
     return _page(rows, page, total)
+
+
+def soonest_uids(crontab, queue, site_name):
+    """Uids of a site's crons by their soonest pending job, read from the
+    queue's due order a batch at a time (other sites' jobs are skipped),
+    then the crons that have none, in the crontab's order."""
+    seen, limit, read = set(), PER_PAGE * 4, 0
+    while True:
+        jobs = queue.due(FAR, limit=limit)
+        for job in jobs[read:]:
+            if job.site == site_name and job.uid not in seen and job.uid in crontab:
+                seen.add(job.uid)
+                yield job.uid
+        if len(jobs) < limit:
+            break
+        read, limit = len(jobs), limit * 4
+    yield from (uid for uid in crontab.uids() if uid not in seen)
 
 
 def _uids(crontab, query):

@@ -2,16 +2,15 @@
 with the size of its crontab: a site of more than SUMMARY_LIMIT crons
 shows its number of crons, not their counts by status (those would read
 every cron and its logs)."""
-from datetime import datetime, timezone
 from types import SimpleNamespace as Row
 
 from zcron.components import load_crontab
 from zcron.exceptions import InvalidInput
 from zcron.interfaces import FAILURE, STATUSES
+from zcron.web.listing import FAR
 
 SUMMARY_LIMIT = 2000
 SCAN = 2000        # soonest pending jobs read to find each site's next run
-FAR = datetime(9999, 1, 1, tzinfo=timezone.utc)
 
 
 def next_due_by_site(queue, now):

@@ -82,7 +82,8 @@ def crontab_listing(request):
     query = listing.Query(request.params)
     sources = declared_sources()
     page = listing.select(crontab, query,
-                          lambda cron: cron_row(site, cron, queue, now, sources))
+                          lambda cron: cron_row(site, cron, queue, now, sources),
+                          lambda: listing.soonest_uids(crontab, queue, site.name))
     rendered = rows.render_rows(request, site, crontab, page.rows, now)
     return site, crontab, query, page, rendered, now
 
