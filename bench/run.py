@@ -568,6 +568,8 @@ def scenario_web(size, tmp):
                         better="lower", target=TARGETS["page_kb"]))
         rows.append(Row("web", f"{key}: server time", page["ms"], None, "ms",
                         better="lower", target=TARGETS["page_ms"]))
+        rows.append(Row("web", f"{key}: server CPU time", page["cpu_ms"], None, "ms",
+                        better="lower"))
     return rows, details
 
 

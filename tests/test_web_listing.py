@@ -135,3 +135,13 @@ def test_the_next_run_sort_reads_the_queue(alice, db):
     assert uids(alice.get(SITE + "?sort=next&page=2").text) == order[50:]
     # a filter takes the other way, which reads every row: the same order
     assert uids(alice.get(SITE + "?sort=next&q=c").text) == first
+
+
+def test_times_carry_their_instant_for_the_zone_control(alice):
+    """The browser shows them in UTC or its own zone from these."""
+    for path in ("/sites/default", "/sites/default/crons/" + "a" * 32 + "/logs"):
+        page = alice.get(path).text
+        assert page.count('id="time-zone-choice"') == 1
+        assert re.search(r'<time\s+datetime="2026-03-02T[\d:.]+\+00:00"\s+'
+                         r'title="2026-03-02 [\d:]+ UTC"><span class="abs">2026-03-02 '
+                         r'[\d:]+ CET \+01:00</span>', page), path
