@@ -635,6 +635,9 @@ def test_a_phone_in_the_dark(chromium, alice, stack):
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent.trim()") in ("Run now", "Turn off")
         page.screenshot(path=str(SMALL_SHOTS / "phone-menu.png"), full_page=True)
+        page.keyboard.press("Escape")                        # closed, the focus back
+        assert row.locator("details.menu").get_attribute("open") is None
+        assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
         page.select_option("#time-zone-choice", "utc")
         assert row.locator("td.c-next .abs").inner_text().endswith(" UTC")
         phone.goto("/sites/default")                       # remembered

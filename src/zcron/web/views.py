@@ -20,8 +20,7 @@ from zcron.exceptions import InvalidInput
 from zcron.interfaces import STATUSES
 from zcron.queue.base import still_running
 from zcron.web import listing, overview, rows
-from zcron.web.listing import (cron_row, declared_at, declared_sources,  # noqa: F401
-                               describe)
+from zcron.web.listing import cron_row, declared_sources
 from zcron.web.security import VIEW
 
 PAGE_SIZE = 20

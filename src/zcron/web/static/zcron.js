@@ -16,6 +16,23 @@
     if (target && !window.confirm(target.getAttribute("data-confirm"))) {
       event.preventDefault();
     }
+    closeMenus(event.target.closest("details.menu"));
+  });
+
+  // A row's menu of actions closes on Escape (the focus back on it) and
+  // when another one opens or one clicks elsewhere.
+  function closeMenus(except) {
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (menu !== except) { menu.open = false; }
+    });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var menu = event.key === "Escape" && event.target.closest && event.target.closest("details.menu");
+    if (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
   });
 
   document.addEventListener("change", function (event) {
