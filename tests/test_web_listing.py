@@ -58,6 +58,7 @@ def test_sort_and_filter_keep_across_pages(alice, db):
     assert uids(by_status) == [f"{i:032x}" for i in (0, 3, 6, 9, 1, 2, 4, 5, 7, 8)]
     header = re.search(r'<th data-sort="status"[^>]*>(.*?)</th>', by_status, re.S).group(0)
     assert "sorted-asc" in header and "dir=desc" in header   # the way back
+    assert 'aria-sort="ascending"' in header
     assert "No cron matches." in alice.get(SITE + "?q=nothing").text
 
 
