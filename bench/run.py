@@ -23,7 +23,7 @@ from common import (BENCH_DIR, REPO_DIR, ChildError, child_env,  # noqa: E402
 import soak  # noqa: E402
 
 SCENARIOS = ("burst", "waits", "lateness", "scale", "zeo2", "nextfire", "mixed",
-             "isolation", "soak")
+             "isolation", "web", "soak")
 ON_REQUEST = ("soak",)      # half an hour: run only when named in --only
 
 SIZES = {
@@ -40,6 +40,7 @@ SIZES = {
         "nextfire_afters": 5_000, "nextfire_number": 20_000, "nextfire_repeat": 7,
         "mixed_n": 100_000,
         "isolation_n": 1_000, "isolation_concurrency": 2,
+        "web_n": 100_000,
     },
     "quick": {
         "burst_n": 300, "burst_concurrency": [1, 2, 4],
@@ -54,6 +55,7 @@ SIZES = {
         "nextfire_afters": 500, "nextfire_number": 1_000, "nextfire_repeat": 3,
         "mixed_n": 3_000,
         "isolation_n": 200, "isolation_concurrency": 2,
+        "web_n": 3_000,
     },
 }
 
@@ -64,6 +66,7 @@ TARGETS = {
     "rss_crons": ("<=", 200), "rss_queue": ("<=", 300),
     "fair_share": (">=", 40.0),
     "next_fire_us": ("<=", 10.0),
+    "page_kb": ("<=", 300), "page_ms": ("<=", 150),
 }
 
 
@@ -555,6 +558,24 @@ def scenario_mixed(size, tmp):
         Row("mixed", "mixed kinds / cron expressions only",
             ratio(mixed.get("total_per_s"), crons.get("total_per_s")), None, "x"),
     ]
+    return rows, details
+
+
+def scenario_web(size, tmp):
+    """The dashboard's pages over one site of N crons, timed in-process."""
+    n, details = size["web_n"], {}
+    d = make_tmpdir(prefix="web-", base=tmp)
+    r = step(f"zcron: the dashboard's pages over {n:,} crons (median of 7)", "web.pages",
+             {"n": n, "tmpdir": d}, 1800, d, details, "pages") or {}
+    remove_tree(d)
+    rows = []
+    for key, page in (r.get("pages") or {}).items():
+        rows.append(Row("web", f"{key} ({page['path']}): size", page["kb"], None, "KB",
+                        better="lower", target=TARGETS["page_kb"]))
+        rows.append(Row("web", f"{key}: server time", page["ms"], None, "ms",
+                        better="lower", target=TARGETS["page_ms"]))
+        rows.append(Row("web", f"{key}: server CPU time", page["cpu_ms"], None, "ms",
+                        better="lower"))
     return rows, details
 
 

@@ -50,8 +50,10 @@ class TestDumps:
         data["activated"] = False
         text = json.dumps(data)
         before = self.dump(db)
-        res = alice.post("/sites/default/import", {"dump": text, "action": "preview"})
+        res = alice.post("/sites/default/import", {"dump": text, "action": "preview",
+                                                   "replace": "1"})
         assert res.status_int == 200
+        assert '<input type="hidden" name="replace" value="1">' in res.text
         diff = re.search(r'<section[^>]*id="diff">(.*?)</section>', res.text, re.S).group(1)
         assert "+ 1</span> added" in diff and "new" in diff
         assert "~ 1</span> changed" in diff and "*/10 * * * *" in diff
@@ -60,7 +62,8 @@ class TestDumps:
         assert "turned\n      <strong>off</strong>" in diff or "<strong>off</strong>" in diff
         assert "0 cron(s) unchanged." in diff
         assert self.dump(db) == before                       # a dry run
-        res = alice.post("/sites/default/import", {"dump": text, "action": "apply"})
+        res = alice.post("/sites/default/import", {"dump": text, "action": "apply",
+                                                   "replace": "1"})
         assert res.status_int == 303
         assert "Imported: 1 added, 1 changed, 1 removed." in flashes(alice)
         after = self.dump(db)
@@ -77,10 +80,14 @@ class TestDumps:
         assert "1 cron(s) unchanged." in res.text and "Apply" not in res.text
 
     def test_apply_keeping(self, alice, db):
+        """Keeping the other crons is the default: "replace" is asked for."""
+        form = alice.get("/sites/default/import").text
+        assert 'name="replace" value="1">' in form                 # not ticked
         text = json.dumps([{"uid": "c" * 32, "name": "hello", "periodicity": "@hourly"}])
-        res = alice.post("/sites/default/import", {"dump": text, "keep": "1"})
-        assert '<input type="hidden" name="keep" value="1">' in res.text
-        alice.post("/sites/default/import", {"dump": text, "keep": "1", "action": "apply"})
+        res = alice.post("/sites/default/import", {"dump": text})
+        assert 'name="replace"' in res.text and 'name="replace" value="1" checked' not in res.text
+        assert '<input type="hidden" name="replace"' not in res.text
+        alice.post("/sites/default/import", {"dump": text, "action": "apply"})
         assert uids(db) == ["a" * 32, "b" * 32, "c" * 32]
         assert pending(db, "c" * 32) == [("schedule", datetime(2026, 3, 2, 10, 0, tzinfo=UTC))]
 

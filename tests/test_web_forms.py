@@ -22,11 +22,22 @@ VALID = {"name": "hello", "periodicity": "0 8 * * 1-5", "timezone": "Europe/Zuri
 class TestForm:
     def test_add_form(self, alice):
         page = alice.get("/sites/default/add").text
-        assert '<option value="hello"></option>' in page          # runner names
+        assert '<select id="f-name" name="name"' in page            # the runners known
+        assert '<option value="hello">hello</option>' in page
+        assert 'id="f-user"' not in page                            # no legacy user
         assert '<option value="Europe/Zurich"></option>' in page  # zones
         assert 'value="3600"' in page and 'value="once" selected="selected"' in page
         assert 'data-validate="http://localhost/validate.json"' in page
         assert 'id="preview" aria-live="polite" hidden="hidden"' in page
+
+    def test_the_runner_and_user_fields_of_an_edited_cron(self, alice, db):
+        with db.transaction() as conn:
+            crontab = load_crontab(get_root(conn).sites["default"])
+            crontab.get("b" * 32).edit(name="gone", user="zope-admin")
+            crontab.save()
+        page = alice.get("/sites/default/crons/" + "b" * 32 + "/edit").text
+        assert '<option value="gone" selected>gone (not registered)</option>' in page
+        assert 'id="f-user" name="user" value="zope-admin"' in page
 
     def test_add(self, alice, db):
         res = alice.post("/sites/default/add", VALID)

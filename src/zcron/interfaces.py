@@ -308,6 +308,13 @@ class ICrontab(Interface):
     def __iter__():
         """Crons in insertion order."""
 
+    def uids():
+        """Uids in insertion order, read without loading a cron."""
+
+    def by_name(reverse=False):
+        """(name, uid) pairs in name order (then uid), from the name index:
+        no cron is loaded (the dashboard pages 100,000 crons with it)."""
+
     def __len__():
         """Number of crons."""
 

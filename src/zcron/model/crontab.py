@@ -134,6 +134,16 @@ class Crontab(Persistent):
         crons = self._crons
         return (crons[uid] for uid in self._order.values())
 
+    def uids(self):
+        return iter(self._order.values())
+
+    def by_name(self, reverse=False):
+        names = self._names.items()
+        if reverse:
+            names = reversed(list(names))
+            return ((name, uid) for name, uids in names for uid in reversed(list(uids)))
+        return ((name, uid) for name, uids in names for uid in uids)
+
     def find(self, name=None, activated=None, periodicity=None):
         if periodicity is not None:
             # stored expressions are normalised: compare like with like

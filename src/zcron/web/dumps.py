@@ -2,7 +2,7 @@
 
 An import makes the crontab what the dump says: crons of the dump whose
 uid is new are added, those whose uid exists get the dump's fields, and
-crons missing from the dump are removed (unless "keep" is ticked). The
+crons missing from the dump are kept (removed when "replace" is ticked). The
 dump may be ours or collective.cron's (``Crontab.load`` reads both).
 Preview computes the diff and changes nothing; apply computes it again
 from the same text and carries it out.
@@ -100,7 +100,7 @@ def _dump_text(request):
     return request.POST.get("dump", "")
 
 
-def _page(site, crontab, text="", keep=False, diff=None, error=None):
+def _page(site, crontab, text="", keep=True, diff=None, error=None):
     return {"site": site, "crontab": crontab, "dump": text, "keep": keep,
             "diff": diff, "error": error, "show": show}
 
@@ -117,7 +117,7 @@ def import_form(request):
 def import_dump(request):
     root, site, crontab = get_site(request)
     check_writable(request, site, crontab)
-    keep = "keep" in request.POST
+    keep = "replace" not in request.POST
     text = ""
     try:
         text = _dump_text(request)

@@ -12,6 +12,7 @@ def add_routes(config):
     route("metrics", "/metrics")
     route("validate", "/validate.json")
     route("site", "/sites/{site}")
+    route("site_rows", "/sites/{site}/rows.json")
     route("site_switch", "/sites/{site}/switch")
     route("site_bulk", "/sites/{site}/bulk")
     route("cron_add", "/sites/{site}/add")

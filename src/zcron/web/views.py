@@ -16,16 +16,14 @@ from pyramid.view import notfound_view_config, view_config
 
 from zcron import clock
 from zcron.components import load_crontab, queue_for
-from zcron.declared import declarations
-from zcron.declared.sync import identity_text
 from zcron.exceptions import InvalidInput
-from zcron.interfaces import FAILURE, STATUSES
+from zcron.interfaces import STATUSES
 from zcron.queue.base import still_running
-from zcron.web.schedule_fields import kind_title
+from zcron.web import listing, overview, rows
+from zcron.web.listing import cron_row, declared_sources
 from zcron.web.security import VIEW
 
 PAGE_SIZE = 20
-FILTERS = STATUSES + ("never", "running", "paused", "done", "off")
 
 
 # -- finding things ---------------------------------------------------------------
@@ -52,54 +50,6 @@ def get_cron(request):
     return root, site, crontab, crontab.get(uid)
 
 
-def describe(cron):
-    """(plain words, kind title) of a cron's schedule."""
-    try:
-        periodicity = cron.get_periodicity()
-    except InvalidInput:       # a zone removed from the system since
-        return "", ""
-    return periodicity.describe(), kind_title(periodicity)
-
-
-def declared_sources():
-    """{identity text: where it is declared} of every declaration; none
-    when they cannot be gathered (the worker and the CLI say why)."""
-    try:
-        return {identity_text(d): d.source or d.name for d in declarations()}
-    except InvalidInput:
-        return {}
-
-
-def declared_at(cron, sources):
-    """Where a declared cron is declared, for its mark ('' by hand)."""
-    if not cron.declared:
-        return ""
-    return sources.get(cron.declared) or f"{cron.declared} (declaration gone)"
-
-
-def cron_row(site, cron, queue, now, sources=None):
-    """What the crontab table shows of one cron."""
-    pending = queue.pending(site.name, cron.uid)
-    running = queue.running(site.name, cron.uid)
-    last = cron.last_log()
-    next_job = pending[0] if pending else None
-    words, kind = describe(cron)
-    return Row(
-        cron=cron,
-        uid=cron.uid,
-        state=cron.state(now),
-        describe=words,
-        kind=kind,
-        next_run=next_job.due if next_job else None,
-        next_kind=next_job.kind if next_job else None,
-        running=bool(running),
-        last=last,
-        last_status=last.status if last else None,
-        status_key="running" if running else (last.status if last else "never"),
-        declared_at=declared_at(cron, sources) if sources is not None else cron.declared,
-    )
-
-
 # -- pages --------------------------------------------------------------------------
 
 @view_config(route_name="home", permission=VIEW, request_method=("GET", "HEAD"),
@@ -108,9 +58,9 @@ def sites_overview(request):
     root = request.zcron_root
     queue = queue_for(root)
     now = clock.now()
-    next_due = next_due_by_site(queue)
+    next_due = overview.next_due_by_site(queue, now)
     day_ago = now - timedelta(hours=24)
-    sites = [site_entry(site, queue, next_due.get(site.name), day_ago)
+    sites = [overview.site_entry(site, queue, next_due.get(site.name), day_ago)
              for site in root.sites.values()]
     workers = queue.workers()
     return {
@@ -123,54 +73,48 @@ def sites_overview(request):
     }
 
 
-def next_due_by_site(queue):
-    """{site name: due time of its soonest pending job}."""
-    next_due = {}
-    for site_name in queue.sites():
-        dues = [job.due for job in queue.site_pending(site_name)]
-        if dues:
-            next_due[site_name] = min(dues)
-    return next_due
-
-
-def site_entry(site, queue, next_run, day_ago):
-    """What the overview shows of one site: its crons by last status and
-    its failures of the last 24 hours, or why its crontab cannot be read."""
-    entry = Row(site=site, name=site.name, error=None, crontab=None,
-                counts={s: 0 for s in STATUSES + ("never",)}, crons=0,
-                failures_24h=0, next_run=next_run,
-                running=len(queue.claimed(site.name)))
-    try:
-        crontab = load_crontab(site)
-    except InvalidInput as e:       # e.g. a JSON registry whose file is gone
-        entry.error = str(e)
-        return entry
-    entry.crontab = crontab
-    entry.crons = len(crontab)
-    for cron in crontab:
-        entry.counts[cron.last_status or "never"] += 1
-        entry.failures_24h += sum(
-            1 for log in cron.logs if log.status == FAILURE and log.date >= day_ago)
-    return entry
+def crontab_listing(request):
+    """(site, crontab, query, listing, rendered rows, now) of the request."""
+    root, site, crontab = get_site(request)
+    queue = queue_for(root)
+    now = clock.now()
+    query = listing.Query(request.params)
+    sources = declared_sources()
+    page = listing.select(crontab, query,
+                          lambda cron: cron_row(site, cron, queue, now, sources),
+                          lambda: listing.soonest_uids(crontab, queue, site.name))
+    rendered = rows.render_rows(request, site, crontab, page.rows, now)
+    return site, crontab, query, page, rendered, now
 
 
 @view_config(route_name="site", permission=VIEW, request_method=("GET", "HEAD"),
              renderer="templates/crontab.pt")
 def crontab_page(request):
-    root, site, crontab = get_site(request)
-    queue = queue_for(root)
-    now = clock.now()
-    status = request.params.get("status", "")
-    sources = declared_sources()
+    site, crontab, query, page, rendered, now = crontab_listing(request)
     return {
         "site": site,
         "crontab": crontab,
-        "rows": [cron_row(site, cron, queue, now, sources) for cron in crontab],
-        "filters": FILTERS,
-        "status_filter": status if status in FILTERS else "",
+        "rows": rendered,
+        "pager": rows.render_pager(request, site, page, query),
+        "query": query,
+        "columns": listing.COLUMNS,
+        "filters": listing.FILTERS,
         "now": now,
         "live": True,
     }
+
+
+@view_config(route_name="site_rows", permission=VIEW, request_method=("GET", "HEAD"),
+             renderer="json")
+def crontab_rows(request):
+    """The live refresh of the crontab page: its rows (for the page's
+    query) that the browser does not have (``known``: their digests,
+    comma-separated), the order of all, and the pager."""
+    site, crontab, query, page, rendered, now = crontab_listing(request)
+    answer = rows.changed(rendered, request.params.get("known", "").split(","))
+    answer["pager"] = rows.render_pager(request, site, page, query)
+    answer["now"] = now.isoformat()
+    return answer
 
 
 @view_config(route_name="cron_logs", permission=VIEW, request_method=("GET", "HEAD"),

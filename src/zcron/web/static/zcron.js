@@ -9,22 +9,29 @@
   "use strict";
   document.documentElement.classList.add("js");
 
-  var SORT_KEY = "zcron-sort:" + location.pathname;
-
   // -- confirmations and small behaviours (delegated: survive refreshes) ----
 
   document.addEventListener("click", function (event) {
     var target = event.target.closest("[data-confirm]");
     if (target && !window.confirm(target.getAttribute("data-confirm"))) {
       event.preventDefault();
-      return;
     }
-    var header = event.target.closest("th[data-sort]");
-    if (header) {
-      var current = readSort();
-      var dir = current.key === header.dataset.sort && current.dir === "asc" ? "desc" : "asc";
-      sessionStorage.setItem(SORT_KEY, JSON.stringify({ key: header.dataset.sort, dir: dir }));
-      applyTable();
+    closeMenus(event.target.closest("details.menu"));
+  });
+
+  // A row's menu of actions closes on Escape (the focus back on it) and
+  // when another one opens or one clicks elsewhere.
+  function closeMenus(except) {
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (menu !== except) { menu.open = false; }
+    });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var menu = event.key === "Escape" && event.target.closest && event.target.closest("details.menu");
+    if (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
     }
   });
 
@@ -32,73 +39,55 @@
     var el = event.target;
     if (el.matches("select[data-autosubmit]")) {
       el.form.submit();
+    } else if (el.id === "status-filter") {       // the same query, another status
+      leaving = true;
+      location.assign(withQuery({ status: el.value, page: "" }));
     } else if (el.id === "select-all") {
-      visibleRows().forEach(function (row) {
+      rows().forEach(function (row) {
         var box = row.querySelector("input[name=uid]");
         if (box) { box.checked = el.checked; }
       });
       updateBulk();
     } else if (el.matches("input[name=uid]")) {
       updateBulk();
-    } else if (el.id === "status-filter") {
-      var url = new URL(location.href);
-      if (el.value) { url.searchParams.set("status", el.value); } else { url.searchParams.delete("status"); }
-      history.replaceState(null, "", url);
-      applyTable();
+    } else if (el.id === "time-zone-choice") {
+      localStorage.setItem(ZONE_KEY, el.value);
+      showZones(document);
     }
   });
 
+  // The name filter asks the server as one types (the page's URL says it)
+  var typing = null;
   document.addEventListener("input", function (event) {
-    if (event.target.id === "name-filter") { applyTable(); }
+    if (event.target.id !== "name-filter") { return; }
+    clearTimeout(typing);
+    typing = setTimeout(function () {
+      history.replaceState(null, "", withQuery({ q: event.target.value.trim(), page: "" }));
+      refreshNow();
+    }, 350);
   });
+
+  // This page's URL with some of its parameters changed (empty: removed)
+  function withQuery(changes) {
+    var url = new URL(location.href);
+    Object.keys(changes).forEach(function (key) {
+      if (changes[key]) { url.searchParams.set(key, changes[key]); } else { url.searchParams.delete(key); }
+    });
+    return url;
+  }
 
   var leaving = false;
   document.addEventListener("submit", function () { leaving = true; });
   // back to a page kept in the history cache: it is live again
   window.addEventListener("pageshow", function () { leaving = false; });
 
-  // -- the crontab table: sort and filter on the client -----------------------
-
-  function readSort() {
-    try { return JSON.parse(sessionStorage.getItem(SORT_KEY)) || {}; } catch (e) { return {}; }
-  }
+  // -- the crontab table: the page's rows, and times in the zone chosen -----------
 
   function table() { return document.getElementById("crons"); }
 
-  function visibleRows() {
+  function rows() {
     var t = table();
-    return t ? Array.prototype.filter.call(t.tBodies[0].rows, function (r) { return !r.hidden; }) : [];
-  }
-
-  function applyTable() {
-    var t = table();
-    if (!t) { return; }
-    var body = t.tBodies[0];
-    var sort = readSort();
-    t.querySelectorAll("th[data-sort]").forEach(function (th) {
-      th.classList.toggle("sorted-asc", th.dataset.sort === sort.key && sort.dir === "asc");
-      th.classList.toggle("sorted-desc", th.dataset.sort === sort.key && sort.dir === "desc");
-    });
-    if (sort.key) {
-      var attr = "sort" + sort.key.charAt(0).toUpperCase() + sort.key.slice(1);
-      var rows = Array.prototype.slice.call(body.rows);
-      rows.sort(function (a, b) {
-        var x = a.dataset[attr] || "", y = b.dataset[attr] || "";
-        return (x < y ? -1 : x > y ? 1 : 0) * (sort.dir === "desc" ? -1 : 1);
-      });
-      rows.forEach(function (row) { body.appendChild(row); });
-    }
-    var status = document.getElementById("status-filter");
-    var name = document.getElementById("name-filter");
-    var wanted = status ? status.value : "";
-    var text = name ? name.value.trim().toLowerCase() : "";
-    Array.prototype.forEach.call(body.rows, function (row) {
-      var d = row.dataset;
-      var statusOk = !wanted || wanted === d.status || wanted === d.state || wanted === d.last;
-      var nameOk = !text || (d.name || "").toLowerCase().indexOf(text) !== -1;
-      row.hidden = !(statusOk && nameOk);
-    });
-    updateBulk();
+    return t ? Array.prototype.slice.call(t.tBodies[0].rows) : [];
   }
 
   function updateBulk() {
@@ -107,13 +96,38 @@
     var n = document.querySelectorAll("input[name=uid]:checked").length;
     count.textContent = n ? "Selected: " + n : "Selected:";
     var all = document.getElementById("select-all");
-    var rows = visibleRows();
+    var shown = rows();
     if (all) {
-      all.checked = rows.length > 0 && rows.every(function (r) {
+      all.checked = shown.length > 0 && shown.every(function (r) {
         var box = r.querySelector("input[name=uid]");
         return box && box.checked;
       });
     }
+  }
+
+  var ZONE_KEY = "zcron-times-in";
+  var OWN = "zcronOwnText";
+
+  // Times are sent in the cron's zone; UTC is in their title, the browser's
+  // zone comes from their instant (datetime).
+  function showZones(root) {
+    var choice = localStorage.getItem(ZONE_KEY) || "cron";
+    var select = document.getElementById("time-zone-choice");
+    if (select) { select.value = choice; }
+    var local = new Intl.DateTimeFormat(undefined, {
+      year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
+      minute: "2-digit", second: "2-digit", hour12: false, timeZoneName: "short" });
+    root.querySelectorAll("time[datetime] > .abs").forEach(function (abs) {
+      if (abs[OWN] === undefined) { abs[OWN] = abs.textContent; }
+      var time = abs.parentNode;
+      if (choice === "utc") {
+        abs.textContent = time.title;
+      } else if (choice === "browser") {
+        abs.textContent = local.format(new Date(time.getAttribute("datetime")));
+      } else {
+        abs.textContent = abs[OWN];
+      }
+    });
   }
 
   // -- live refresh ---------------------------------------------------------------
@@ -130,7 +144,7 @@
     if (active && active.closest("[data-live]") && active.matches("input:not([type=checkbox]):not([type=radio]), textarea, select")) {
       return true;
     }
-    return !!document.querySelector("[data-live] details.popover[open]");
+    return !!document.querySelector("[data-live] details[open]");
   }
 
   function regions(doc) {
@@ -197,7 +211,76 @@
       var d = document.getElementById(id);
       if (d) { d.open = true; }
     });
-    applyTable();
+    showZones(document);
+    updateBulk();
+  }
+
+  // The crontab page asks for its rows only, naming those it holds: the
+  // server sends the order of the page's rows, and those that changed.
+  function rowsUrl(t) {
+    var url = new URL(t.dataset.rows, location.href);
+    new URL(location.href).searchParams.forEach(function (value, key) {
+      url.searchParams.set(key, value);
+    });
+    url.searchParams.set("known", rows().map(function (r) { return r.dataset.v; }).join(","));
+    return url;
+  }
+
+  function swapRows(answer) {
+    var body = table().tBodies[0];
+    var held = {};
+    rows().forEach(function (r) { held[r.dataset.uid] = r; });
+    var open = {};
+    document.querySelectorAll("#crons details[open][id]").forEach(function (d) { open[d.id] = true; });
+    var template = document.createElement("template");
+    answer.order.forEach(function (uid, index) {
+      var row = held[uid];
+      var html = answer.rows[uid];
+      if (html !== undefined) {
+        template.innerHTML = html;
+        var fresh = template.content.firstElementChild;
+        var box = row && row.querySelector("input[name=uid]");
+        var freshBox = fresh.querySelector("input[name=uid]");
+        if (box && freshBox) { freshBox.checked = box.checked; }
+        if (row) { body.replaceChild(fresh, row); }
+        row = fresh;
+        showZones(row);
+      }
+      delete held[uid];
+      if (body.rows[index] !== row) { body.insertBefore(row, body.rows[index] || null); }
+    });
+    Object.keys(held).forEach(function (uid) { body.removeChild(held[uid]); });
+    Object.keys(open).forEach(function (id) {
+      var d = document.getElementById(id);
+      if (d) { d.open = true; }
+    });
+    var pager = document.querySelector("[data-live=pager]");
+    if (pager && pager.innerHTML !== answer.pager) { pager.innerHTML = answer.pager; }
+    var none = document.getElementById("no-match");
+    if (none) { none.hidden = answer.order.length > 0; }
+    updateBulk();
+  }
+
+  function fetchLive() {
+    var t = table();
+    var url = t && t.dataset.rows ? rowsUrl(t) : location.href;
+    return fetch(url, { credentials: "same-origin", cache: "no-store",
+                        headers: { "X-Requested-With": "zcron-live" } })
+      .then(function (response) {
+        if (response.redirected && new URL(response.url).pathname.indexOf("/login") === 0) {
+          throw new Error("logged out");
+        }
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return t && t.dataset.rows ? response.json() : response.text();
+      })
+      .then(function (answer) {
+        if (busy()) { return; }
+        if (typeof answer === "string") {
+          swap(new DOMParser().parseFromString(answer, "text/html"));
+        } else {
+          swapRows(answer);
+        }
+      });
   }
 
   function stamp(ok) {
@@ -211,31 +294,26 @@
     }
   }
 
+  var refreshNow = function () {};
+
   function startRefresh() {
     var interval = parseInt(document.body.dataset.refresh || "0", 10);
     if (!interval) { return; }
-    var stopped = false;
+    var stopped = false, timer = null;
     function tick() {
+      clearTimeout(timer);
       if (stopped) { return; }
-      if (document.hidden || busy()) { setTimeout(tick, interval); return; }
-      fetch(location.href, { credentials: "same-origin", cache: "no-store",
-                             headers: { "X-Requested-With": "zcron-live" } })
-        .then(function (response) {
-          if (response.redirected && new URL(response.url).pathname.indexOf("/login") === 0) {
-            stopped = true;            // the session ended: stop, show stale
-            throw new Error("logged out");
-          }
-          if (!response.ok) { throw new Error("HTTP " + response.status); }
-          return response.text();
+      if (document.hidden || busy()) { timer = setTimeout(tick, interval); return; }
+      fetchLive()
+        .then(function () { stamp(true); })
+        .catch(function (error) {
+          stopped = error.message === "logged out";   // the session ended: show stale
+          stamp(false);
         })
-        .then(function (text) {
-          if (!busy()) { swap(new DOMParser().parseFromString(text, "text/html")); }
-          stamp(true);
-        })
-        .catch(function () { stamp(false); })
-        .then(function () { setTimeout(tick, interval); });
+        .then(function () { timer = setTimeout(tick, interval); });
     }
-    setTimeout(tick, interval);
+    refreshNow = tick;
+    timer = setTimeout(tick, interval);
   }
 
   // -- the cron form: live validation and preview -----------------------------------
@@ -367,11 +445,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var status = document.getElementById("status-filter");
-    var wanted = new URL(location.href).searchParams.get("status");
-    if (status && wanted) { status.value = wanted; }
     remember(document);
-    applyTable();
+    showZones(document);
+    updateBulk();
     startRefresh();
     startValidation();
   });

@@ -1,0 +1,236 @@
+"""Which crons the crontab page shows: filter, sort and page on the server,
+the query kept in the URL, and what a row shows of its cron.
+
+The crontab's order and its name index are read without loading a cron,
+so the default page, a name sort and a name filter cost one page of crons
+whatever the size of the crontab; so does the next-run sort, read from
+the queue's due order. A status filter reads crons until the page is full
+(its page count is then unknown); sorting on another column, or a
+filtered or reversed next-run sort, reads every cron of the site.
+"""
+from datetime import datetime, timezone
+from functools import cached_property
+from itertools import islice
+from types import SimpleNamespace as Row
+
+from zcron.declared import declarations
+from zcron.declared.sync import identity_text
+from zcron.exceptions import InvalidInput
+from zcron.interfaces import STATUSES
+from zcron.web.schedule_fields import kind_title
+
+PER_PAGE = 50
+FAR = datetime(9999, 1, 1, tzinfo=timezone.utc)      # every pending job is due by then
+FILTERS = STATUSES + ("never", "running", "paused", "done", "off")
+SORTS = ("name", "state", "schedule", "next", "last", "status", "duration")
+# the table's sortable columns: (sort key, title, class); a column added
+# here gets its cell from the macro of the same name in row.pt
+COLUMNS = (("state", "State", ""), ("name", "Name", ""), ("schedule", "Schedule", ""),
+           ("next", "Next run", ""), ("last", "Last run", ""), ("status", "Status", ""),
+           ("duration", "Duration", "num"))
+# sorting on these reads each cron's row: an empty value sorts last
+ROW_KEYS = {
+    "state": lambda row: row.state,
+    "schedule": lambda row: row.cron.periodicity,
+    "next": lambda row: row.next_run.isoformat() if row.next_run else "~",
+    "last": lambda row: row.last.date.isoformat() if row.last else "",
+    "status": lambda row: row.status_key,
+    "duration": lambda row: row.last.duration if row.last and row.last.duration is not None
+    else -1.0,
+}
+
+
+# -- what a row shows ------------------------------------------------------------
+
+def describe(cron):
+    """(plain words, kind title) of a cron's schedule."""
+    try:
+        periodicity = cron.get_periodicity()
+    except InvalidInput:       # a zone removed from the system since
+        return "", ""
+    return periodicity.describe(), kind_title(periodicity)
+
+
+def declared_sources():
+    """{identity text: where it is declared} of every declaration; none
+    when they cannot be gathered (the worker and the CLI say why)."""
+    try:
+        return {identity_text(d): d.source or d.name for d in declarations()}
+    except InvalidInput:
+        return {}
+
+
+def declared_at(cron, sources):
+    """Where a declared cron is declared, for its mark ('' by hand)."""
+    if not cron.declared:
+        return ""
+    return sources.get(cron.declared) or f"{cron.declared} (declaration gone)"
+
+
+class CronRow:
+    """What the crontab table shows of one cron. Its status is read at
+    once (a status filter reads it of many crons); the schedule's words
+    and the next job only when the row is shown."""
+
+    def __init__(self, site, cron, queue, now, sources=None):
+        self.site, self.queue, self.cron, self.uid = site, queue, cron, cron.uid
+        self.state = cron.state(now)
+        self.running = bool(queue.running(site.name, cron.uid))
+        self.last = cron.last_log()
+        self.last_status = self.last.status if self.last else None
+        self.status_key = "running" if self.running else (self.last_status or "never")
+        self.declared_at = declared_at(cron, sources) if sources is not None else cron.declared
+
+    @cached_property
+    def _words(self):
+        return describe(self.cron)
+
+    @property
+    def describe(self):
+        return self._words[0]
+
+    @property
+    def kind(self):
+        return self._words[1]
+
+    @cached_property
+    def next_job(self):
+        pending = self.queue.pending(self.site.name, self.uid)
+        return pending[0] if pending else None
+
+    @property
+    def next_run(self):
+        return self.next_job.due if self.next_job else None
+
+    @property
+    def next_kind(self):
+        return self.next_job.kind if self.next_job else None
+
+
+cron_row = CronRow
+
+
+def matches(row, status):
+    return not status or status in (row.status_key, row.state, row.last_status)
+
+
+# -- the query -----------------------------------------------------------------------
+
+class Query:
+    """The page's filter, sort and page, read leniently from the URL (a
+    value not understood means its default: links stay shareable)."""
+
+    def __init__(self, params):
+        status = params.get("status", "")
+        self.status = status if status in FILTERS else ""
+        self.text = params.get("q", "").strip()[:200]
+        sort = params.get("sort", "")
+        self.sort = sort if sort in SORTS else ""
+        self.desc = bool(self.sort) and params.get("dir") == "desc"
+        try:
+            self.page = max(1, int(params.get("page", 1)))
+        except ValueError:
+            self.page = 1
+
+    def params(self, **changes):
+        """The query as URL parameters, with ``changes``; defaults left out."""
+        values = {"status": self.status, "q": self.text, "sort": self.sort,
+                  "dir": "desc" if self.desc else "", "page": self.page}
+        values.update(changes)
+        if values["page"] == 1:
+            values["page"] = ""
+        return {key: value for key, value in values.items() if value}
+
+    def sorted_by(self, key):
+        """Parameters of the header link sorting on ``key``: ascending
+        first, then the other way round; back to page 1."""
+        desc = self.sort == key and not self.desc
+        return self.params(sort=key, dir="desc" if desc else "", page=1)
+
+
+# -- the selection ---------------------------------------------------------------------
+
+def select(crontab, query, row_for, soonest=None):
+    """A Row with the page's ``rows`` (made by ``row_for(cron)``), ``page``,
+    ``pages`` and ``total`` (None when only reading on would tell) and
+    ``more`` (a next page). ``soonest()``: the uids of the site's crons in
+    the order of their next run, lazily (the queue's due order), then
+    those with none: the "next" sort without filters reads that."""
+    if query.sort == "next" and not (query.desc or query.text or query.status) \
+            and soonest is not None:
+        uids = soonest()
+    elif query.sort and query.sort != "name":
+        return _every_row(crontab, query, row_for)
+    else:
+        uids = _uids(crontab, query)
+    if query.status:
+        return _filtered(crontab, query, row_for, uids)
+    total = len(crontab) if not query.text else None
+    if total is None:
+        uids = list(uids)
+        total = len(uids)
+    page = min(query.page, _pages(total))
+    start = (page - 1) * PER_PAGE
+    rows = [row_for(crontab.get(uid)) for uid in islice(uids, start, start + PER_PAGE)]
+    return _page(rows, page, total)
+
+
+def soonest_uids(crontab, queue, site_name):
+    """Uids of a site's crons by their soonest pending job, read from the
+    queue's due order a batch at a time (other sites' jobs are skipped),
+    then the crons that have none, in the crontab's order."""
+    seen, limit, read = set(), PER_PAGE * 4, 0
+    while True:
+        jobs = queue.due(FAR, limit=limit)
+        for job in jobs[read:]:
+            if job.site == site_name and job.uid not in seen and job.uid in crontab:
+                seen.add(job.uid)
+                yield job.uid
+        if len(jobs) < limit:
+            break
+        read, limit = len(jobs), limit * 4
+    yield from (uid for uid in crontab.uids() if uid not in seen)
+
+
+def _uids(crontab, query):
+    """Uids in the query's order (the crontab's, or by name) and of its
+    name text, read lazily from the indexes: no cron gets loaded."""
+    if query.sort == "name":
+        pairs = crontab.by_name(reverse=query.desc)
+        text = query.text.lower()
+        return (uid for name, uid in pairs if text in name.lower())
+    if not query.text:
+        return crontab.uids()
+    text = query.text.lower()
+    wanted = {uid for name, uid in crontab.by_name() if text in name.lower()}
+    return (uid for uid in crontab.uids() if uid in wanted)
+
+
+def _filtered(crontab, query, row_for, uids):
+    """Rows of a status, read until the page is full and one more is seen."""
+    start = (query.page - 1) * PER_PAGE
+    rows = (row for row in (row_for(crontab.get(uid)) for uid in uids)
+            if matches(row, query.status))
+    wanted = list(islice(rows, start, start + PER_PAGE + 1))
+    more = len(wanted) > PER_PAGE
+    return Row(rows=wanted[:PER_PAGE], page=query.page, more=more, total=None,
+               pages=None if more else query.page)
+
+
+def _every_row(crontab, query, row_for):
+    uids = set(_uids(crontab, query)) if query.text else None
+    rows = [row for row in map(row_for, crontab)
+            if matches(row, query.status) and (uids is None or row.uid in uids)]
+    rows.sort(key=ROW_KEYS[query.sort], reverse=query.desc)
+    page = min(query.page, _pages(len(rows)))
+    start = (page - 1) * PER_PAGE
+    return _page(rows[start:start + PER_PAGE], page, len(rows))
+
+
+def _pages(total):
+    return max(1, -(-total // PER_PAGE))
+
+
+def _page(rows, page, total):
+    pages = _pages(total)
+    return Row(rows=rows, page=page, more=page < pages, total=total, pages=pages)
