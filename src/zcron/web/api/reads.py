@@ -11,7 +11,8 @@ from zcron.exceptions import InvalidInput
 from zcron.interfaces import STATUSES
 from zcron.model.timeutil import dump_time
 from zcron.web.security import VIEW
-from zcron.web.views import cron_row, get_cron, get_site, next_due_by_site, site_entry
+from zcron.web.overview import next_due_by_site, site_entry
+from zcron.web.views import cron_row, get_cron, get_site
 
 READ = {"permission": VIEW, "request_method": ("GET", "HEAD"), "renderer": "json"}
 LIMIT = 100          # crons or logs in one answer, unless ?limit= says
@@ -55,7 +56,7 @@ def window(request, items):
 def sites(request):
     root = request.zcron_root
     queue = queue_for(root)
-    next_due = next_due_by_site(queue)
+    next_due = next_due_by_site(queue, clock.now())
     day_ago = clock.now() - timedelta(hours=24)
     return {"sites": [site_data(site_entry(site, queue, next_due.get(site.name), day_ago))
                       for site in root.sites.values()]}
@@ -66,7 +67,7 @@ def site(request):
     root, site, crontab = get_site(request)
     queue = queue_for(root)
     day_ago = clock.now() - timedelta(hours=24)
-    return site_data(site_entry(site, queue, next_due_by_site(queue).get(site.name), day_ago))
+    return site_data(site_entry(site, queue, next_due_by_site(queue, clock.now()).get(site.name), day_ago))
 
 
 @view_config(route_name="api_crons", **READ)
