@@ -16,6 +16,9 @@ EXTRAS = {
         "waitress",
     ],
     "bench": ["APScheduler >= 3.10, < 4", "SQLAlchemy", "psutil"],
+    # zcron.zope: inside a Zope instance (its tests build their own
+    # environments from tests/envs/*.txt)
+    "zope": ["Zope[wsgi] >= 6", "ZEO >= 6"],
 }
 EXTRAS["test"] = sorted(set(
     EXTRAS["zeo"] + EXTRAS["postgresql"] + EXTRAS["web"] + [
@@ -39,7 +42,7 @@ setup(
     package_dir={"": "src"},
     packages=find_namespace_packages("src", include=["zcron", "zcron.*"]),
     include_package_data=True,
-    package_data={"zcron": ["*.zcml", "web/templates/*.pt", "web/static/*"]},
+    package_data={"zcron": ["*.zcml", "web/templates/*.pt", "web/static/*", "zope/*.zcml"]},
     zip_safe=False,
     python_requires=">=3.10",
     install_requires=[

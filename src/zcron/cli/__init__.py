@@ -7,7 +7,7 @@ import logging
 
 from zcron.cli import (sites, crons, runs, calendars, views, preview,  # noqa: F401
                        logs, dumps, check, declared, ini, worker, web,  # (registration)
-                       exports)
+                       exports, zope)
 from zcron.cli.app import App, cli
 
 

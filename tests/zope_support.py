@@ -1,0 +1,140 @@
+"""The Zope and Plone test environments (virtualenvs built from
+tests/envs/NAME.txt, cached in .venv-NAME/ while that file is unchanged)
+and a WSGI Zope instance on a ZEO server, driven by its own scripts."""
+import hashlib
+import os
+import pathlib
+import shutil
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+
+from zcron.testing.fixtures import free_port
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+ENVS = REPO / "tests" / "envs"
+STAMP = ".zcron-requirements"
+
+
+def requirements_key(name):
+    text = (ENVS / f"{name}.txt").read_bytes()
+    return hashlib.sha256(text + sys.version.encode()).hexdigest()[:16]
+
+
+def environment(name):
+    """.venv-NAME, built when missing or when tests/envs/NAME.txt changed;
+    returns (its directory, the seconds its build took: 0 when reused)."""
+    venv, key = REPO / f".venv-{name}", requirements_key(name)
+    stamp = venv / STAMP
+    if stamp.is_file() and stamp.read_text() == key:
+        return venv, 0.0
+    started = time.monotonic()
+    shutil.rmtree(venv, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
+                    "-r", str(ENVS / f"{name}.txt")], check=True)
+    stamp.write_text(key)
+    return venv, time.monotonic() - started
+
+
+def wait_for_port(port, process, seconds=120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited at start ({process.returncode})")
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port} after {seconds} s")
+
+
+class ZopeInstance:
+    """An instance made by mkwsgiinstance under ``directory``, its main
+    database on the ZEO server at ``zeo_port``, zcron.zope and the ZCML
+    of ``packages`` (directories of test packages) in its package-includes."""
+
+    def __init__(self, venv, directory, zeo_port, packages=(), includes=()):
+        self.venv, self.directory = pathlib.Path(venv), pathlib.Path(directory)
+        self.zeo_port, self.port = zeo_port, free_port()
+        self.path = [str(REPO / "src")] + [str(p) for p in packages]
+        self.includes = ["zcron.zope"] + list(includes)
+        self.server = None
+
+    @property
+    def conf(self):
+        return str(self.directory / "etc" / "zope.conf")
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self):
+        return dict(os.environ, PYTHONPATH=os.pathsep.join(self.path))
+
+    def bin(self, name):
+        return str(self.venv / "bin" / name)
+
+    def make(self):
+        subprocess.run([self.bin("mkwsgiinstance"), "-d", str(self.directory),
+                        "-u", "admin:admin"], check=True, stdout=subprocess.DEVNULL,
+                       env=self.env())
+        etc = self.directory / "etc"
+        conf = (etc / "zope.conf").read_text()
+        start = conf.index("<zodb_db main>")
+        end = conf.index("</zodb_db>") + len("</zodb_db>")
+        (etc / "zope.conf").write_text("%import ZEO\n" + conf[:start] + textwrap.dedent(f"""\
+            <zodb_db main>
+                mount-point /
+                <zeoclient>
+                    server 127.0.0.1:{self.zeo_port}
+                    storage 1
+                </zeoclient>
+            </zodb_db>""") + conf[end:])
+        ini = (etc / "zope.ini").read_text().replace("port = 8080", f"port = {self.port}")
+        (etc / "zope.ini").write_text(ini)
+        includes = etc / "package-includes"
+        includes.mkdir()
+        lines = "".join(f'  <include package="{p}" />\n' for p in self.includes)
+        (includes / "zcron-configure.zcml").write_text(
+            f'<configure xmlns="http://namespaces.zope.org/zope">\n{lines}</configure>\n')
+        return self
+
+    def script(self, code):
+        """Run ``code`` with ``app`` bound (zconsole run); its stdout."""
+        path = self.directory / "script.py"
+        path.write_text(textwrap.dedent(code))
+        done = subprocess.run([self.bin("zconsole"), "run", self.conf, str(path)],
+                              capture_output=True, text=True, env=self.env(), timeout=300)
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout
+
+    def zcron(self, *args, check=True):
+        """The zcron command line in the instance's Python."""
+        done = subprocess.run([self.bin("python"), "-c", "from zcron.cli import main; main()",
+                               *args], capture_output=True, text=True, env=self.env(),
+                              timeout=300, cwd=str(self.directory))
+        if check:
+            assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+        return done
+
+    def serve(self):
+        log = open(self.directory / "runwsgi.log", "wb")
+        self.server = subprocess.Popen([self.bin("runwsgi"), str(self.directory / "etc" /
+                                                                 "zope.ini")],
+                                       stdout=log, stderr=subprocess.STDOUT, env=self.env())
+        wait_for_port(self.port, self.server)
+        return self
+
+    def stop(self):
+        if self.server is not None and self.server.poll() is None:
+            self.server.terminate()
+            try:
+                self.server.wait(20)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+                self.server.wait()
+        self.server = None
