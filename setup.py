@@ -19,6 +19,8 @@ EXTRAS = {
     # zcron.zope: inside a Zope instance (its tests build their own
     # environments from tests/envs/*.txt)
     "zope": ["Zope[wsgi] >= 6", "ZEO >= 6"],
+    # zcron.plone: the Plone add-on (profiles, the Cron jobs control panel)
+    "plone": ["Products.CMFPlone >= 6", "plone.api", "ZEO >= 6"],
 }
 EXTRAS["test"] = sorted(set(
     EXTRAS["zeo"] + EXTRAS["postgresql"] + EXTRAS["web"] + [
@@ -42,7 +44,8 @@ setup(
     package_dir={"": "src"},
     packages=find_namespace_packages("src", include=["zcron", "zcron.*"]),
     include_package_data=True,
-    package_data={"zcron": ["*.zcml", "web/templates/*.pt", "web/static/*", "zope/*.zcml"]},
+    package_data={"zcron": ["*.zcml", "web/templates/*.pt", "web/static/*", "zope/*.zcml",
+                             "plone/*.zcml", "plone/*.pt", "plone/profiles/*/*.xml"]},
     zip_safe=False,
     python_requires=">=3.10",
     install_requires=[
@@ -63,6 +66,8 @@ setup(
     entry_points={
         "console_scripts": ["zcron = zcron.cli:main"],
         "zc.buildout": ["instance = zcron.recipe:Instance"],
+        # Plone 6 includes zcron.plone's ZCML like any add-on's
+        "plone.autoinclude.plugin": ["target = plone", "module = zcron.plone"],
     },
     classifiers=[
         "Framework :: ZODB",

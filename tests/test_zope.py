@@ -7,12 +7,16 @@ import urllib.request
 
 import pytest
 
-from zcron.testing import ZEOServer
-from zope_support import ZopeInstance, environment
+from zope_support import environment, served_instance
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 HOSTS = pathlib.Path(__file__).resolve().parent / "hosts"
+MAKE_FOLDER = """
+    import transaction
+    app.manage_addFolder("f1", title="before")
+    transaction.commit()
+"""
 
 
 @pytest.fixture(scope="module")
@@ -24,22 +28,9 @@ def zope_venv():
 
 @pytest.fixture(scope="module")
 def instance(zope_venv, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("zope")
-    zeo = ZEOServer(tmp / "zeo").start()
-    zope = ZopeInstance(zope_venv, tmp / "instance", zeo.port,
-                        packages=[HOSTS / "zopehost"], includes=["zopejobs"]).make()
-    try:
-        zope.script("""
-            import transaction
-            app.manage_addFolder("f1", title="before")
-            transaction.commit()
-        """)
-        zope.serve()
-        zope.db = f"zeo://127.0.0.1:{zeo.port}"
+    with served_instance(zope_venv, tmp_path_factory.mktemp("zope"), MAKE_FOLDER,
+                         packages=[HOSTS / "zopehost"], includes=["zopejobs"]) as zope:
         yield zope
-    finally:
-        zope.stop()
-        zeo.stop()
 
 
 def title_over_http(zope):
@@ -88,3 +79,27 @@ def test_runs_go_as_the_bound_user(instance):
     assert log["status"] == "WARN" and log["messages"][0].startswith("user=admin "), log
     listed = instance.zcron("--db", instance.db, "zope", "list", "--json")
     assert json.loads(listed.stdout) == [{"site": "f1", "path": "/f1", "user": "admin"}]
+
+
+def test_the_worker_inside_zope_starts_with_it(instance):
+    """zope.conf's <product-config zcron> starts a worker in the Zope
+    process (collective.cron's way), which runs what is queued."""
+    instance.zcron("--db", instance.db, "zope", "bind", "/f1")
+    add_cron(instance, "settitle", {"title": "in-process"})
+    conf = pathlib.Path(instance.conf)
+    plain = conf.read_text()
+    instance.stop()
+    conf.write_text(plain + "\n<product-config zcron>\n    worker on\n"
+                            "    concurrency 1\n</product-config>\n")
+    try:
+        instance.serve()
+        uid = [c["uid"] for c in json.loads(instance.zcron(
+            "--db", instance.db, "list", "--site", "f1", "--json").stdout)
+            if c["environ"].get("title") == "in-process"][0]
+        instance.zcron("--db", instance.db, "run", uid, "--site", "f1", "--wait",
+                       "--timeout", "120")
+        assert title_over_http(instance) == "in-process"
+    finally:
+        instance.stop()
+        conf.write_text(plain)
+        instance.serve()

@@ -10,33 +10,47 @@ import subprocess
 import sys
 import textwrap
 import time
+from contextlib import contextmanager
 
 from zcron.testing.fixtures import free_port
+from zcron.testing.servers import ZEOServer
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 ENVS = REPO / "tests" / "envs"
 STAMP = ".zcron-requirements"
 
 
-def requirements_key(name):
-    text = (ENVS / f"{name}.txt").read_bytes()
-    return hashlib.sha256(text + sys.version.encode()).hexdigest()[:16]
+def requirements_key(name, editable):
+    text = (ENVS / f"{name}.txt").read_bytes() + sys.version.encode()
+    if editable:    # zcron's own entry points, from this tree's setup.py
+        text += str(REPO).encode() + (REPO / "setup.py").read_bytes()
+    return hashlib.sha256(text).hexdigest()[:16]
 
 
-def environment(name):
-    """.venv-NAME, built when missing or when tests/envs/NAME.txt changed;
-    returns (its directory, the seconds its build took: 0 when reused)."""
-    venv, key = REPO / f".venv-{name}", requirements_key(name)
+def environment(name, editable=False):
+    """.venv-NAME, built when missing or when tests/envs/NAME.txt changed
+    (with ``editable``, zcron installed from this tree too, for its entry
+    points); returns (its directory, the seconds its build took: 0 when reused)."""
+    venv, key = REPO / f".venv-{name}", requirements_key(name, editable)
     stamp = venv / STAMP
     if stamp.is_file() and stamp.read_text() == key:
         return venv, 0.0
     started = time.monotonic()
     shutil.rmtree(venv, ignore_errors=True)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
-                    "-r", str(ENVS / f"{name}.txt")], check=True)
+    pip(venv, "-r", str(ENVS / f"{name}.txt"))
+    if editable:
+        pip(venv, "--no-deps", "--editable", str(REPO))
     stamp.write_text(key)
     return venv, time.monotonic() - started
+
+
+def pip(venv, *args):
+    """pip install, its chatter kept unless it fails."""
+    done = subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet",
+                           "--disable-pip-version-check", *args], capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"pip install {' '.join(args)} failed:\n{done.stderr[-3000:]}")
 
 
 def wait_for_port(port, process, seconds=120):
@@ -138,3 +152,20 @@ class ZopeInstance:
                 self.server.kill()
                 self.server.wait()
         self.server = None
+
+
+@contextmanager
+def served_instance(venv, directory, setup_script, **options):
+    """A ZEO server and a ZopeInstance on it (``options``: its packages
+    and includes), ``setup_script`` run in it, then served; stopped after.
+    The instance's ``db`` is the ZEO URI and ``made`` the script's output."""
+    zeo = ZEOServer(pathlib.Path(directory) / "zeo").start()
+    zope = ZopeInstance(venv, pathlib.Path(directory) / "instance", zeo.port, **options).make()
+    try:
+        zope.made = zope.script(setup_script)
+        zope.serve()
+        zope.db = f"zeo://127.0.0.1:{zeo.port}"
+        yield zope
+    finally:
+        zope.stop()
+        zeo.stop()

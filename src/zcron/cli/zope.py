@@ -133,3 +133,5 @@ def plone_records(conn, path):
             return read_records(plone.portal_registry, path)
     except (LookupError, AttributeError) as e:
         raise InvalidInput("--site", path, f"no Plone site there ({e})") from None
+    except ImportError as e:
+        raise InvalidInput("--site", path, f"Zope is not installed here ({e})") from None

@@ -28,13 +28,13 @@ class ZopeRunEnvironment:
 def zope_site(conn, path, user_name=None):
     """The Zope object at ``path`` in ``conn``'s database, as a request
     to it would see it (acquisition, site hook, user, global request)."""
+    root = conn.root()
+    if APPLICATION_KEY not in root:
+        raise LookupError("no Zope application in this database (is it Zope's?)")
     from AccessControl.SecurityManagement import newSecurityManager, noSecurityManager
     from Testing.makerequest import makerequest
     from zope.component.hooks import getSite, setSite
     from zope.globalrequest import clearRequest, setRequest
-    root = conn.root()
-    if APPLICATION_KEY not in root:
-        raise LookupError("no Zope application in this database (is it Zope's?)")
     app = makerequest(root[APPLICATION_KEY], stdout=io.StringIO())
     request, previous_site = app.REQUEST, getSite()
     try:

@@ -25,3 +25,15 @@ class WhoAmI(zcron.Runner):
         from zope.component.hooks import getSite
         site = getSite()
         return f"user={getSecurityManager().getUser().getId()} site={site!r}"
+
+
+class EditDocument(zcron.Runner):
+    """Edits a Plone Document through plone.api (which needs the site hook
+    and a user: the run environment's)."""
+
+    def run(self):
+        from plone import api
+        document = api.content.get(path=self.environ["path"])
+        document.title = self.environ["title"]
+        document.reindexObject()
+        return f"edited {api.content.get_path(document)} as {api.user.get_current().getId()}"
