@@ -99,6 +99,8 @@ def test_the_worker_inside_zope_starts_with_it(instance):
         instance.zcron("--db", instance.db, "run", uid, "--site", "f1", "--wait",
                        "--timeout", "120")
         assert title_over_http(instance) == "in-process"
+        instance.stop()
+        assert instance.returncode == 0         # SIGTERM stopped the worker, then Zope
     finally:
         instance.stop()
         conf.write_text(plain)

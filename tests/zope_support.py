@@ -144,13 +144,15 @@ class ZopeInstance:
         return self
 
     def stop(self):
+        """SIGTERM, as a service manager stops it; ``returncode`` tells how it ended."""
         if self.server is not None and self.server.poll() is None:
             self.server.terminate()
             try:
-                self.server.wait(20)
+                self.server.wait(60)
             except subprocess.TimeoutExpired:
                 self.server.kill()
                 self.server.wait()
+        self.returncode = None if self.server is None else self.server.returncode
         self.server = None
 
 

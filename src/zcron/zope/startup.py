@@ -10,6 +10,7 @@ started at Zope's startup when ``zope.conf`` says so::
 import atexit
 import logging
 import os
+import signal
 import threading
 
 from zcron.db import ensure_root
@@ -17,7 +18,8 @@ from zcron.exceptions import InvalidInput
 
 logger = logging.getLogger("zcron.zope")
 PRODUCT = "zcron"
-_state = {"in_process": True, "worker": None}
+STOP_WAIT = 40      # seconds: a little over the worker's shutdown grace
+_state = {"in_process": True, "worker": None, "thread": None}
 
 
 def open_zope(zope_conf):
@@ -65,13 +67,25 @@ def start_in_process(event):
     from zcron.worker import Worker
     ensure_root(Zope2.DB)
     worker = _state["worker"] = Worker(Zope2.DB, concurrency=concurrency)
-    threading.Thread(target=worker.run, name="zcron-worker", daemon=True).start()
+    _state["thread"] = threading.Thread(target=worker.run, name="zcron-worker", daemon=True)
+    _state["thread"].start()
     atexit.register(stop_in_process)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
     logger.info("zcron worker %s started in the Zope process", worker.id)
 
 
+def _terminated(signum, frame):
+    """SIGTERM (a service manager's stop): the worker stops cleanly, then
+    Zope exits as it would have."""
+    stop_in_process()
+    raise SystemExit(0)
+
+
 def stop_in_process():
-    """At Zope's shutdown: runs in progress finish, claims go back."""
+    """At Zope's exit: runs in progress finish (for the worker's shutdown
+    grace at most), claimed runs not started go back to the queue."""
     worker, _state["worker"] = _state["worker"], None
     if worker is not None:
         worker.stop()
+        _state["thread"].join(STOP_WAIT)
