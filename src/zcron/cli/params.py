@@ -116,10 +116,13 @@ POLICY_OPTIONS = (
                  _megabytes(value, param, ctx),
                  help="With --isolation process: the child's memory limit in MB "
                       "('none': no limit)."),
+    click.option("--user", help="The Zope user its runs go as, in a site bound to a "
+                                "Zope path (zcron zope bind); default: the site's."),
 )
 POLICY_FIELDS = ("missed", "catchup_window", "overlap", "timeout", "warn_after",
                  "retries", "retry_backoff", "jitter", "retry_interrupted",
-                 "logs_limit", "isolation", "max_memory")
+                 "logs_limit", "isolation", "max_memory",
+                 "user")
 
 
 def _megabytes(value, param, ctx):
