@@ -133,14 +133,14 @@ def test_the_control_panel_in_chromium(plone, chromium):  # noqa: F811
     assert row.locator(".zcron-state").inner_text() == "on"
     browser.screenshot(path=str(SHOTS / "plone-panel.png"), full_page=True)
     row.locator("button[name=zcron-toggle]").click()
-    assert browser.locator(".portalMessage").inner_text() == "cleanup is off."
+    assert "cleanup is off." in browser.locator(".portalMessage").inner_text()   # Plone's
     assert row.locator(".zcron-state").inner_text() == "off"
     row.locator("button[name=zcron-toggle]").click()
     row.locator("button[name=zcron-pause]").click()
     assert row.locator(".zcron-state").inner_text() == "paused"
     row.locator("button[name=zcron-resume]").click()
     row.locator("button[name=zcron-run]").click()
-    assert browser.locator(".portalMessage").inner_text() == "cleanup will run now."
+    assert "cleanup will run now." in browser.locator(".portalMessage").inner_text()
     row.locator("a").click()
     assert browser.locator("#zcron-logs").inner_text().count("WARN") == 1    # migrated log
     browser.screenshot(path=str(SHOTS / "plone-panel-logs.png"), full_page=True)

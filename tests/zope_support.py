@@ -22,8 +22,10 @@ STAMP = ".zcron-requirements"
 
 def requirements_key(name, editable):
     text = (ENVS / f"{name}.txt").read_bytes() + sys.version.encode()
-    if editable:    # zcron's own entry points, from this tree's setup.py
-        text += str(REPO).encode() + (REPO / "setup.py").read_bytes()
+    if editable:    # zcron's own entry points, from this tree's packaging files
+        text += str(REPO).encode() + b"".join(
+            path.read_bytes() for path in (REPO / "setup.py", REPO / "pyproject.toml")
+            if path.is_file())
     return hashlib.sha256(text).hexdigest()[:16]
 
 

@@ -4,11 +4,12 @@ state, next and last run and status; toggle, run now, pause and resume
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from Products.statusmessages.interfaces import IStatusMessage
 
 from zcron import clock
 from zcron.components import cron_manager, load_crontab
 from zcron.exceptions import UnknownCron
-from zcron.plone.setup import portal_path, zcron_root
+from zcron.plone.setuphandlers import portal_path, zcron_root
 from zcron.zope.binding import site_name_for
 
 ACTIONS = ("toggle", "run", "pause", "resume")
@@ -20,14 +21,18 @@ def when(moment):
 
 class CronJobsPanel(BrowserView):
     template = ViewPageTemplateFile("panel.pt")
-    message = None
 
     def __call__(self):
         if self.request.method == "POST":
             CheckAuthenticator(self.request)
-            self.message = self.act(self.request.form.get("action"),
-                                    self.request.form.get("uid", ""))
+            message = self.act(self.request.form.get("action"), self.request.form.get("uid", ""))
+            IStatusMessage(self.request).add(message, "info")
+            # POST, then redirect: a reload does not act twice
+            return self.request.response.redirect(self.url())
         return self.template()
+
+    def url(self):
+        return f"{self.context.absolute_url()}/@@zcron-controlpanel"
 
     def site(self):
         """This Plone site's zcron site, or None before the add-on's install."""
