@@ -141,6 +141,7 @@ def test_the_control_panel_in_chromium(plone, chromium):  # noqa: F811
     row.locator("button[name=zcron-resume]").click()
     row.locator("button[name=zcron-run]").click()
     assert "cleanup will run now." in browser.locator(".portalMessage").inner_text()
+    browser.screenshot(path=str(SHOTS / "plone-panel-run-now.png"), full_page=True)
     row.locator("a").click()
     assert browser.locator("#zcron-logs").inner_text().count("WARN") == 1    # migrated log
     browser.screenshot(path=str(SHOTS / "plone-panel-logs.png"), full_page=True)
