@@ -38,7 +38,7 @@ help:
 	@echo "make bench      install .[bench] into $(VENV) and run bench/run.py (BENCH_ARGS=...)"
 	@echo "make buildout   run buildout.cfg: bin/zcron and bin/test (BUILDOUT_ARGS=...)"
 	@echo "make clean      remove build and buildout output (keeps $(VENV) and var/)"
-	@echo "make distclean  clean, and remove $(VENV) and var/ as well"
+	@echo "make distclean  clean, and remove $(VENV), var/ and the Zope and Plone test venvs"
 
 # --- virtualenv -----------------------------------------------------------
 
@@ -117,4 +117,4 @@ clean:
 	find src tests -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var .venv-zope .venv-plone

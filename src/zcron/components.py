@@ -3,13 +3,15 @@
 Components are found by the ZCA under a name, so a host replaces one by
 registering its own (in ZCML or with ``zcron.config`` helpers).
 """
+from contextlib import nullcontext
+
 from zope.component import (getAdapter, getGlobalSiteManager, getMultiAdapter,
                             getSiteManager, queryMultiAdapter)
 from zope.interface import providedBy
 
 from zcron.interfaces import (ICronManager, ICrontabManager, IJobRunner,
                               IPeriodicityKind, IQueueManager, IQueueMarker,
-                              IRegistryManager)
+                              IRegistryManager, IRunEnvironment)
 
 QUEUE_NAME = "zodb"
 MARKER_NAME = "zodb"
@@ -56,6 +58,13 @@ def cron_manager_factory(site, cron):
 
 def query_runner(site, cron):
     return queryMultiAdapter((site, cron), IJobRunner, name=cron.name)
+
+
+def run_environment(session, site, cron):
+    """The host's context manager around one run (see IRunEnvironment),
+    yielding the runner's site; without one, the run's site as it is."""
+    environment = getGlobalSiteManager().queryUtility(IRunEnvironment)
+    return nullcontext(site) if environment is None else environment(session, site, cron)
 
 
 def registered_periodicity_kinds():

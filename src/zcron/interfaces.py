@@ -599,6 +599,19 @@ class IJobRunner(Interface):
         message; raise: FAILURE with the traceback."""
 
 
+# -- host run environments (the zope extra) ---------------------------------
+
+class IRunEnvironment(Interface):
+    """Where a host prepares each run: an optional utility (the ``zope``
+    extra registers one) that the worker asks for around every runner call."""
+
+    def __call__(session, site, cron):
+        """A context manager for the run of ``cron`` of ``site`` in
+        ``session`` (the run's connection and transaction manager): it
+        yields the object handed to the runner as its site, and undoes
+        whatever it set up when the run ends, on failure too."""
+
+
 # -- events ----------------------------------------------------------------
 
 class IModifiedCrontabEvent(IObjectEvent):

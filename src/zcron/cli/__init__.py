@@ -26,6 +26,7 @@ from zcron.cli import (  # noqa: F401  (registration)
     status,
     backfill,
     completion,
+    zope,
 )
 from zcron.cli.app import App, cli
 

@@ -160,6 +160,11 @@ class App:
                            "worker?); showing it read-only, as of now", err=True)
         return self._db
 
+    def use_db(self, db, uri):
+        """A database opened by the host (a Zope instance), whose ZCML is
+        loaded already: the commands use it instead of --db and --zcml."""
+        self._db, self.db_option = db, uri
+
     def session(self, read_only_ok=False, create=False):
         if self._session is None:
             from zcron.db import Session

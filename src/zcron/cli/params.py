@@ -162,11 +162,13 @@ POLICY_OPTIONS = (
                  _count_or_none(value, param, ctx),
                  help="Pause the cron after N FAILUREs in a row, retries exhausted "
                       "(resume counts again; 'none': never, the default)."),
+    click.option("--user", help="The Zope user its runs go as, in a site bound to a "
+                                "Zope path (zcron zope bind); default: the site's."),
 )
 POLICY_FIELDS = ("missed", "catchup_window", "overlap", "timeout", "warn_after",
                  "retries", "retry_backoff", "jitter", "retry_interrupted",
                  "logs_limit", "isolation", "max_memory", "alert_no_success",
-                 "alert_running", "pause_after_failures")
+                 "alert_running", "pause_after_failures", "user")
 
 
 def _megabytes(value, param, ctx):

@@ -10,6 +10,7 @@ from zcron.cli.app import cli, pass_app
 from zcron.cli.output import first_line, format_duration, in_zone, plural
 from zcron.cli.params import SECONDS, json_option
 from zcron.cli.terminal import colour_on, paint
+from zcron.cli.zope import use_zope_conf, zope_conf_option
 from zcron.interfaces import STATUSES
 
 NAME_WIDTH = 16        # the runs' names are padded to this, or to the longest seen
@@ -144,10 +145,11 @@ zeo:// or postgres://.
 @click.option("--web", metavar="[HOST:]PORT",
               help="Serve the dashboard from this process too (its users are in "
                    "the config file); the way to have it on a FileStorage.")
+@zope_conf_option
 @json_option
 @pass_app
 def worker(app, concurrency, max_seconds, until_idle, lease, isolation, alert_interval,
-           quiet, utc, web, as_json):
+           quiet, utc, web, zope_conf, as_json):
     """Run due jobs until stopped (SIGTERM, Ctrl-C), printing a line per
     run: time, cron, status, duration, message. Runs in progress finish
     when it stops; claimed runs not yet started go back to the queue.
@@ -157,6 +159,8 @@ def worker(app, concurrency, max_seconds, until_idle, lease, isolation, alert_in
     from zcron.config import add_subscriber
     from zcron.interfaces import IFinishedCronJobEvent
     from zcron.worker import Worker
+    if zope_conf:
+        use_zope_conf(app, zope_conf)
     db = app.open_db(create=True)
     runner = Worker(db, concurrency=concurrency, lease=lease, isolation=isolation,
                     alert_interval=alert_interval)

@@ -8,7 +8,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 
-from zcron.components import query_runner
+from zcron.components import query_runner, run_environment
 from zcron.interfaces import FAILURE, NOTRUN, OK, WARN
 from zcron.policies import window_start
 from zcron.result import Result
@@ -33,6 +33,7 @@ class _Ended:
     error: Exception = None
     traceback: str = None
     died: str = None            # how a runner's child process died
+    missing: bool = False       # no runner is registered under the cron's name
 
     def picklable(self):
         """This, sent back by a child: the error as its text, the result
@@ -60,26 +61,46 @@ def call_runner(session, site, cron, job, claim, children=None):
     failure rolls back the runner's writes (to a savepoint)."""
     if children is not None and children.takes(cron):
         return _call_in_child(children, site, cron, job, claim)
-    runner = query_runner(site, cron)
-    if runner is None:
-        return _no_runner(cron)
-    runner.fire_time = job.fire_time
-    runner.window = (window_start(cron, job.fire_time), job.fire_time)
-    runner.execution_id = claim.execution_id
     savepoint = session.tm.savepoint()
     start, cpu_start = time.perf_counter(), time.thread_time()
+    call = _RunnerCall(session, site, cron, job, claim)
     if cron.timeout:
-        ended = _TimedCall(runner, session).wait(cron.timeout)
+        ended = _TimedCall(call, session).wait(cron.timeout)
         if ended is None:
             return Outcome(duration=time.perf_counter() - start, abandoned=True)
     else:
-        ended = run_runner(runner)
+        ended = call()
+    if ended.missing:
+        return _no_runner(cron)
     outcome = Outcome(duration=time.perf_counter() - start,
                       cpu=time.thread_time() - cpu_start)   # ~0 when the runner had a thread
     _judge(outcome, ended, cron.warn_after)
     if outcome.status == FAILURE:
         savepoint.rollback()
     return outcome
+
+
+class _RunnerCall:
+    """The runner's run inside the host's run environment (see
+    ``components.run_environment``), entered in the thread that runs it:
+    a host's hooks (Zope's site, user, request) are per thread."""
+
+    def __init__(self, session, site, cron, job, claim):
+        self.session, self.site, self.cron = session, site, cron
+        self.job, self.claim = job, claim
+
+    def __call__(self):
+        try:
+            with run_environment(self.session, self.site, self.cron) as host_site:
+                runner = query_runner(host_site, self.cron)
+                if runner is None:
+                    return _Ended(missing=True)
+                runner.fire_time = fire_time = self.job.fire_time
+                runner.window = (window_start(self.cron, fire_time), fire_time)
+                runner.execution_id = self.claim.execution_id
+                return run_runner(runner)
+        except Exception as e:      # the environment failed: a FAILURE too
+            return _Ended(error=e, traceback=traceback.format_exc())
 
 
 def _call_in_child(children, site, cron, job, claim):
@@ -137,8 +158,8 @@ class _TimedCall:
     timeout. Abandoned then, the thread keeps the session it runs in and
     closes it when the runner returns: nobody else uses it any more."""
 
-    def __init__(self, runner, session):
-        self.runner = runner
+    def __init__(self, call, session):
+        self.call = call
         self.session = session
         self.ended = _Ended()
         self.abandoned = False
@@ -156,7 +177,7 @@ class _TimedCall:
 
     def _target(self):
         try:
-            self.ended = run_runner(self.runner)
+            self.ended = self.call()
         finally:
             with self._lock:
                 self._done.set()
