@@ -182,11 +182,13 @@ def worker(app, concurrency, max_seconds, until_idle, lease, isolation, alert_in
             alerts.uninstall()
         if not quiet:
             getGlobalSiteManager().unregisterHandler(printer, (IFinishedCronJobEvent,))
-    seconds = time.monotonic() - started
-    by_status = dict(stats.by_status)
+    print_summary(dict(stats.by_status), time.monotonic() - started, runner.id, as_json)
+
+
+def print_summary(by_status, seconds, worker_id, as_json):
     if as_json:
         click.echo(json.dumps({"event": "summary", "runs": sum(by_status.values()),
                                "by_status": by_status, "seconds": round(seconds, 3),
-                               "worker": runner.id}))
+                               "worker": worker_id}))
     else:
         click.echo(summary_text(by_status, seconds))
