@@ -63,7 +63,7 @@ def wait_for_port(port, process, seconds=120):
             return
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(f"the server exited at start ({process.returncode})")
+                raise RuntimeError(f"the server exited at start ({process.returncode})") from None
             time.sleep(0.1)
     raise RuntimeError(f"nothing listens on port {port} after {seconds} s")
 
