@@ -134,7 +134,7 @@ POLICY_OPTIONS = (
                  help="Run again a run whose worker was lost (default: log it "
                       "FAILURE 'interrupted')."),
     click.option("--logs-limit", type=click.IntRange(min=1), metavar="N",
-                 help="Log entries kept (default 10; the newest FAILURE is kept too)."),
+                 help="Log entries kept (default 50; the newest FAILURE is kept too)."),
     click.option("--isolation", type=click.Choice(["thread", "process", "default"]),
                  callback=lambda ctx, param, value: CLEAR if value == "default" else value,
                  help="Run in a thread, or in a child process killed at the timeout "
@@ -149,11 +149,17 @@ POLICY_OPTIONS = (
     click.option("--alert-running", type=SECONDS_OR_NONE, metavar="SECONDS",
                  help="Alert when a run goes on longer than this "
                       "('none': the site's default, if any)."),
+    click.option("--keep-ok-for", type=SECONDS_OR_NONE, metavar="SECONDS",
+                 help="Drop OK and WARN log entries older than this ('none': the "
+                      "site's default, else 7d)."),
+    click.option("--keep-failures-for", type=SECONDS_OR_NONE, metavar="SECONDS",
+                 help="Drop FAILURE and NOTRUN log entries older than this, the newest "
+                      "FAILURE aside ('none': the site's default, else 90d)."),
 )
 POLICY_FIELDS = ("missed", "catchup_window", "overlap", "timeout", "warn_after",
                  "retries", "retry_backoff", "jitter", "retry_interrupted",
                  "logs_limit", "isolation", "max_memory", "alert_no_success",
-                 "alert_running")
+                 "alert_running", "keep_ok_for", "keep_failures_for")
 
 
 def _megabytes(value, param, ctx):

@@ -41,6 +41,8 @@ NUMBERS = {
     "jitter": (False, False),
     "alert_no_success": (False, True),
     "alert_running": (False, True),
+    "keep_ok_for": (False, True),
+    "keep_failures_for": (False, True),
 }
 CHOICES = ("missed", "overlap")        # checked by the model: see PARSERS
 BOUNDS = ("start", "end", "max_runs")
