@@ -21,5 +21,6 @@ def add_routes(config):
     route("calendar_remove", "/sites/{site}/calendars/{name}/remove")
     route("cron_edit", "/sites/{site}/crons/{uid}/edit")
     route("cron_logs", "/sites/{site}/crons/{uid}/logs")
+    route("failures", "/sites/{site}/failures")
     route("cron_action", "/sites/{site}/crons/{uid}/{action}")
     add_api_routes(config)
