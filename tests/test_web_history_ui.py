@@ -3,12 +3,11 @@ recent outcomes, the logs page's chart of duration and lateness, and the
 site's "Recent failures" page (filters, paging, bad filters 400, a new
 failure seen at the next request)."""
 import re
-from datetime import timedelta
 
 from zcron.components import load_crontab
 from zcron.db import get_root
 
-from web_support import (NOW, alice, app, components, db, ini, make_log,  # noqa: F401
+from web_support import (NOW, alice, app, clock, components, db, ini, make_log,  # noqa: F401
                          shared_app, victor)
 
 HELLO, REPORT = "a" * 32, "b" * 32
@@ -106,9 +105,12 @@ class TestRecentFailures:
         assert len(second) == 1 and "← newer" in page
         assert self.entries(alice, page="x")[1].count('<tr class="log"') == 50
 
-    def test_a_new_failure_is_seen_at_the_next_request(self, alice, db):
+    def test_gathered_again_after_a_change_at_most_every_30_s(self, alice, db, clock):
         assert len(self.entries(alice)[0]) == 1
+        assert len(self.entries(alice, status="")[0]) == 6      # nothing changed: reused
         add_logs(db, REPORT, make_log(1, "FAILURE"))
+        assert len(self.entries(alice)[0]) == 1                 # gathered just now
+        clock.advance(seconds=30)
         assert len(self.entries(alice)[0]) == 2
 
     def test_bad_filters_400_naming_them(self, alice):

@@ -3,10 +3,12 @@ entries of all its crons, newest first, filtered by cron name, status and
 age, paged.
 
 Gathering them reads every cron's log record once: at 100,000 crons that
-is 100,000 records (what the crontab page reads too). So the gathering is
-kept per site and database, and used again while no transaction has been
-committed since: paging and filtering a quiet site read nothing more. Only
-the newest GATHERED entries are kept."""
+is 100,000 records (what the crontab page reads too; seconds, see
+bench/retention.py). So the gathering is kept per site and database and
+used again while no transaction has been committed since, or for FRESH
+after it was made: paging and filtering read nothing more, and a busy site
+is gathered at most twice a minute however many look. Only the newest
+GATHERED entries are kept."""
 import threading
 from datetime import timedelta
 from types import SimpleNamespace as Entry
@@ -26,8 +28,9 @@ STATUSES = (FAILURE, WARN, NOTRUN)
 SINCE = {"1h": timedelta(hours=1), "24h": timedelta(days=1), "7d": timedelta(days=7),
          "30d": timedelta(days=30), "90d": timedelta(days=90), "": None}
 SITES_KEPT = 16         # gatherings kept (one per site and database)
+FRESH = timedelta(seconds=30)     # a gathering used again that long, commits or not
 
-_gathered = {}          # (id(db), site name) -> (last transaction id, [Entry])
+_gathered = {}          # (id(db), site name) -> (last transaction id, made at, [Entry])
 _lock = threading.Lock()
 
 
@@ -40,21 +43,22 @@ def gather(crontab):
     return found[:GATHERED]
 
 
-def gathered(request, site, crontab):
-    """The site's gathering, again while nothing was committed since."""
+def gathered(request, site, crontab, now):
+    """(the site's gathering, when it was made): made again once a
+    transaction has been committed since and it is FRESH old."""
     db = request.zcron_root._p_jar.db()
     key, tid = (id(db), site.name), db.lastTransaction()
     with _lock:
         cached = _gathered.get(key)
-    if cached is not None and cached[0] == tid:
-        return cached[1]
+    if cached is not None and (cached[0] == tid or now - cached[1] < FRESH):
+        return cached[2], cached[1]
     entries = gather(crontab)
     with _lock:
         _gathered.pop(key, None)
-        _gathered[key] = (tid, entries)
+        _gathered[key] = (tid, now, entries)
         while len(_gathered) > SITES_KEPT:
             _gathered.pop(next(iter(_gathered)))
-    return entries
+    return entries, now
 
 
 def read_filters(params):
@@ -93,11 +97,13 @@ def failures_page(request):
     root, site, crontab = get_site(request)
     name, status, since = read_filters(request.params)
     now = clock.now()
-    entries = select(gathered(request, site, crontab), name, status, since, now)
+    entries, made = gathered(request, site, crontab, now)
+    entries = select(entries, name, status, since, now)
     pages = max(1, -(-len(entries) // PAGE_SIZE))
     page = page_number(request.params.get("page", "1"), pages)
     start = (page - 1) * PAGE_SIZE
     query = {"name": name, "status": status, "since": since}
     return {"site": site, "entries": entries[start:start + PAGE_SIZE], "total": len(entries),
             "page": page, "pages": pages, "query": query, "statuses": STATUSES,
-            "since_choices": [k for k in SINCE if k], "now": now, "gathered_limit": GATHERED}
+            "since_choices": [k for k in SINCE if k], "now": now, "gathered_limit": GATHERED,
+            "gathered_at": made}
