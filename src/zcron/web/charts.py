@@ -6,9 +6,12 @@ in it is escaped here.
 
 Both read the cron's kept entries only (the crontab page loads each cron's
 log record already, for its last run): they cost no extra record."""
+from datetime import timezone
 from html import escape
 
+from zcron.exceptions import InvalidInput
 from zcron.interfaces import NOTRUN
+from zcron.periodicity.zone import load_zone
 from zcron.web.formatting import duration, status_class, when
 
 STRIP_MARKS = 20
@@ -16,18 +19,28 @@ WIDTH, HEIGHT, PAD = 720, 180, 36        # the chart's box, and room for its lab
 SERIES = (("duration", "Duration"), ("lateness", "Late by"))
 
 
-def strip(cron, now=None):
+def strip(cron):
     """The newest STRIP_MARKS outcomes, oldest left, newest right; each
-    mark says its status and date (title and aria-label)."""
+    mark says its status and date (title and aria-label). Cheap: one zone
+    lookup and one strftime a mark (a crontab page draws 20 a cron)."""
+    zone = _zone(cron.timezone)
     marks = []
     for log in reversed(cron.logs[:STRIP_MARKS]):
-        label = escape(f"{log.status} {when(log.date, cron.timezone, now).text}")
+        label = escape(f"{log.status} {log.date.astimezone(zone):%Y-%m-%d %H:%M %Z}")
         marks.append(f'<span class="mark {status_class(log.status)}" role="listitem" '
                      f'title="{label}" aria-label="{label}"></span>')
     if not marks:
         return '<span class="muted">—</span>'
     return ('<span class="strip-marks" role="list" aria-label="recent outcomes, newest '
             f'right">{"".join(marks)}</span>')
+
+
+def _zone(name):
+    """The cron's zone, UTC when it is gone from the system."""
+    try:
+        return load_zone(name)
+    except InvalidInput:
+        return timezone.utc
 
 
 def lateness(log):
