@@ -57,6 +57,8 @@ class TestChart:
         assert lateness.count("<circle") == 3     # NOTRUN entries are no run: not late
         assert "<title>2026-03-02 09:00:00 CET +01:00: OK, late by 0.50 s</title>" in lateness
         assert '<span class="key duration">Duration</span>' in page
+        kept = re.search(r'<span id="kept-for">(.*?)</span>', page, re.S).group(1)
+        assert " ".join(kept.split()) == ", OK and WARN for 7 d, FAILURE and NOTRUN for 90 d"
 
     def test_points_on_one_scale(self, alice, db):
         add_logs(db, REPORT, make_log(20, "OK", duration=10.0, late=0),
