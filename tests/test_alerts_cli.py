@@ -29,7 +29,7 @@ def test_site_defaults_set_shown_dumped_loaded(zcron, tmp_path):
     assert zcron.json("site", "defaults", "default") == {}
     zcron("site", "defaults", "default", "--alert-no-success", "1d")
     assert zcron("site", "defaults", "default").stdout == \
-        "alert_no_success: 86400\nalert_running: -\n"
+        "alert_no_success: 86400\nalert_running: -\nkeep_ok_for: -\nkeep_failures_for: -\n"
     zcron("add", "x", "--cron", "@daily")
     dump = zcron("dump").stdout
     zcron("load", "-", "--site", "copy", "--replace", input=dump)

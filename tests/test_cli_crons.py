@@ -31,7 +31,8 @@ class TestAdd:
             "--retry-backoff", "1.5", "--jitter", "30s", "--retry-interrupted",
             "--logs-limit", "50", "--isolation", "process", "--max-memory", "512",
             "--alert-no-success", "1d", "--alert-running", "1h",
-            "--pause-after-failures", "4")
+            "--pause-after-failures", "4", "--keep-ok-for", "7d",
+            "--keep-failures-for", "90d")
         assert data == {
             "uid": data["uid"], "name": "report", "user": "", "activated": False,
             "periodicity": "0 8 * * MON-FRI", "timezone": "Europe/Zurich",
@@ -41,7 +42,8 @@ class TestAdd:
             "retry_interrupted": True, "paused_until": None, "pause_note": "",
             "start": None, "end": None, "max_runs": None, "exclude": [], "declared": "",
             "isolation": "process", "max_memory": 512, "alert_no_success": 86400,
-            "alert_running": 3600, "pause_after_failures": 4, "logs": []}
+            "alert_running": 3600, "pause_after_failures": 4, "keep_ok_for": 604800,
+            "keep_failures_for": 7776000, "logs": []}
 
     def test_defaults(self, zcron):
         zcron("site", "add", "default")

@@ -141,7 +141,8 @@ class TestCronJSON:
                 "warn_after", "retries", "retry_backoff", "jitter",
                 "retry_interrupted", "paused_until", "pause_note",
                 "start", "end", "max_runs", "exclude", "declared", "isolation",
-                "max_memory", "alert_no_success", "alert_running", "pause_after_failures"}
+                "max_memory", "alert_no_success", "alert_running", "pause_after_failures",
+                "keep_ok_for", "keep_failures_for"}
         assert set(dump) == legacy | ours
 
     def test_dump_is_json(self):

@@ -88,7 +88,7 @@ class TestCron:
         assert (cron.name, cron.periodicity) == ("job", "*/5 * * * *")
         assert cron.user == "" and cron.activated is True
         assert cron.timezone == "UTC" and cron.environ == {}
-        assert cron.logs_limit == 10 and cron.logs == ()
+        assert cron.logs_limit == 50 and cron.logs == ()
         assert (cron.missed, cron.catchup_window, cron.overlap) == ("once", 3600, "skip")
         assert cron.timeout is None and cron.warn_after is None
         assert (cron.retries, cron.retry_backoff, cron.jitter) == (0, 60, 0)

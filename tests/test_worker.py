@@ -436,7 +436,7 @@ class TestMissedRuns:
 
     def test_all_within_window(self, env, fake_clock):
         logs = self._down(env, fake_clock, "all")
-        assert [l.status for l in logs] == ["OK"] * 10     # logs_limit 10
+        assert [l.status for l in logs] == ["OK"] * 11     # every run kept (logs_limit 50)
         assert len(CALLS) == 11
         assert [c[1] for c in CALLS] == [T0 + timedelta(minutes=m) for m in range(11)]
 

@@ -272,8 +272,9 @@ class ICron(Interface):
         afterwards writes this record only."""
 
     def add_log(log):
-        """Record a log entry, applying retention (``logs_limit``; the
-        newest FAILURE is kept even when pushed out of the window)."""
+        """Record a log entry, applying retention (``logs_limit``, and
+        ``keep_ok_for`` / ``keep_failures_for`` by age; the newest FAILURE
+        is kept even when pushed out of either)."""
 
     def clear_logs():
         """Forget every log entry."""

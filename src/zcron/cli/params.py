@@ -143,7 +143,7 @@ POLICY_OPTIONS = (
                  help="Run again a run whose worker was lost (default: log it "
                       "FAILURE 'interrupted')."),
     click.option("--logs-limit", type=click.IntRange(min=1), metavar="N",
-                 help="Log entries kept (default 10; the newest FAILURE is kept too)."),
+                 help="Log entries kept (default 50; the newest FAILURE is kept too)."),
     click.option("--isolation", type=click.Choice(["thread", "process", "default"]),
                  callback=lambda ctx, param, value: CLEAR if value == "default" else value,
                  help="Run in a thread, or in a child process killed at the timeout "
@@ -162,13 +162,20 @@ POLICY_OPTIONS = (
                  _count_or_none(value, param, ctx),
                  help="Pause the cron after N FAILUREs in a row, retries exhausted "
                       "(resume counts again; 'none': never, the default)."),
+    click.option("--keep-ok-for", type=SECONDS_OR_NONE, metavar="SECONDS",
+                 help="Drop OK and WARN log entries older than this ('none': the "
+                      "site's default, else 7d)."),
+    click.option("--keep-failures-for", type=SECONDS_OR_NONE, metavar="SECONDS",
+                 help="Drop FAILURE and NOTRUN log entries older than this, the newest "
+                      "FAILURE aside ('none': the site's default, else 90d)."),
     click.option("--user", help="The Zope user its runs go as, in a site bound to a "
                                 "Zope path (zcron zope bind); default: the site's."),
 )
 POLICY_FIELDS = ("missed", "catchup_window", "overlap", "timeout", "warn_after",
                  "retries", "retry_backoff", "jitter", "retry_interrupted",
                  "logs_limit", "isolation", "max_memory", "alert_no_success",
-                 "alert_running", "pause_after_failures", "user")
+                 "alert_running", "pause_after_failures", "keep_ok_for",
+                 "keep_failures_for", "user")
 
 
 def _megabytes(value, param, ctx):

@@ -205,6 +205,8 @@ def _show_fields(data, utc):
         ("jitter", _show_jitter(data)),
         ("retry interrupted", "yes" if data["retry_interrupted"] else "no"),
         ("logs limit", data["logs_limit"]),
+        ("keep ok for", _show_keep(data, "keep_ok_for")),
+        ("keep failures for", _show_keep(data, "keep_failures_for")),
         ("start, end", " .. ".join(format_iso(data[f], data["timezone"], utc)
                                    for f in ("start", "end"))),
         ("max runs", f"{data['max_runs'] or 'no limit'} ({data['runs']} run so far)"),
@@ -232,6 +234,14 @@ def _show_alert(data, field):
     if data[field] is None and data["effective"][field] is not None:
         return format_seconds(data["effective"][field]) + " (site default)"
     return format_seconds(data[field])
+
+
+def _show_keep(data, field):
+    """A log age limit: the cron's, the site's, else the built-in one, said so."""
+    from zcron.model.logs import KEEP_DEFAULTS
+    if data["effective"][field] is None:
+        return format_seconds(KEEP_DEFAULTS[field]) + " (built-in)"
+    return _show_alert(data, field)
 
 
 def _show_state(data, utc):

@@ -16,7 +16,7 @@ from zcron.model.calendar import fire_time_after
 from zcron.model.fields import FIELDS, TIMES, check_bounds, validate
 from zcron.model.jsonio import parse_json
 from zcron.model.log import Log
-from zcron.model.logs import CronLogs
+from zcron.model.logs import CronLogs, ages_of
 from zcron.model.timeutil import FOREVER, dump_time
 from zcron.periodicity import get_periodicity
 
@@ -225,7 +225,7 @@ class Cron(Persistent):
     def add_log(self, log):
         if not ILog.providedBy(log):
             raise InvalidInput("log", log, "expected a zcron.Log")
-        self.log_record().add(log, self.logs_limit)
+        self.log_record().add(log, self.logs_limit, ages_of(self))
         return log
 
     def clear_logs(self):

@@ -6,7 +6,7 @@ from zcron.model.fields import FIELDS
 
 # Optional fields (default None) a site may give a default for. Others add
 # theirs here: the CLI, the dump and ``effective`` follow.
-DEFAULTABLE = ("alert_no_success", "alert_running")
+DEFAULTABLE = ("alert_no_success", "alert_running", "keep_ok_for", "keep_failures_for")
 
 
 def site_of(cron):

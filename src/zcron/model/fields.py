@@ -120,7 +120,7 @@ FIELDS = {
     "activated": (_bool("activated"), True),
     "periodicity": (_expression("periodicity"), None),
     "timezone": (_expression("timezone"), "UTC"),
-    "logs_limit": (_number("logs_limit", integer=True, minimum=1), 10),
+    "logs_limit": (_number("logs_limit", integer=True, minimum=1), 50),
     "environ": (_environ, None),
     "missed": (_choice("missed", MISSED_POLICIES), "once"),
     "catchup_window": (_number("catchup_window"), 3600),
@@ -144,6 +144,8 @@ FIELDS = {
     "alert_running": (_number("alert_running", optional=True, minimum=0.001), None),
     "pause_after_failures": (_number("pause_after_failures", optional=True, integer=True,
                                      minimum=1), None),
+    "keep_ok_for": (_number("keep_ok_for", optional=True, minimum=1), None),
+    "keep_failures_for": (_number("keep_failures_for", optional=True, minimum=1), None),
 }
 TIMES = ("paused_until", "start", "end")     # dumped as ISO 8601 texts
 EDITABLE = tuple(f for f in FIELDS if f != "uid")

@@ -9,21 +9,46 @@ either: ``_p_resolveConflict`` merges both sides' entries.
 from persistent import Persistent
 
 from zcron.interfaces import FAILURE, OK, WARN
+from zcron.model.defaults import effective
 
 SUCCESSES = (OK, WARN)
+# Age limits when neither the cron nor its site sets one: a week of
+# successes, a quarter of failures and fire times not run (NOTRUN), which
+# post-mortems ask about longest.
+KEEP_DEFAULTS = {"keep_ok_for": 7 * 86400, "keep_failures_for": 90 * 86400}
 
 
-def bound(entries, limit):
-    """The newest ``limit`` entries of ``entries`` (newest first), plus the
-    newest FAILURE when it falls outside them: users want the last failure."""
+def bound(entries, limit, ages=None, now=None):
+    """The entries kept of ``entries`` (newest first): those younger than
+    their status's age limit (``ages``: (OK/WARN seconds, FAILURE/NOTRUN
+    seconds) before ``now``, by default the newest entry's date), then the
+    newest ``limit`` of those; the newest FAILURE always: users want it."""
+    failure = next((e for e in entries if e.status == FAILURE), None)
+    if ages is not None and entries:
+        now = now or max(e.date for e in entries)
+        entries = tuple(e for e in entries if e is failure or not _expired(e, now, ages))
     if limit is None or len(entries) <= limit:
         return entries
-    kept, dropped = entries[:limit], entries[limit:]
-    if not any(e.status == FAILURE for e in kept):
-        failure = next((e for e in dropped if e.status == FAILURE), None)
-        if failure is not None:
-            kept += (failure,)
-    return kept
+    return _with(entries[:limit], failure)
+
+
+def _expired(entry, now, ages):
+    """Older than its status's age limit at ``now``."""
+    seconds = ages[0] if entry.status in SUCCESSES else ages[1]
+    return (now - entry.date).total_seconds() > seconds
+
+
+def _with(kept, failure):
+    """``kept``, plus ``failure`` at its end when it is not among them."""
+    if failure is None or any(e is failure for e in kept):
+        return kept
+    return kept + (failure,)
+
+
+def ages_of(cron):
+    """(keep_ok_for, keep_failures_for) in effect for a cron: its own,
+    else its site's default, else the built-in ones."""
+    return tuple(effective(cron, field) or default for field, default in KEEP_DEFAULTS.items())
 
 
 def _key(entry):
@@ -32,7 +57,7 @@ def _key(entry):
 
 
 class CronLogs(Persistent):
-    """Newest first, bounded; the newest FAILURE survives the bound.
+    """Newest first, bounded by count and age; the newest FAILURE survives both.
 
     An empty log stores nothing of its own (the class holds the empty
     values): a cron's first claim writes one.
@@ -41,6 +66,7 @@ class CronLogs(Persistent):
     entries = ()
     counts = {}      # never changed in place: add() replaces it
     limit = None     # the cron's logs_limit, as of the last add()
+    ages = None      # its age limits (see bound), as of the last add()
     last_success = None   # date of the newest OK or WARN entry ever added
     # FAILUREs in a row, retries exhausted (the circuit breaker's count):
     # an OK or WARN, or resuming the cron, sets it back to 0
@@ -52,11 +78,12 @@ class CronLogs(Persistent):
         if limit is not None:
             self.limit = limit
 
-    def add(self, log, limit):
-        # The limit is kept here so that conflict resolution, which sees
-        # this record only, can apply it.
+    def add(self, log, limit, ages=None):
+        # The limits are kept here so that conflict resolution, which sees
+        # this record only, can apply them.
         self.limit = limit
-        self.entries = bound((log,) + self.entries, limit)
+        self.ages = ages
+        self.entries = bound((log,) + self.entries, limit, ages, log.date)
         counts = dict(self.counts)
         counts[log.status] = counts.get(log.status, 0) + 1
         self.counts = counts
@@ -94,11 +121,14 @@ class CronLogs(Persistent):
             state.setdefault("entries", ())
             state.setdefault("counts", {})
         limit = new.get("limit") or committed.get("limit")
+        ages = new.get("ages") or committed.get("ages")
         state = new
         state["entries"] = bound(_merge_entries(
-            old["entries"], committed["entries"], new["entries"]), limit)
+            old["entries"], committed["entries"], new["entries"]), limit, ages)
         state["counts"] = _merge_counts(old["counts"], committed["counts"], new["counts"])
         state["limit"] = limit
+        if ages is not None:
+            state["ages"] = ages
         stamp = _latest(committed.get("last_success"), new.get("last_success"))
         if stamp is not None:
             state["last_success"] = stamp

@@ -43,6 +43,8 @@ NUMBERS = {
     "alert_no_success": (False, True),
     "alert_running": (False, True),
     "pause_after_failures": (True, True),
+    "keep_ok_for": (False, True),
+    "keep_failures_for": (False, True),
 }
 CHOICES = ("missed", "overlap")        # checked by the model: see PARSERS
 BOUNDS = ("start", "end", "max_runs")

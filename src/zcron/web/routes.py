@@ -23,5 +23,6 @@ def add_routes(config):
     route("cron_edit", "/sites/{site}/crons/{uid}/edit")
     route("cron_logs", "/sites/{site}/crons/{uid}/logs")
     route("cron_backfill", "/sites/{site}/crons/{uid}/backfill")
+    route("failures", "/sites/{site}/failures")
     route("cron_action", "/sites/{site}/crons/{uid}/{action}")
     add_api_routes(config)
