@@ -2,8 +2,9 @@
 
     python bench/child.py TASK PARAMS_JSON RESULT_PATH
 
-TASK is "zcron.<function>" (zc_side), "aps.<function>" (aps_side) or
-"kinds.<function>" (kinds_side: the schedule kinds' scenarios). The
+TASK is "zcron.<function>" (zc_side), "aps.<function>" (aps_side),
+"kinds.<function>" (kinds_side: the schedule kinds' scenarios), or
+"huey.<function>" / "procrastinate.<function>" (the peers' sides). The
 function's result dict is written to RESULT_PATH as JSON. Each measurement
 runs in a fresh interpreter so that memory figures are the process's own
 and no scenario warms caches for the next.
@@ -28,6 +29,10 @@ def main(argv):
         import aps_side as module
     elif side == "kinds":
         import kinds_side as module
+    elif side == "huey":
+        import huey_side as module
+    elif side == "procrastinate":
+        import procrastinate_side as module
     else:
         raise SystemExit(f"unknown task {task!r}")
     started = time.perf_counter()
