@@ -49,14 +49,15 @@ def _consume(huey, workers, until, cap_s):
 
 def fill(params):
     """Enqueue ``n`` tasks due now, or schedule them ``eta_s`` seconds
-    ahead (setup, not timed for the figures: SQLite's fsyncs off)."""
+    ahead, spread over ``spread_s`` more (setup, not timed for the
+    figures: SQLite's fsyncs off)."""
     huey, tasks = make_huey(params["path"], fast=True)
     task = tasks[params.get("task", "noop")]
     t = time.perf_counter()
-    eta = params.get("eta_s")
-    for i in range(params["n"]):
+    eta, n, spread = params.get("eta_s"), params["n"], params.get("spread_s", 0)
+    for i in range(n):
         if eta:
-            task.schedule(args=(i,), delay=eta)
+            task.schedule(args=(i,), delay=eta + spread * i / n)
         else:
             task(i)
     return {"n": params["n"], "fill_s": time.perf_counter() - t,
@@ -126,10 +127,11 @@ def rss(params):
 
 def duplicates(params):
     """Two consumer processes on one SQLite file holding ``n`` tasks due
-    now; each run appends its task's number to a file: numbers found twice
-    were run twice."""
+    now (or, with ``eta_s``, scheduled that far ahead and spread over
+    ``spread_s``: both consumers' schedulers read them); each run appends
+    its task's number to a file: numbers found twice were run twice."""
     path = os.path.join(params["tmpdir"], "dup.sqlite")
-    fill({"path": path, "n": params["n"], "task": "mark"})
+    fill(dict(params, path=path, task="mark"))
     return consume_in_pairs("huey.consume_marks", dict(params, path=path))
 
 
@@ -146,7 +148,7 @@ def consume_marks(params):
     idle_since = None
     while time.time() < deadline:
         time.sleep(0.2)
-        empty = huey.pending_count() == 0
+        empty = huey.pending_count() == 0 and huey.scheduled_count() == 0
         idle_since = (idle_since or time.time()) if empty else None
         if idle_since and time.time() - idle_since > 1.0:
             break

@@ -26,20 +26,26 @@ async def mark(i):
     RECORDER.mark(i)
 
 
-async def tick(timestamp):
+async def tick(timestamp, k):
     """A periodic task: procrastinate passes the fire time (whole seconds)."""
     RECORDER.lateness(timestamp)
 
 
-def make_app(conninfo, periodic=0):
+async def mark_tick(timestamp, k):
+    """A periodic task marking its fire time (periodic task k, timestamp)."""
+    RECORDER.mark(f"{k}@{timestamp}")
+
+
+def make_app(conninfo, periodic=0, ticker=tick):
     """A procrastinate App on ``conninfo`` with the bench's tasks, and
-    ``periodic`` per-second periodic tasks (a 6th cron field: seconds)."""
+    ``periodic`` per-second periodic ``ticker`` tasks (a 6th cron field:
+    seconds)."""
     from procrastinate import App, PsycopgConnector
     app = App(connector=PsycopgConnector(conninfo=conninfo))
     tasks = {f.__name__: app.task(name=f.__name__)(f) for f in (noop, mark)}
-    ticker = app.task(name="tick")(tick)
+    task = app.task(name=ticker.__name__)(ticker)
     for k in range(periodic):
-        app.periodic(cron="* * * * * *", periodic_id=str(k))(ticker)
+        app.periodic(cron="* * * * * *", periodic_id=str(k), task_kwargs={"k": k})(task)
     return app, tasks
 
 
@@ -162,6 +168,22 @@ def duplicates(params):
     job's number to a file: numbers found twice were run twice."""
     fill(dict(params, task="mark"))
     return consume_in_pairs("procrastinate.consume_marks", params)
+
+
+def periodic_duplicates(params):
+    """Two worker processes, each with the same ``crons`` per-second
+    periodic tasks, for ``seconds``: fire times found twice ran twice."""
+    return consume_in_pairs("procrastinate.consume_ticks",
+                            dict(params, n=params["crons"] * params["seconds"]))
+
+
+def consume_ticks(params):
+    """One of the two workers of ``periodic_duplicates``."""
+    app, _ = make_app(params["conninfo"], periodic=params["crons"], ticker=mark_tick)
+    RECORDER.open_marks(params["marks"])
+    wait_for_go(params)
+    _run_for(app, params["seconds"], concurrency=params["workers"])
+    return {"runs": RECORDER.runs}
 
 
 def consume_marks(params):
