@@ -50,14 +50,16 @@ def _consume(huey, workers, until, cap_s):
 def fill(params):
     """Enqueue ``n`` tasks due now, or schedule them ``eta_s`` seconds
     ahead, spread over ``spread_s`` more (setup, not timed for the
-    figures: SQLite's fsyncs off)."""
+    figures: SQLite's fsyncs off). Scheduled tasks go straight to huey's
+    schedule (``add_schedule``), where its consumer would put a task
+    enqueued with an eta ahead: a fresh consumer finds them there."""
     huey, tasks = make_huey(params["path"], fast=True)
     task = tasks[params.get("task", "noop")]
     t = time.perf_counter()
     eta, n, spread = params.get("eta_s"), params["n"], params.get("spread_s", 0)
     for i in range(n):
         if eta:
-            task.schedule(args=(i,), delay=eta + spread * i / n)
+            huey.add_schedule(task.s(i, delay=eta + spread * i / n))
         else:
             task(i)
     return {"n": params["n"], "fill_s": time.perf_counter() - t,
@@ -96,7 +98,7 @@ def lateness(params):
     schedule = due_times(params["crons"], start,
                          math.ceil(params["warmup"] + params["duration"] + 1))
     for due in schedule:
-        tasks["late"].schedule(args=(due,), eta=datetime.fromtimestamp(due, UTC))
+        huey.add_schedule(tasks["late"].s(due, eta=datetime.fromtimestamp(due, UTC)))
     huey, _ = make_huey(path)
     RECORDER.expect(0)
     _consume(huey, params["workers"], threading.Event(),

@@ -182,12 +182,12 @@ class Peers:
 
     # -- duplicates with two workers -----------------------------------------------
 
-    def _duplicate_rows(self, label, r, zc_extra):
+    def _duplicate_rows(self, label, r, zc_extra, note=None):
         runs = r.get("runs_per_consumer") or []
         total = sum(x for x in runs if x) or None
         return [
             self.row("zeo2", f"runs run twice, 2 workers vs {label}", zc_extra,
-                     r.get("extra_runs"), "runs", better="lower",
+                     r.get("extra_runs"), "runs", better="lower", note=note,
                      target=("<=", 0) if zc_extra is not None else None),
             self.row("zeo2", f"not run, 2 workers: {label}", None, r.get("not_run"),
                      "runs", better="lower"),
@@ -197,7 +197,7 @@ class Peers:
         ]
 
     def duplicates(self, size, tmp, details, zc_extra):
-        """``zc_extra``: zcron's runner calls beyond its logged runs, 2 workers."""
+        """``zc_extra``: zcron's runner calls beyond one per job, 2 workers."""
         n, rows = size["zeo_n"], []
         params = {"n": n, "workers": 4, "cap_s": CAP_S}
         if self._huey():
@@ -206,7 +206,9 @@ class Peers:
                           "due now, one SQLite file", "huey.duplicates",
                           dict(params, tmpdir=d), CAP_S + 180, d, details, "huey") or {}
             remove_tree(d)
-            rows += self._duplicate_rows("huey (SQLite)", r, zc_extra)
+            rows += self._duplicate_rows(
+                "huey (SQLite)", r, zc_extra, note="zcron column: runner calls beyond one "
+                "per job (zeo2's two ZEO workers); peers: task numbers marked twice")
             d = make_tmpdir(prefix="dup-huey-eta-", base=tmp)
             r = self.step(f"huey: the same, {n:,} tasks scheduled with eta over "
                           f"{SPREAD_S:.0f} s", "huey.duplicates",

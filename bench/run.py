@@ -509,7 +509,7 @@ def scenario_zeo2(size, tmp):
             better="lower", target=("<=", 0)),
     ]
     rows += peers().duplicates(size, tmp, details,
-                               (two["runner_calls"] - two["ok_logs"]) if two else None)
+                               (two["runner_calls"] - two["n"]) if two else None)
     return rows, details
 
 
