@@ -2,9 +2,10 @@
 asyncio concurrency); every function runs in a child process (see
 child.py) and returns a JSON-able dict.
 
-The throw-away server is zcron.testing's PostgreSQLServer, started by the
-scenario's first step (``server``) in its own process group and stopped
-by ``stop``; the other steps reach it by ``params["conninfo"]``.
+The throw-away server is zcron.testing's PostgreSQLServer, started by a
+scenario's first step (``server``: pg_ctl leaves it running when that
+child ends) and stopped by its last (``stop``, from the state file); the
+steps between reach it by ``params["conninfo"]``.
 """
 import json
 import time
