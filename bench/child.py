@@ -2,9 +2,10 @@
 
     python bench/child.py TASK PARAMS_JSON RESULT_PATH
 
-TASK is "zcron.<function>" (zc_side), "aps.<function>" (aps_side) or
-"kinds.<function>" (kinds_side: the schedule kinds' scenarios) or
-"web.<function>" (web_side: the dashboard's pages). The
+TASK is "zcron.<function>" (zc_side), "aps.<function>" (aps_side),
+"kinds.<function>" (kinds_side: the schedule kinds' scenarios),
+"web.<function>" (web_side: the dashboard's pages), or
+"huey.<function>" / "procrastinate.<function>" (the peers' sides). The
 function's result dict is written to RESULT_PATH as JSON. Each measurement
 runs in a fresh interpreter so that memory figures are the process's own
 and no scenario warms caches for the next.
@@ -31,6 +32,10 @@ def main(argv):
         import kinds_side as module
     elif side == "web":
         import web_side as module
+    elif side == "huey":
+        import huey_side as module
+    elif side == "procrastinate":
+        import procrastinate_side as module
     else:
         raise SystemExit(f"unknown task {task!r}")
     started = time.perf_counter()

@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (BENCH_DIR, REPO_DIR, ChildError, child_env,  # noqa: E402
                     make_tmpdir, remove_tree, run_child)
 import soak  # noqa: E402
+from peers import Peers  # noqa: E402
 
 SCENARIOS = ("burst", "waits", "lateness", "scale", "zeo2", "nextfire", "mixed",
              "isolation", "web", "soak")
@@ -151,6 +152,11 @@ def step(label, task, params, timeout, tmp, details, key):
     return result
 
 
+def peers():
+    """The peers beyond APScheduler (huey, procrastinate): see peers.py."""
+    return Peers(step, Row, log)
+
+
 def get(result, *path, default=None):
     for name in path:
         if not isinstance(result, dict) or name not in result:
@@ -223,6 +229,7 @@ def scenario_burst(size, tmp):
                           "those seconds") if capped else None))
     rows.append(Row("burst", "dropped vs APScheduler misfire_grace_time=None",
                     best.get("dropped"), aps_n.get("dropped"), "runs", better="lower"))
+    rows += peers().burst(size, tmp, details, best)
     return rows, details
 
 
@@ -297,6 +304,7 @@ def scenario_lateness(size, tmp):
     if a and get(a, "events", "max_instances"):
         rows[-1]["apscheduler"] = get(a, "events", "missed", default=0) + \
             get(a, "events", "max_instances", default=0)
+    rows += peers().lateness(params, timeout, tmp, details, z)
     return rows, details
 
 
@@ -391,6 +399,7 @@ def scenario_scale(size, tmp):
         Row("scale", "queue put rate (batched commits)", fill.get("fill_per_s"), None,
             "jobs/s"),
     ]
+    rows += peers().rss(size, tmp, details, worker)
     return rows, details
 
 
@@ -505,6 +514,8 @@ def scenario_zeo2(size, tmp):
             (two["runner_calls"] - two["ok_logs"]) if two else None, na, "calls",
             better="lower", target=("<=", 0)),
     ]
+    rows += peers().duplicates(size, tmp, details,
+                               (two["runner_calls"] - two["n"]) if two else None)
     return rows, details
 
 
@@ -612,8 +623,8 @@ def scenario_soak(size, tmp):
 
 
 def print_table(rows):
-    headers = ["scenario", "metric", "unit", "zcron", "APScheduler", "zcron/APS", "target",
-               "met"]
+    headers = ["scenario", "metric", "unit", "zcron", "APScheduler|peer", "zcron/peer",
+               "target", "met"]
     lines = []
     for r in rows:
         met = r.get("met")
@@ -685,7 +696,7 @@ def versions():
     from importlib.metadata import PackageNotFoundError, version
     out = {}
     for name in ("zcron", "APScheduler", "ZODB", "ZEO", "BTrees", "persistent",
-                 "SQLAlchemy", "psutil"):
+                 "SQLAlchemy", "psutil", "huey", "procrastinate", "psycopg"):
         try:
             out[name] = version(name)
         except PackageNotFoundError:
