@@ -32,3 +32,32 @@ class TestOutput:
     def test_in_json(self, zcron, uri, populated):
         add_output(uri, populated["hello"])
         assert zcron.json("logs", "hello", "--limit", "1")[0]["output"] == "line 1\nline 2"
+
+
+class TestTable:
+    """The table reads like ``list``'s: one precision per column, how far
+    each date is, statuses in colour on a terminal."""
+
+    def test_one_precision_per_column(self, zcron, uri, populated):
+        from zcron.components import load_crontab
+        from zcron.model import Log
+        with database(uri) as root:
+            cron = load_crontab(root.sites["default"]).get(populated["hello"])
+            cron.add_log(Log(datetime(2026, 1, 6, 7, 0, 30), "OK", ["late"],
+                             fire_time=datetime(2026, 1, 6, 7, 0), duration=0.5))
+        lines = zcron("logs", "hello", "--utc").stdout.splitlines()[1:]
+        assert all(" d ago  2026-01-0" in line for line in lines)
+        assert [line.split()[4] for line in lines[:2]] == ["07:00:30", "08:03:00"]
+        assert [line.split()[10] for line in lines[:2]] == ["07:00", "08:03"]
+
+    def test_statuses_in_colour_on_a_terminal(self, zcron, uri, populated):
+        from test_cli_display import on_a_terminal
+        args = ["--db", uri, "logs", "hello"]
+        assert "\x1b[31mFAILURE" in on_a_terminal(args, {"COLUMNS": "300"})
+        assert "\x1b[" not in on_a_terminal(["--no-color"] + args, {"COLUMNS": "300"})
+        assert "\x1b[" not in zcron("logs", "hello").stdout
+
+    def test_the_message_is_cut_first(self, zcron, populated):
+        lines = zcron("logs", "hello", env={"COLUMNS": "100"}).stdout.splitlines()
+        assert max(len(line) for line in lines) <= 100
+        assert lines[1].endswith("…") and "CET (+01:00)  ok" in lines[1]

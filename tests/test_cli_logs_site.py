@@ -38,9 +38,11 @@ class TestSite:
         add_entries(uri, a, 0, 2, 4)
         add_entries(uri, b, 1, 3)
         out = zcron("logs", "--utc").stdout.splitlines()
-        assert out[0].split()[:3] == ["DATE", "CRON", "STATUS"]
-        assert [(line.split()[4], line.split()[-1]) for line in out[1:]] == [
-            ("a", "4"), ("b", "3"), ("a", "2"), ("b", "1"), ("a", "0")]
+        assert out[0].split()[:4] == ["DATE", "CRON", "UID", "STATUS"]
+        short = {"a": a[:8], "b": b[:8]}
+        assert [(line.split()[7], line.split()[8], line.split()[-1]) for line in out[1:]] == [
+            (name, short[name], minute) for name, minute in
+            (("a", "4"), ("b", "3"), ("a", "2"), ("b", "1"), ("a", "0"))]
         entries = zcron.json("logs", "--site", "default", "--status", "failure")
         assert [(e["cron"], e["uid"], e["messages"]) for e in entries] == [
             ("b", b, ["at 3"])]

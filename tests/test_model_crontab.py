@@ -150,6 +150,61 @@ class TestCrontab:
             self._filled()[0].resolve(ref)
         assert repr(ref) in str(info.value)
 
+    def test_prefixes(self):
+        crontab = self._makeOne()
+        for uid, name in (("ab" + "1" * 30, "one"), ("ab" + "2" * 30, "two"),
+                          ("ac" + "3" * 30, "one")):
+            crontab.add_cron(_cron(name, uid=uid))
+        assert crontab.uids_starting("AB") == ["ab" + "1" * 30, "ab" + "2" * 30]
+        assert crontab.uids_starting("a", limit=1) == ["ab" + "1" * 30]
+        assert crontab.uids_starting("b") == []
+        assert crontab.names_starting("t") == [("two", "ab" + "2" * 30)]
+        assert crontab.names_starting("", limit=1) == [("one", "ab" + "1" * 30)]
+        assert crontab.resolve("ab2").name == "two"
+        assert crontab.resolve("AC").uid == "ac" + "3" * 30
+
+    def test_resolve_a_prefix_of_several_or_none(self):
+        from zcron.exceptions import UnknownCron
+        crontab = self._makeOne()
+        for i in range(7):
+            crontab.add_cron(_cron(f"j{i}", uid=f"ab{i}" + "0" * 29))
+        with pytest.raises(UnknownCron, match=r"7 crons have a uid starting so: "
+                           r"ab00\w* \(j0\), .*, ab40\w* \(j4\), \.\.\.; give more of it"):
+            crontab.resolve("ab")
+        with pytest.raises(UnknownCron, match="no such cron in site 'default'"):
+            crontab.resolve("abc")
+
+    def test_a_prefix_reads_only_its_range(self, tmp_path, zca):
+        """A short uid in 3,000 crons loads a few index buckets and one cron."""
+        import hashlib
+        from zcron.components import load_crontab
+        from zcron.db import Session, open_db
+        from zcron.model import CronSite
+        db = open_db(f"file://{tmp_path}/Data.fs")
+        try:
+            with Session(db) as s:
+                crontab = load_crontab(s.root.add_site(CronSite("big")))
+                for i in range(3000):
+                    uid = hashlib.md5(str(i).encode()).hexdigest()
+                    crontab.add_cron(_cron(f"job{i:04}", uid=uid))
+                crontab.save()
+                s.tm.commit()
+            wanted = hashlib.md5(b"1234").hexdigest()
+            db.cacheMinimize()
+            with Session(db) as s:
+                crontab = load_crontab(s.root.get_site("big"))
+                len(crontab)
+                s.conn.getTransferCounts(True)
+                assert crontab.resolve(wanted[:8]).uid == wanted
+                assert crontab.names_starting("job12", limit=5)[0][0] == "job1200"
+                assert crontab.uids_starting(wanted[:2])
+                loaded = s.conn.getTransferCounts(True)[0]
+                assert 1 < loaded < 40, loaded
+                [cron.name for cron in crontab]          # what it used to read
+                assert s.conn.getTransferCounts(True)[0] > 3000
+        finally:
+            db.close()
+
     def test_rename_updates_the_index(self):
         crontab, (a, b, c, d) = self._filled()
         b.edit(name="renamed")

@@ -9,7 +9,9 @@ Skipped, each for its reason in SKIPPED: ``make demo``/``make test`` (the
 demo is run by tests/test_demo.py; ``make test`` is this suite), the
 installation into a new virtual environment (network and minutes; the
 environment running this test is that installation), and the buildout
-example (run by tests/test_hostapp_buildout.py).
+example (run by tests/test_hostapp_buildout.py). The ``curl`` blocks are
+run by tests/test_web_api_server.py, whose list of them is checked here to
+be exactly the README's.
 """
 import os
 import re
@@ -22,7 +24,9 @@ import pytest
 
 README = Path(__file__).resolve().parent.parent / "README.rst"
 BIN = Path(sys.executable).parent
-SHELL_LINE = re.compile(r"^(zcron |\.venv/bin/|make |python3 |cd |bin/|pip )")
+SHELL_LINE = re.compile(r"^(zcron |\.venv/bin/|make |python3 |cd |bin/|pip |(\$ )?curl )")
+
+CURL = re.compile(r"^(\$ )?curl ")
 
 SKIPPED = {
     "make demo    # creates .venv, installs zcron, runs the demo host's crons":
@@ -162,12 +166,25 @@ AUDIT_BLOCK = 'zcron edit cleanup --timeout 5m --note "slow disk"'
 TOKEN_BLOCK = "zcron user token alice"
 
 
+def curl_commands():
+    """The curl commands of the README's blocks (``$ curl`` ones show their
+    answer), in order: tests/test_web_api_server.py runs them."""
+    return [line.removeprefix("$ ") for first, lines in literal_blocks()
+            if CURL.match(first) for line in lines if CURL.match(line)]
+
+
+def test_the_api_server_test_runs_exactly_the_readme_curl_blocks():
+    from test_web_api_server import readme_commands
+    assert [command for command, _ in readme_commands()] == curl_commands()
+
+
 def test_every_shell_block_is_run_or_skipped_for_a_reason():
     shell_blocks = {first for first, _ in literal_blocks() if SHELL_LINE.match(first)}
     handled = TOUR_BLOCKS + [USERS_BLOCK, CALENDAR_BLOCK, SYSTEMD_BLOCK, PIP_BLOCK,
                              AUDIT_BLOCK, TOKEN_BLOCK]
     covered = {first for first in shell_blocks
-               if any(first.startswith(h) for h in handled) or first in SKIPPED}
+               if any(first.startswith(h) for h in handled) or first in SKIPPED
+               or CURL.match(first)}      # by the test above's
     assert shell_blocks - covered == set(), "a README command no test runs"
     assert set(SKIPPED) <= shell_blocks, "a skip for a block the README lost"
 

@@ -259,13 +259,13 @@ def act(row, label):
 def add_cron(user, name, expression, zone="UTC"):
     page = user.page
     user.goto("/sites/default/add")
-    if page.locator("select#f-name").count():
-        # the runners are known, and the select offers only them: a name
-        # no runner has (a legacy one) is put in as a forged form would
-        page.evaluate("""name => {
-            const select = document.getElementById('f-name');
-            select.add(new Option(name, name, true, true));
-        }""", name)
+    if page.locator(f"select#f-name option[value='{name}']").count():
+        page.select_option("#f-name", name)
+    elif page.locator("select#f-name").count():
+        # the runners are known and the select offers only them: a name no
+        # runner has goes through the escape hatch
+        page.check("#f-allow-unknown")
+        page.fill("#f-unknown-name", name)
     else:
         page.fill("#f-name", name)
     page.fill("#f-periodicity", expression)
@@ -649,6 +649,35 @@ def test_a_phone_in_the_dark(chromium, alice, stack):
         assert phone.errors == []
     finally:
         phone.close()
+
+
+def test_an_unregistered_runner_name(alice, stack):
+    """The select offers the registered runners; "Allow an unregistered
+    runner name" reveals a text field; without it, a 422 names the
+    closest registered names."""
+    page = alice.page
+    alice.login()
+    alice.goto("/sites/default/add")
+    assert not page.locator("#f-unknown-name").is_visible()
+    page.check("#f-allow-unknown")
+    page.fill("#f-unknown-name", "helo")
+    page.fill("#f-periodicity", "@daily")
+    page.uncheck("#f-allow-unknown")               # the name stays, refused
+    assert not page.locator("#f-unknown-name").is_visible()
+    page.evaluate("""() => {
+        const select = document.getElementById('f-name');
+        select.add(new Option('helo', 'helo', true, true));
+    }""")                                          # as a forged form would
+    page.click("#cron-form button[type=submit]")
+    error = page.locator("[data-error-for=name]")
+    assert "(closest: hello); tick" in error.inner_text()
+    page.check("#f-allow-unknown")
+    page.fill("#f-unknown-name", "not-yet-deployed")
+    assert page.locator("#f-unknown-name").is_visible()
+    alice.shot("runner-escape-hatch")
+    page.click("#cron-form button[type=submit]")
+    page.wait_for_url(alice.url + "/sites/default")
+    assert alice.row("not-yet-deployed").count() == 1
 
 
 def test_twenty_crons_fit_on_a_screen(alice, stack):

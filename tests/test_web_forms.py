@@ -118,7 +118,7 @@ class TestForm:
 
     def test_edit(self, alice, db):
         res = alice.post("/sites/default/crons/" + "a" * 32 + "/edit",
-                         dict(VALID, name="renamed"))
+                         dict(VALID, name="renamed", allow_unknown_runner="on"))
         assert res.status_int == 303 and "renamed is saved." in flashes(alice)
         cron = cron_of(db)
         assert cron["name"] == "renamed" and cron["periodicity"] == "0 8 * * 1-5"
@@ -132,10 +132,38 @@ class TestForm:
         assert res.status_int == 422 and "Edit hello" in res.text
         assert cron_of(db) == before
 
-    def test_unknown_runner_is_allowed_with_a_warning(self, alice, db):
-        res = alice.post("/sites/default/add", dict(VALID, name="nobody", periodicity="bad"))
-        assert "No runner is registered under this name" in res.text
-        assert alice.post("/sites/default/add", dict(VALID, name="nobody")).status_int == 303
+    def test_unknown_runner_is_refused_naming_the_closest(self, alice, db):
+        before = uids(db)
+        res = alice.post("/sites/default/add", dict(VALID, name="helo"))
+        assert res.status_int == 422
+        assert "no runner is registered under this name (closest: hello); tick " \
+               '"Allow an unregistered runner name" to use it anyway' in res.text
+        assert "No runner is registered under this name" in res.text     # the warning
+        assert uids(db) == before
+
+    def test_the_escape_hatch(self, alice, db):
+        page = alice.get("/sites/default/add").text
+        assert 'id="f-allow-unknown" name="allow_unknown_runner"' in page
+        assert 'class="runner-free" id="f-unknown-name" name="unknown_name"' in page
+        res = alice.post("/sites/default/add", dict(VALID, name="hello", unknown_name="later",
+                                                    allow_unknown_runner="on"))
+        assert res.status_int == 303
+        res = alice.post("/sites/default/add", dict(VALID, name="nobody",
+                                                    allow_unknown_runner="on"))
+        assert res.status_int == 303
+        names = sorted(cron_of(db, uid)["name"] for uid in uids(db)
+                       if uid not in ("a" * 32, "b" * 32))
+        assert names == ["later", "nobody"]
+
+    def test_an_edited_cron_keeps_its_unregistered_name(self, alice, db):
+        with db.transaction() as conn:
+            crontab = load_crontab(get_root(conn).sites["default"])
+            crontab.get("b" * 32).edit(name="gone")
+            crontab.save()
+        url = "/sites/default/crons/" + "b" * 32 + "/edit"
+        assert alice.post(url, dict(VALID, name="gone", retries="3")).status_int == 303
+        assert alice.post(url, dict(VALID, name="gone2")).status_int == 422
+        assert (cron_of(db, "b" * 32)["name"], cron_of(db, "b" * 32)["retries"]) == ("gone", 3)
 
 
 class TestValidate:

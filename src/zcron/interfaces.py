@@ -304,7 +304,16 @@ class ICrontab(Interface):
         """Crons matching every filter given (no filter: all), in order."""
 
     def resolve(ref):
-        """The cron whose uid, or unique name, is ``ref``."""
+        """The cron whose uid, unique name or unique uid prefix is ``ref``
+        (the command line's, the dashboard's and completion's one rule)."""
+
+    def uids_starting(prefix, limit=None):
+        """Uids beginning with ``prefix`` (any case), in uid order, at most
+        ``limit``: only that key range of the uid index is read."""
+
+    def names_starting(prefix, limit=None):
+        """(name, first uid) of the names beginning with ``prefix``, in name
+        order, at most ``limit``: only that range of the name index is read."""
 
     def __iter__():
         """Crons in insertion order."""

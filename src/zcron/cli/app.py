@@ -6,7 +6,6 @@ Exit statuses: 0 ok; 1 a runtime failure (or problems found by ``check``);
 transaction aborted, so nothing was written.
 """
 import os
-import re
 import sys
 
 import click
@@ -16,8 +15,7 @@ from zcron.cli.output import one_line
 from zcron.cli.settings import read_config
 from zcron.cli.terminal import NO_COLOR_KEY
 from zcron.declared.settings import use_config
-from zcron.exceptions import (InvalidInput, ReadOnlyCrontab, UnknownCron,
-                              UnknownSite, ZcronError)
+from zcron.exceptions import InvalidInput, ReadOnlyCrontab, UnknownSite, ZcronError
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -25,7 +23,6 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
 CONFIG_NAME = "zcron.ini"
-UID_PREFIX = re.compile(r"^[0-9a-fA-F]{1,31}$")
 CONFLICT_ATTEMPTS = 5
 
 # click >= 8.2 raises this for a group given no command; older ones print
@@ -221,32 +218,11 @@ def get_crontab(root, name, write=False):
     return site, crontab
 
 
-def resolve(crontab, ref):
-    """The cron of a uid, of a unique name, or of a unique uid prefix (the
-    8 characters tables show)."""
-    try:
-        return crontab.resolve(ref)
-    except UnknownCron:
-        pass
-    found = [] if not UID_PREFIX.match(ref) else [
-        cron for cron in crontab if cron.uid.startswith(ref.lower())]
-    if len(found) == 1:
-        return found[0]
-    if found:
-        shown = ", ".join(f"{c.uid[:len(ref) + 4]} ({c.name})" for c in found[:5])
-        raise UnknownCron(ref, f"{len(found)} crons have a uid starting so: {shown}"
-                               + (", ..." if len(found) > 5 else "")
-                               + "; give more of it")
-    raise UnknownCron(ref, f"no such cron in site {crontab.site!r} "
-                           "(give a uid, a part of its start, or a unique name; "
-                           "see zcron list)")
-
-
 def get_cron(root, name, ref, write=False):
     """(site, crontab, cron) of the cron ``ref`` names in the site ``name``;
     with ``write``, refuse a read-only crontab."""
     site, crontab = get_crontab(root, name, write=write)
-    return site, crontab, resolve(crontab, ref)
+    return site, crontab, crontab.resolve(ref)
 
 
 EPILOG = """\b

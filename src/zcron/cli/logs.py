@@ -4,9 +4,10 @@ import time
 
 import click
 
+from zcron import clock
 from zcron.cli.app import cli, get_cron, pass_app
 from zcron.cli.output import (echo_json, echo_result, echo_table, first_line,
-                              format_duration, format_time)
+                              format_duration, SHORT_UID, time_column)
 from zcron.cli.params import cron_argument, json_option, site_option, utc_option
 
 
@@ -85,20 +86,25 @@ class _Shown:
             for dump in dumps:
                 click.echo(json.dumps(dump, ensure_ascii=False))
             return None
-        rows = [self._row(item) for item in found]
+        rows = self._rows(found)
         entries = [entry for _, _, _, entry in found]
         if follow or self.with_traceback or self.with_output:
             return echo_with_tracebacks(rows, entries, self.with_traceback,
                                         self.with_output, empty=not follow)
         headers = ["DATE", "STATUS", "DURATION", "FIRE TIME", "MESSAGE"]
         if self.whole_site:
-            headers.insert(1, "CRON")
-        return echo_table(headers, rows, empty="no log entries")
+            headers[1:1] = ["CRON", "UID"]
+        return echo_table(headers, rows, empty="no log entries",
+                          cut_first=(len(headers) - 1, 1))
 
-    def _row(self, item):
-        zone_name, name, _, entry = item
-        row = log_row(entry, zone_name, self.utc)
-        return row[:1] + [name] + row[1:] if self.whole_site else row
+    def _rows(self, found):
+        """The entries' rows, a site's with each cron's name and short uid."""
+        rows = log_rows([entry for _, _, _, entry in found],
+                        [zone_name for zone_name, _, _, _ in found], self.utc, clock.now())
+        if not self.whole_site:
+            return rows
+        return [row[:1] + [name, uid[:SHORT_UID]] + row[1:]
+                for row, (_, name, uid, _) in zip(rows, found)]
 
 
 def _follow(app, read, limit, show):
@@ -123,19 +129,26 @@ def _key(item):
     return (uid, entry["execution_id"], entry["date"], entry["status"])
 
 
-def log_row(entry, zone_name, utc):
-    """One entry's row: date, status, duration, fire time, first message
-    (after its marks: "[backfill, attempt 2 of 3]")."""
+def log_rows(entries, zones, utc, now=None):
+    """The entries' rows: date (after how far it is from ``now``), status,
+    duration, fire time, first message (after its marks: "[backfill,
+    attempt 2 of 3]"); one time precision per column."""
+    dates = time_column([entry["date"] for entry in entries], zones, utc, now)
+    fires = time_column([entry["fire_time"] for entry in entries], zones, utc)
+    return [[date, entry["status"], format_duration(entry["duration"]), fire,
+             _message(entry)] for entry, date, fire in zip(entries, dates, fires)]
+
+
+def log_row(entry, zone_name, utc, now=None):
+    """One entry's row (``zcron run`` prints its run's so)."""
+    return log_rows([entry], [zone_name], utc, now)[0]
+
+
+def _message(entry):
     from zcron.model.log import marks
-    from zcron.model.timeutil import load_time
-    fire = load_time(entry["fire_time"], "fire_time")
     shown = marks(entry["backfill"], entry["attempt"], entry["attempts"])
     message = first_line(entry["messages"])
-    if shown:
-        message = f"[{', '.join(shown)}] {message}".rstrip()
-    return [format_time(load_time(entry["date"], "date"), zone_name, utc),
-            entry["status"], format_duration(entry["duration"]),
-            format_time(fire, zone_name, utc), message]
+    return f"[{', '.join(shown)}] {message}".rstrip() if shown else message
 
 
 def echo_with_tracebacks(rows, entries, with_traceback=True, with_output=False, empty=True):

@@ -70,16 +70,19 @@ def relative(dt, now):
     return f"in {text}" if seconds > 0 else f"{text} ago"
 
 
-def time_column(texts, zones, utc, now):
-    """A table's column of ISO times (or None), each in its zone after how
-    far it is from ``now`` (what stays when the column is cut): seconds on
-    every line if on any, the times aligned."""
+def time_column(texts, zones, utc, now=None):
+    """A table's column of ISO times (or None), each in its zone, after how
+    far it is from ``now`` when given (what stays when the column is cut):
+    seconds on every line if on any, the times aligned."""
     times = [None if t is None else datetime.fromisoformat(t) for t in texts]
     seconds = any(t is not None and t.second for t in times)
-    relatives = [None if t is None else relative(t, now) for t in times]
+    relatives = [None if t is None or now is None else relative(t, now) for t in times]
     width = max((len(r) for r in relatives if r), default=0)
-    return [NONE if t is None else f"{r:<{width}}  {format_time(t, z, utc, seconds)}"
-            for t, z, r in zip(times, zones, relatives)]
+
+    def shown(t, z, r):
+        text = format_time(t, z, utc, seconds)
+        return text if r is None else f"{r:<{width}}  {text}"
+    return [NONE if t is None else shown(t, z, r) for t, z, r in zip(times, zones, relatives)]
 
 
 def format_iso(text, zone_name="UTC", utc=False):

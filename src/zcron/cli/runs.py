@@ -135,5 +135,5 @@ def _echo_run_entry(data, entry, as_json):
     if as_json:
         echo_json(entry)
     else:
-        echo_with_tracebacks([log_row(entry, data["timezone"], False)], [entry])
+        echo_with_tracebacks([log_row(entry, data["timezone"], False, clock.now())], [entry])
     click.get_current_context().exit(RUN_EXIT[entry["status"]])

@@ -7,6 +7,7 @@ from zcron.cli.app import App
 from zcron.cli.output import SHORT_UID
 from zcron.exceptions import ZcronError
 
+SHOWN = 100      # names, and uids, completion offers at most
 
 
 def _read(ctx, work):
@@ -28,17 +29,18 @@ def complete_sites(ctx, param, incomplete):
 
 
 def complete_crons(ctx, param, incomplete):
-    """Names and short uids of the crons of the command's --site."""
+    """Names and short uids of the crons of the command's --site: only the
+    ranges of the crontab's indexes that start so are read."""
     from zcron.components import load_crontab
 
     def work(root):
-        site = root.get_site(ctx.params.get("site") or "default")
-        return [(cron.name, cron.uid) for cron in load_crontab(site)]
-    items = {}
-    for name, uid in _read(ctx, work):
-        items.setdefault(name, CompletionItem(name, help=uid[:SHORT_UID]))
-        items[uid[:SHORT_UID]] = CompletionItem(uid[:SHORT_UID], help=name)
-    return [item for key, item in sorted(items.items()) if key.startswith(incomplete)]
+        crontab = load_crontab(root.get_site(ctx.params.get("site") or "default"))
+        names = crontab.names_starting(incomplete, SHOWN)
+        uids = crontab.uids_starting(incomplete, SHOWN)
+        return ([CompletionItem(name, help=uid[:SHORT_UID]) for name, uid in names]
+                + [CompletionItem(uid[:SHORT_UID], help=crontab.get(uid).name)
+                   for uid in uids])
+    return sorted(_read(ctx, work), key=lambda item: item.value)
 
 
 def complete_zones(ctx, param, incomplete):

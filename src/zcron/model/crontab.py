@@ -1,4 +1,6 @@
 """The crontab of a site: crons in insertion order, indexed by uid and name."""
+import re
+
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
@@ -17,6 +19,8 @@ from zcron.model.defaults import check_defaults, site_defaults
 from zcron.model.jsonio import parse_json
 from zcron.model.site import check_site_name
 from zcron.periodicity import get_periodicity
+
+UID_PREFIX = re.compile(r"^[0-9a-fA-F]{1,31}$")    # a part of a uid's start
 
 
 @implementer(ICrontab)
@@ -157,8 +161,26 @@ class Crontab(Persistent):
                 if (activated is None or c.activated == activated)
                 and (periodicity is None or c.periodicity == periodicity)]
 
+    def uids_starting(self, prefix, limit=None):
+        prefix = prefix.lower()
+        found = []
+        for uid in self._crons.keys(min=prefix):     # a key range: no cron is loaded
+            if not uid.startswith(prefix) or len(found) == limit:
+                break
+            found.append(uid)
+        return found
+
+    def names_starting(self, prefix, limit=None):
+        found = []
+        for name, uids in self._names.items(min=prefix):
+            if not name.startswith(prefix) or len(found) == limit:
+                break
+            found.append((name, uids.minKey()))
+        return found
+
     def resolve(self, ref):
-        """A uid, or a name given to exactly one cron."""
+        """A uid, a name given to exactly one cron, or a unique uid prefix
+        (tables show the first 8 characters)."""
         if not isinstance(ref, str) or not ref:
             raise UnknownCron(ref)
         cron = self._crons.get(ref.lower())
@@ -169,7 +191,20 @@ class Crontab(Persistent):
             return self._crons[uids.minKey()]
         if len(uids) > 1:
             raise AmbiguousCron(ref, len(uids))
-        raise UnknownCron(ref)
+        return self._by_prefix(ref)
+
+    def _by_prefix(self, ref):
+        found = self.uids_starting(ref) if UID_PREFIX.match(ref) else []
+        if len(found) == 1:
+            return self._crons[found[0]]
+        if found:
+            shown = ", ".join(f"{uid[:len(ref) + 4]} ({self._crons[uid].name})"
+                              for uid in found[:5])
+            raise UnknownCron(ref, f"{len(found)} crons have a uid starting so: {shown}"
+                                   + (", ..." if len(found) > 5 else "")
+                                   + "; give more of it")
+        raise UnknownCron(ref, f"no such cron in site {self.site!r} "
+                               "(give a uid, a part of its start, or a unique name)")
 
     # -- saving ---------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from pyramid.view import view_config
 from webob.multidict import MultiDict
 
 from zcron import clock
-from zcron.config import runner_names
+from zcron.config import check_runner_name, runner_names
 from zcron.declared.sync import declared_fields
 from zcron.exceptions import InvalidInput
 from zcron.interfaces import MISSED_POLICIES, OVERLAP_POLICIES
@@ -48,6 +48,7 @@ NUMBERS = {
 }
 CHOICES = ("missed", "overlap")        # checked by the model: see PARSERS
 BOUNDS = ("start", "end", "max_runs")
+INSIST = "tick \"Allow an unregistered runner name\" to use it anyway"
 FORM_FIELDS = ("name", "periodicity", "timezone", "activated", "user", "environ") \
     + tuple(NUMBERS) + tuple(CHOICES) + ("retry_interrupted",) + BOUNDS
 
@@ -75,18 +76,41 @@ def form_values(cron=None):
     return text
 
 
-def parse_form(post, crontab):
+def parse_form(post, crontab, cron=None):
     """(values for Cron, {field: reason}, the form's text to show again)."""
     shown = {field: post.get(field, "") for field in FORM_FIELDS}
     shown["activated"] = "activated" in post
     shown["retry_interrupted"] = "retry_interrupted" in post
     shown["exclude"] = post.getall("exclude")
+    _read_runner_escape(post, shown)
     values, errors = read_schedule(shown, shown["exclude"], crontab)
     _parse_fields(("name", "user"), shown, values, errors)
+    if "name" in values and values["name"] != getattr(cron, "name", None):
+        _check_runner(values["name"], shown, errors)
     _parse_fields(("environ",) + tuple(NUMBERS) + tuple(CHOICES), shown, values, errors)
     values["activated"] = shown["activated"]
     values["retry_interrupted"] = shown["retry_interrupted"]
     return values, errors, shown
+
+
+def _read_runner_escape(post, shown):
+    """With "Allow an unregistered runner name" ticked, its text field
+    (when filled) is the runner name, instead of the select's choice."""
+    shown["allow_unknown_runner"] = "allow_unknown_runner" in post
+    shown["unknown_name"] = post.get("unknown_name", "")
+    if shown["allow_unknown_runner"] and shown["unknown_name"].strip():
+        shown["name"] = shown["unknown_name"]
+
+
+def _check_runner(name, shown, errors):
+    """A new or changed runner name is a registered one unless the box is
+    ticked: the command line's rule (--allow-unknown-runner)."""
+    if shown["allow_unknown_runner"]:
+        return
+    try:
+        check_runner_name(name, insist=INSIST)
+    except InvalidInput as e:
+        errors["name"] = e.reason
 
 
 def _parse_fields(fields, shown, values, errors):
@@ -198,7 +222,7 @@ def save_form(request, site, crontab, cron):
     """Add the posted cron (``cron`` None) or change ``cron`` to it, then
     back to the crontab; a form with errors is shown again (422)."""
     check_writable(request, site, crontab)
-    values, errors, shown = parse_form(locked_post(request.POST, cron), crontab)
+    values, errors, shown = parse_form(locked_post(request.POST, cron), crontab, cron)
     if errors:
         request.response.status = 422
         return render_form(request, site, crontab, cron, shown, errors)
