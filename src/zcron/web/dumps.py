@@ -2,7 +2,8 @@
 
 An import makes the crontab what the dump says: crons of the dump whose
 uid is new are added, those whose uid exists get the dump's fields, and
-crons missing from the dump are kept (removed when "replace" is ticked). The
+crons missing from the dump are kept (removed when "replace" is ticked);
+the dump's site defaults go over the site's, as ``zcron load`` does. The
 dump may be ours or collective.cron's (``Crontab.load`` reads both).
 Preview computes the diff and changes nothing; apply computes it again
 from the same text and carries it out.
@@ -15,8 +16,9 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from zcron.exceptions import InvalidInput
-from zcron.model.fields import EDITABLE
 from zcron.model.crontab import Crontab
+from zcron.model.defaults import set_defaults, site_defaults
+from zcron.model.fields import EDITABLE
 from zcron.web.security import MANAGE, VIEW
 from zcron.web.actions import check_writable, site_url
 from zcron.web.views import get_site
@@ -63,10 +65,14 @@ class Diff:
         self.activated = None
         if incoming.activated != crontab.activated:
             self.activated = incoming.activated
+        known = site_defaults(crontab.__parent__)
+        self.defaults = [(field, known.get(field), value) for field, value
+                         in sorted(incoming.loaded_defaults.items())
+                         if known.get(field) != value]
 
     @property
     def empty(self):
-        return not (self.added or self.changed or self.removed
+        return not (self.added or self.changed or self.removed or self.defaults
                     or self.activated is not None)
 
     def apply(self, crontab):
@@ -80,6 +86,8 @@ class Diff:
             crontab.add_cron(cron)
         if self.activated is not None:
             crontab.activated = self.activated
+        if self.defaults:
+            set_defaults(crontab.__parent__, {field: new for field, _, new in self.defaults})
         crontab.save()
 
 
