@@ -7,6 +7,7 @@ import json
 import re
 
 from zcron.audit.store import audit_of
+from zcron.components import load_crontab
 
 from test_web_forms import VALID
 from web_support import (XSS, alice, app, components, cron_of, db, flashes,  # noqa: F401
@@ -117,3 +118,20 @@ def test_undo_needs_a_manager_and_the_token(alice, victor, db):
     assert victor.post("/sites/default/history/1/undo").status_int == 403
     assert alice.post("/sites/default/history/1/undo", csrf=False).status_int == 403
     assert cron_of(db)["activated"] is False and len(changes(db)) == 1
+
+
+def test_calendar_changes_are_by_the_user(alice, db):
+    form = {"name": "holidays", "dates": "2026-12-25", "change_note": "xmas"}
+    assert 'name="change_note"' in alice.get("/sites/default/calendars").text
+    assert alice.post("/sites/default/calendars", form).status_int == 303
+    alice.post("/sites/default/calendars", dict(form, editing="holidays", dates="2026-12-26",
+                                                change_note=""))
+    alice.post("/sites/default/calendars/holidays/remove", {"change_note": "open"})
+    assert [c[:5] for c in changes(db)] == [
+        (1, "add", "calendar holidays", "alice", "xmas"),
+        (2, "edit", "calendar holidays", "alice", ""),
+        (3, "remove", "calendar holidays", "alice", "open")]
+    assert changes(db)[1][5] == {"dates": [["2026-12-25"], ["2026-12-26"]]}
+    assert alice.post("/sites/default/history/3/undo").status_int == 303
+    assert read(db, lambda root: sorted(load_crontab(root.sites["default"]).calendars())) \
+        == ["holidays"]

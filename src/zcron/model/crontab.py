@@ -99,6 +99,7 @@ class Crontab(Persistent):
         return calendar
 
     def set_calendar(self, calendar):
+        record.calendar_changing(self, calendar.name, calendar)
         if self._calendars is None:
             self._calendars = OOBTree()
         self._calendars[calendar.name] = calendar
@@ -113,6 +114,7 @@ class Crontab(Persistent):
         if users:
             names = ", ".join(sorted({cron.name for cron in users}))
             raise InvalidInput("calendar", name, f"still excluded by the crons {names}")
+        record.calendar_changing(self, name, None)
         del self._calendars[name]
         return calendar
 
