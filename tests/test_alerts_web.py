@@ -1,6 +1,7 @@
 """Alerts on the dashboard: the fields in the form (bad ones refused, 422,
 nothing saved), the overdue badges on the crontab and sites pages, and
-the per-cron gauges in /metrics; the import applies a dump's site defaults."""
+the per-cron gauges in /metrics; the import applies a dump's site defaults
+(and adds its calendars)."""
 import json
 import re
 
@@ -71,3 +72,21 @@ def test_import_applies_the_dumps_site_defaults(alice, db):
     assert defaults() == dict(before, alert_no_success=86400, alert_running=600)
     again = alice.post("/sites/default/import", form).text
     assert "Nothing: the crontab already matches" in again and "import-defaults" not in again
+
+
+def test_import_adds_the_dumps_calendars(alice, db):
+    def calendars():
+        return read(db, lambda root: {name: c.dump()["dates"] for name, c in
+                                      load_crontab(root.sites["default"]).calendars().items()})
+    dump = {"calendars": [{"name": "hol", "dates": ["2026-12-25"]}],
+            "crons": [{"name": "new", "periodicity": "@daily", "exclude": ["hol"]}]}
+    form = {"dump": json.dumps(dump), "keep": "1"}
+    assert "Calendars added:" in alice.post("/sites/default/import", form).text
+    assert alice.post("/sites/default/import", dict(form, action="apply")).status_int == 303
+    assert calendars()["hol"] == ["2026-12-25"]
+    other = dict(dump, calendars=[{"name": "hol", "dates": ["2026-12-26"]}], crons=[])
+    res = alice.post("/sites/default/import", {"dump": json.dumps(other), "action": "apply"})
+    assert res.status_int == 422
+    assert re.search(r"id=\"import-error\">([^<]*)<", res.text).group(1) == \
+        "invalid calendar 'hol': the site has other rules under that name"
+    assert calendars()["hol"] == ["2026-12-25"]

@@ -105,6 +105,19 @@ class Crontab(Persistent):
         self._calendars[calendar.name] = calendar
         return calendar
 
+    def new_calendars(self, other):
+        """The calendars of ``other`` (a loaded dump) this crontab lacks; one
+        it has already must have the same rules (a dump's crons name them)."""
+        found = []
+        for calendar in other.calendars().values():
+            known = self.calendars().get(calendar.name)
+            if known is None:
+                found.append(calendar)
+            elif known.dump() != calendar.dump():
+                raise InvalidInput("calendar", calendar.name,
+                                   "the site has other rules under that name")
+        return found
+
     def users_of(self, name):
         return [cron for cron in self if name in cron.exclude]
 
