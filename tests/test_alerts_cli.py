@@ -1,10 +1,13 @@
 """Alerts on the command line: the fields on add/edit/show, site defaults
-(set, shown, dumped, loaded), ``zcron status`` and its exit statuses, and
-bad input (exit 2, nothing written)."""
+(set, shown, dumped, loaded), ``zcron status`` and its exit statuses (a
+cron a real worker's circuit breaker paused among them), and bad input
+(exit 2, nothing written)."""
 from datetime import datetime, timedelta
 
-from cli_support import (UTC, Zcron, add_logs, cli_env, snapshot, uri,  # noqa: F401
-                         zcron, zeo_storages)
+from cli_support import (UTC, Zcron, add_logs, cli_env, database, snapshot,  # noqa: F401
+                         uri, zcron, zeo_storages)
+from zcron import Runner, add_runner
+from zcron.components import load_crontab
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -84,3 +87,43 @@ def test_status_lists_auto_paused_without_failing(zcron, fake_clock):
     result = zcron("status")
     assert "AUTO-PAUSED" in result.stdout and "default/flaky" in result.stdout
     assert zcron.json("status")["auto_paused"][0]["text"].startswith("paused after 3")
+
+
+class Breaks(Runner):
+    def run(self):
+        raise RuntimeError("disk full")
+
+
+def test_status_lists_a_cron_the_breaker_paused(zcron, uri, fake_clock):
+    from zcron.db import open_db
+    from zcron.worker import Worker
+    from zcron.worker.breaker import is_auto_paused, note
+    fake_clock.set(T0)
+    zcron("site", "add", "default")
+    uid = zcron("add", "breaks", "--cron", "0 0 1 1 *", "--pause-after-failures", "2",
+                "--allow-unknown-runner").stdout.strip()
+    add_runner("breaks", Breaks)
+    for _ in range(2):
+        zcron("run", "breaks")
+        db = open_db(uri)
+        try:
+            Worker(db).run(until_idle=True, max_seconds=30)
+        finally:
+            db.close()
+    with database(uri, commit=False) as root:
+        cron = load_crontab(root.sites["default"]).get(uid)
+        assert is_auto_paused(cron, fake_clock.now())
+        assert cron.pause_note == note(2, fake_clock.now())
+    result = zcron("status", status=1)          # its last run failed, too
+    rows = [line.split(None, 2) for line in result.stdout.splitlines()]
+    assert ["AUTO-PAUSED", "default/breaks"] in [row[:2] for row in rows]
+    found = zcron.json("status", status=1)
+    assert [e["text"] for e in found["auto_paused"]] == [note(2, fake_clock.now())]
+
+
+def test_a_pause_by_hand_is_not_auto_paused(zcron, fake_clock):
+    fake_clock.set(T0)
+    zcron("site", "add", "default")
+    zcron("add", "flaky", "--cron", "@hourly")
+    zcron("pause", "flaky", "--note", "deploying")
+    assert zcron.json("status")["auto_paused"] == []

@@ -127,3 +127,41 @@ def test_bad_input(zcron, uri, site, args):
     before = snapshot(uri)
     zcron.bad(*args)
     assert snapshot(uri) == before
+
+
+
+def test_calendar_changes_are_recorded_and_undone(zcron, site):
+    zcron("calendar", "add", "holidays", "--date", "2026-12-25", "--as", "alice",
+          "--note", "xmas")
+    zcron("calendar", "add", "holidays", "--replace", "--date", "2026-12-26",
+          "--yearly", "01-01", "--note", "boxing day")
+    found = history(zcron)
+    assert found[0]["uid"] == "calendar:holidays" and found[0]["dump"]["dates"] == ["2026-12-25"]
+    assert found[1]["fields"] == {"dates": [["2026-12-25"], ["2026-12-26"]],
+                                  "yearly": [[], ["01-01"]]}
+    assert "edit calendar holidays: dates" in zcron("history").stdout
+    zcron("undo", "2", "--note", "boxing day is open")       # the edit: the old rules
+    shown = zcron.json("calendar", "show", "holidays")
+    assert (shown["dates"], shown["yearly"]) == (["2026-12-25"], [])
+    zcron("calendar", "remove", "holidays", "--note", "open all year")
+    zcron("undo", "4")                    # the removal: back with its rules
+    assert zcron.json("calendar", "show", "holidays")["dates"] == ["2026-12-25"]
+    assert [c[:5] for c in brief(zcron)] == [
+        (1, "add", "calendar holidays", "alice", "xmas"),
+        (2, "edit", "calendar holidays", ME, "boxing day"),
+        (3, "edit", "calendar holidays", ME, "undo of change 2: boxing day is open"),
+        (4, "remove", "calendar holidays", ME, "open all year"),
+        (5, "add", "calendar holidays", ME, "undo of change 4")]
+    assert zcron.bad("undo", "4").endswith("changed the calendar since: undo it first\n")
+
+
+def test_calendar_undo_refused(zcron, uri, site):
+    zcron("calendar", "add", "holidays", "--date", "2026-12-25")
+    zcron("calendar", "add", "holidays", "--replace", "--date", "2026-12-26")
+    zcron("calendar", "add", "lunch", "--blackout", "0 12 * * * for 1h")
+    zcron("add", "report", "--schedule", "@daily", "--exclude", "lunch")
+    before = snapshot(uri)
+    assert zcron.bad("undo", "1").endswith(
+        f"change 2 (edit of calendar holidays by {ME}) changed dates since: undo it first\n")
+    assert "still excluded by the crons report" in zcron.bad("undo", "3")
+    assert snapshot(uri) == before

@@ -6,8 +6,10 @@ bad expression refused inline, nothing saved), running it and watching its
 log entry arrive without reloading, pausing with a note and resuming,
 editing, importing, bulk changes, deleting; a viewer sees no buttons and a
 forged POST is refused; a POST without the CSRF token is refused; a cron
-named ``<script>alert(1)</script>`` renders as text. Each page is saved as
-a screenshot under ``artifacts/screenshots/``.
+named ``<script>alert(1)</script>`` renders as text; the operator's side:
+overdue badges, the pause form's "lifts itself", backfill (preview count,
+queue, cancel), the log marks, the History tabs and undo. Each page is
+saved as a screenshot under ``artifacts/screenshots/``.
 
 No browser is ever downloaded: without /usr/bin/chromium these tests are
 skipped, except in CI (``$CI`` set), where that is a failure.
@@ -694,3 +696,116 @@ def test_twenty_crons_fit_on_a_screen(alice, stack):
     bottom = rows.nth(19).bounding_box()
     page.screenshot(path=str(SMALL_SHOTS / "desktop-crontab.png"), full_page=True)
     assert bottom["y"] + bottom["height"] - top <= 1080 - 250, "20 rows below a 1080 px screen"
+
+
+# -- the operator's side: overdue, pause, backfill, log marks, history and undo -----------
+
+def uid_of(user, name):
+    user.goto("/sites/default")
+    return user.row(name).first.get_attribute("data-uid")
+
+
+def edit_fields(user, uid, note, **fields):
+    page = user.page
+    user.goto(f"/sites/default/crons/{uid}/edit")
+    for field, value in fields.items():
+        page.fill(f"#f-{field}", value)
+    page.fill("#f-change_note", note)
+    page.click("#cron-form button[type=submit]")
+    page.wait_for_url(user.url + "/sites/default")
+
+
+def test_overdue_badges_and_the_pause_form(alice, stack):
+    page = alice.page
+    alice.login()
+    add_cron(alice, "late", "0 0 1 1 *")          # no runner has its name: never a success
+    uid = uid_of(alice, "late")
+    edit_fields(alice, uid, "watch it", alert_no_success="1")
+    time.sleep(1.5)                                # past its alert_no_success
+    alice.goto("/sites/default")
+    row = alice.row("late").first
+    assert row.locator(".badge.overdue").inner_text() == "overdue"
+    alice.shot("30-overdue-crontab")
+    alice.goto("/")
+    assert page.locator("tr[data-site=default] .badge.overdue").inner_text() == "1 overdue"
+    alice.shot("31-overdue-sites")
+
+    alice.goto("/sites/default")
+    row = alice.row("late").first
+    row.locator("details.menu > summary").click()
+    row.locator("details.pause > summary").click()
+    lifts = row.locator("details.pause small.muted", has_text="lifts itself")
+    assert lifts.is_visible()
+    # seen, not clipped by the table (a one-row crontab hid its open menu)
+    assert lifts.evaluate("""e => { const r = e.getBoundingClientRect();
+        return e.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)); }""")
+    assert page.locator(".table-wrap").evaluate("e => e.scrollTop") == 0
+    alice.shot("32-pause-form")
+    row.locator("details.pause input[name=note]").fill("holiday")
+    row.locator("details.pause button[type=submit]").click()
+    page.locator(".flashes").wait_for()
+    assert alice.row("late").first.get_attribute("data-state") == "paused"
+
+
+def wait_for_mark(user, uid, text):
+    """Reload the cron's logs page until an entry shows the mark ``text``."""
+    deadline = time.monotonic() + 60
+    user.goto(f"/sites/default/crons/{uid}/logs")
+    while not user.page.locator(".mark", has_text=text).count():
+        assert time.monotonic() < deadline, f"no entry marked {text!r}"
+        time.sleep(0.5)
+        user.goto(f"/sites/default/crons/{uid}/logs")
+
+
+def test_backfill_and_the_log_marks(alice, stack):
+    page = alice.page
+    alice.login()
+    add_cron(alice, "hello", "0 * * * *")
+    uid = page.locator("#crons tbody tr").last.get_attribute("data-uid")
+    edit_fields(alice, uid, "", retries="2")
+    alice.goto(f"/sites/default/crons/{uid}/logs")
+    page.click("button:text-is('Run now')")
+    wait_for_mark(alice, uid, "attempt 1 of 3")
+
+    alice.goto(f"/sites/default/crons/{uid}/backfill")
+    page.fill("#f-start", "2026-01-01T00:00:00")
+    page.fill("#f-end", "2026-01-02T05:00:00")
+    page.click("button[value=preview]")
+    assert page.locator("#backfill-count").inner_text() == "30"     # both ends included
+    alice.shot("33-backfill-preview")
+    page.click("#backfill-run")
+    page.locator(".flashes", has_text="30 backfill runs of hello are queued").wait_for()
+    alice.goto(f"/sites/default/crons/{uid}/backfill")
+    alice.shot("34-backfill-going")
+    cancel = page.locator("#backfill-left button[value=cancel]")
+    assert cancel.count() or "backfill-left" not in page.content()
+    if cancel.count():                             # the worker may have run them all
+        cancel.click()
+        page.locator(".flashes").wait_for()
+        alice.shot("35-backfill-cancelled")
+    wait_for_mark(alice, uid, "backfill")
+    alice.shot("36-logs-marks")
+
+
+def test_history_and_undo(alice, stack):
+    page = alice.page
+    alice.login()
+    uid = uid_of(alice, "late")
+    alice.goto("/sites/default/history")
+    assert page.locator("tr.change").count() >= 3
+    alice.shot("37-site-history")
+    alice.goto(f"/sites/default/crons/{uid}/history")
+    changes = page.locator("tr.change")
+    assert changes.first.locator("td.what").inner_text().startswith("edit late: pause_note")
+    alice.shot("38-cron-history")
+    changes.first.locator("button:text-is('Undo')").click()
+    page.locator(".flashes", has_text="is undone").wait_for()
+    assert page.url.endswith(f"/crons/{uid}/history")
+    assert page.locator("tr.change").first.locator("td").nth(4).inner_text().startswith("undo of")
+    alice.shot("39-undone")
+    page.locator("tr.change[data-kind=add] button:text-is('Undo')").click()
+    error = page.locator("#undo-error")
+    assert "since: undo it first" in error.inner_text()
+    alice.shot("40-undo-refused")
+    alice.goto("/sites/default")
+    assert alice.row("late").first.get_attribute("data-state") != "paused"

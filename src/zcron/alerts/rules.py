@@ -1,14 +1,12 @@
 """The alert rules, one place for each: when a cron is overdue, when a run
-runs long, when a cron is failing or auto-paused. Computed from stored data
+runs long, when a cron is failing (auto-paused is the circuit breaker's:
+``zcron.worker.breaker.is_auto_paused``). Computed from stored data
 only, so the dashboard, /metrics and ``zcron status`` say what the
 workers' checks say, workers up or down."""
 from datetime import timedelta
 
 from zcron.interfaces import FAILURE
 from zcron.model.defaults import effective
-
-# The circuit breaker's pause note begins so (zcron.policies' auto-pause).
-AUTO_PAUSE_NOTE = "paused after "
 
 
 def success_base(cron):
@@ -52,7 +50,3 @@ def failing(cron):
     does not mend it; switched off, nobody expects it)."""
     return cron.switched_on and cron.last_status == FAILURE
 
-
-def auto_paused(cron, now):
-    """Paused, and by the circuit breaker."""
-    return cron.paused_at(now) and cron.pause_note.startswith(AUTO_PAUSE_NOTE)

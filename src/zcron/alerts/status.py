@@ -1,12 +1,12 @@
 """What is wrong now, from stored data only (workers up or down): the
 overdue, failing, running-long and auto-paused crons of every site (or
 one), for ``zcron status``, and each cron's alert gauges for /metrics."""
-from zcron.alerts.rules import (auto_paused, failing, overdue_since, run_started,
-                                running_long)
+from zcron.alerts.rules import failing, overdue_since, run_started, running_long
 from zcron.components import load_crontab, queue_for
 from zcron.exceptions import InvalidInput, NotFound
 from zcron.model.timeutil import dump_time
 from zcron.queue.base import still_running
+from zcron.worker.breaker import is_auto_paused
 
 PROBLEMS = ("overdue", "failing", "running_long", "auto_paused")
 # Problems that make ``zcron status`` exit 1 (a Nagios-style check).
@@ -25,7 +25,7 @@ def _cron_problems(found, site, cron, now):
     if failing(cron):
         last = cron.last_log()
         found["failing"].append(_entry(site, cron, last.date, " ".join(last.messages[:1])))
-    if auto_paused(cron, now):
+    if is_auto_paused(cron, now):
         found["auto_paused"].append(_entry(site, cron, cron.paused_until, cron.pause_note))
 
 

@@ -1,9 +1,11 @@
-"""What a change did to a cron: its fields before and after as they are
-dumped (JSON values), compared field by field, and said in words."""
+"""What a change did to a cron (or a crontab's switch, or a site's
+calendar): its fields before and after as they are dumped (JSON values),
+compared field by field, and said in words."""
 import json
 
 ADD, EDIT, REMOVE = "add", "edit", "remove"
 CRONTAB = ""         # the uid of a crontab's own changes (its switch)
+CALENDAR = "calendar:"      # + its name: the uid of a calendar's changes
 
 
 def snapshot(cron):
@@ -15,6 +17,28 @@ def snapshot(cron):
 
 def switch_snapshot(crontab):
     return {"name": "crontab", "activated": crontab.activated}
+
+
+def calendar_uid(name):
+    return CALENDAR + name
+
+
+def calendar_of(uid):
+    """The calendar name of a change's uid; None for a cron or the switch."""
+    return uid[len(CALENDAR):] if uid.startswith(CALENDAR) else None
+
+
+def state_of(uid, thing):
+    """What is compared and kept of what changed: a cron's snapshot, the
+    crontab's switch, a calendar's dump."""
+    if uid == CRONTAB:
+        return switch_snapshot(thing)
+    return snapshot(thing) if calendar_of(uid) is None else thing.dump()
+
+
+def title(uid, data):
+    """The name a change goes by: the cron's, or 'calendar NAME'."""
+    return data["name"] if calendar_of(uid) is None else f"calendar {data['name']}"
 
 
 def field_changes(before, after):

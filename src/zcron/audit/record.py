@@ -1,13 +1,14 @@
 """Recording changes where the model makes them: the crontab's add and
-remove and the cron's edits tell this module (before changing), which
+remove, its calendars' and the cron's edits tell this module (before
+changing), which
 notes each cron's state before the transaction's first change to it;
 when the transaction commits, each cron's net change is one record in
 its site's store, and the ZODB transaction gets the same user and
 description. A transaction that is aborted (or retried) records nothing."""
 from zcron import clock
 from zcron.audit.context import current
-from zcron.audit.diff import (ADD, CRONTAB, EDIT, describe, field_changes, kind_of,
-                              snapshot, switch_snapshot)
+from zcron.audit.diff import (ADD, CRONTAB, EDIT, calendar_uid, describe, field_changes,
+                              kind_of, snapshot, state_of, switch_snapshot, title)
 from zcron.audit.store import Change, audit_of
 
 _KEY = object()      # the transaction's data slot for its Pending
@@ -17,7 +18,7 @@ class Pending:
     """One transaction's touched crons, site by site: uid -> [before, now]
     (``before``: a snapshot, or a removed cron not snapshotted yet; None:
     it did not exist; ``now``: the cron, or None once removed). The uid
-    CRONTAB holds the crontab's own switch."""
+    CRONTAB holds the crontab's own switch; a calendar's is calendar_uid(name)."""
 
     def __init__(self, actor):
         self.actor = actor
@@ -44,6 +45,12 @@ def crontab_switching(crontab):
     crontab._p_activate()        # a ghost's __dict__ is empty
     if "activated" in crontab.__dict__:
         _touch(crontab, CRONTAB, lambda: switch_snapshot(crontab), crontab)
+
+
+def calendar_changing(crontab, name, now):
+    """The calendar ``name`` is about to be ``now`` (None: removed)."""
+    old = crontab.calendars().get(name)
+    _touch(crontab, calendar_uid(name), lambda: None if old is None else old.dump(), now)
 
 
 def _touch(crontab, uid, before, now):
@@ -87,7 +94,7 @@ def _net(crons):
             before = snapshot(before)
         kind = kind_of(before, now)
         if kind == EDIT:
-            after = switch_snapshot(now) if uid == CRONTAB else snapshot(now)
+            after = state_of(uid, now)
             fields = field_changes(before, after)
             if fields:
                 yield uid, kind, before, now, after, fields
@@ -105,10 +112,10 @@ def _record(site, crons, actor):
     ids = [store.next_id() for _ in real]
     kept = []
     for change_id, (uid, kind, before, now, after, fields) in list(zip(ids, real))[-store.limit:]:
-        dump = snapshot(now) if kind == ADD else (None if kind == EDIT else before)
+        dump = state_of(uid, now) if kind == ADD else (None if kind == EDIT else before)
         note = actor.note or _pause_note(fields)
         change = Change(change_id, when, actor.who, note, kind, uid,
-                        (dump or after)["name"], fields, dump)
+                        title(uid, dump or after), fields, dump)
         store.add(change)
         kept.append(change)
     return kept

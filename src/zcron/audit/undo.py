@@ -1,8 +1,9 @@
 """Undoing one change by a compensating change (recorded as any other):
-an edit's fields set back, an added cron removed, a removed one back with
-its settings and uid; refused when a later change touched the same fields."""
+an edit's fields set back, an added cron (or calendar) removed, a removed
+one back with its settings (a cron with its uid); refused when a later
+change touched the same fields."""
 from zcron.audit.context import acting, current
-from zcron.audit.diff import ADD, CRONTAB, EDIT, REMOVE
+from zcron.audit.diff import ADD, CRONTAB, EDIT, REMOVE, calendar_of
 from zcron.audit.store import audit_of
 from zcron.exceptions import InvalidInput
 
@@ -22,6 +23,8 @@ def undo(site, crontab, change_id):
         _revert(crontab, change)
     if change.uid == CRONTAB:
         crontab.save()
+    elif calendar_of(change.uid) is not None:
+        crontab.save_calendar(calendar_of(change.uid))
     else:
         crontab.save_cron(change.uid)
     return change
@@ -32,7 +35,8 @@ def _refuse_if_overlapped(store, change):
     for later in reversed(store.later(change)):
         common = touched & later.touched()
         if common:
-            fields = ", ".join(sorted(common)) if later.kind == EDIT else "the cron"
+            whole = "the cron" if calendar_of(later.uid) is None else "the calendar"
+            fields = ", ".join(sorted(common)) if later.kind == EDIT else whole
             raise InvalidInput(
                 "change", change.id,
                 f"change {later.id} ({later.kind} of {later.name} by {later.who}) "
@@ -43,6 +47,8 @@ def _revert(crontab, change):
     from zcron.model import Cron
     if change.uid == CRONTAB:
         crontab.activated = change.fields["activated"][0]
+    elif calendar_of(change.uid) is not None:
+        _revert_calendar(crontab, change, calendar_of(change.uid))
     elif change.kind == ADD:
         crontab.remove_cron(_present(crontab, change).uid)
     elif change.kind == REMOVE:
@@ -52,6 +58,22 @@ def _revert(crontab, change):
     else:
         old = {field: values[0] for field, values in change.fields.items()}
         _present(crontab, change).edit(**old)
+
+
+def _revert_calendar(crontab, change, name):
+    """A calendar added goes (refused while a cron skips it), one removed
+    comes back, an edited one gets its old rules."""
+    from zcron.model.calendar import Calendar
+    if change.kind == ADD:
+        crontab.remove_calendar(name)
+        return
+    known = crontab.calendars().get(name)
+    if (known is None) != (change.kind == REMOVE):
+        state = "exists" if known is not None else "is gone"
+        raise InvalidInput("change", change.id, f"the calendar {name} {state}")
+    data = change.dump if change.kind == REMOVE else dict(
+        known.dump(), **{rule: values[0] for rule, values in change.fields.items()})
+    crontab.set_calendar(Calendar.load(data))
 
 
 def _present(crontab, change):

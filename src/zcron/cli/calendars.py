@@ -4,7 +4,7 @@ import click
 
 from zcron.cli.app import cli, get_crontab, pass_app
 from zcron.cli.output import echo_json, echo_result, echo_table
-from zcron.cli.params import json_option, site_option
+from zcron.cli.params import change_options, json_option, site_option
 from zcron.exceptions import InvalidInput
 
 RULE_LABELS = (("dates", "date"), ("ranges", "range"), ("yearly", "yearly"),
@@ -39,6 +39,7 @@ Examples:
   zcron calendar add winter --range 2026-12-24..2027-01-02
   zcron calendar add lunch --blackout "0 12 * * MON-FRI for 1h" --blackout "@daily for 5m"
   zcron calendar add holidays --replace --yearly 12-25     (its crons are re-scheduled)
+  zcron calendar add winter --range 2026-12-24..2026-12-31 --note "shop closed" --as ops
 """)
 @click.argument("name")
 @click.option("--date", "dates", multiple=True, metavar="YYYY-MM-DD",
@@ -51,6 +52,7 @@ Examples:
                    "DURATION (30m, 1h, 1h30m, 2d) (repeatable).")
 @click.option("--replace", is_flag=True, help="Replace the calendar NAME's rules.")
 @site_option
+@change_options
 @json_option
 @pass_app
 def calendar_add(app, name, dates, ranges, yearly, blackouts, replace, site, as_json):
@@ -121,10 +123,11 @@ def calendar_show(app, name, site, as_json):
 
 @calendar.command("remove", epilog="""\b
 Example:
-  zcron calendar remove holidays
+  zcron calendar remove holidays --note "no more holidays"
 """)
 @click.argument("name")
 @site_option
+@change_options
 @json_option
 @pass_app
 def calendar_remove(app, name, site, as_json):

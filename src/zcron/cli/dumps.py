@@ -170,13 +170,8 @@ def add_calendars(crontab, envelope):
     """The dump's calendars, before its crons (they name them); one the
     site has already must have the same rules."""
     from zcron.model.calendar import Calendar
-    for calendar in envelope.calendars().values():
-        known = crontab.calendars().get(calendar.name)
-        if known is None:
-            crontab.set_calendar(Calendar.load(calendar.dump()))
-        elif known.dump() != calendar.dump():
-            raise InvalidInput("calendar", calendar.name,
-                               "the site has other rules under that name (load with --replace)")
+    for calendar in crontab.new_calendars(envelope):
+        crontab.set_calendar(Calendar.load(calendar.dump()))
 
 
 def refuse_known_uids(crontab, crons):

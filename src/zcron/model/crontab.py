@@ -103,10 +103,24 @@ class Crontab(Persistent):
         return calendar
 
     def set_calendar(self, calendar):
+        record.calendar_changing(self, calendar.name, calendar)
         if self._calendars is None:
             self._calendars = OOBTree()
         self._calendars[calendar.name] = calendar
         return calendar
+
+    def new_calendars(self, other):
+        """The calendars of ``other`` (a loaded dump) this crontab lacks; one
+        it has already must have the same rules (a dump's crons name them)."""
+        found = []
+        for calendar in other.calendars().values():
+            known = self.calendars().get(calendar.name)
+            if known is None:
+                found.append(calendar)
+            elif known.dump() != calendar.dump():
+                raise InvalidInput("calendar", calendar.name,
+                                   "the site has other rules under that name")
+        return found
 
     def users_of(self, name):
         return [cron for cron in self if name in cron.exclude]
@@ -117,6 +131,7 @@ class Crontab(Persistent):
         if users:
             names = ", ".join(sorted({cron.name for cron in users}))
             raise InvalidInput("calendar", name, f"still excluded by the crons {names}")
+        record.calendar_changing(self, name, None)
         del self._calendars[name]
         return calendar
 

@@ -2,7 +2,9 @@
 
 An import makes the crontab what the dump says: crons of the dump whose
 uid is new are added, those whose uid exists get the dump's fields, and
-crons missing from the dump are kept (removed when "replace" is ticked). The
+crons missing from the dump are kept (removed when "replace" is ticked);
+the dump's calendars the site lacks are added and its site defaults go
+over the site's, as ``zcron load`` does. The
 dump may be ours or collective.cron's (``Crontab.load`` reads both).
 Preview computes the diff and changes nothing; apply computes it again
 from the same text and carries it out.
@@ -15,8 +17,10 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from zcron.exceptions import InvalidInput
-from zcron.model.fields import EDITABLE
+from zcron.model.calendar import Calendar
 from zcron.model.crontab import Crontab
+from zcron.model.defaults import set_defaults, site_defaults
+from zcron.model.fields import EDITABLE
 from zcron.web.security import MANAGE, VIEW
 from zcron.web.actions import check_writable, site_url
 from zcron.web.views import get_site
@@ -46,6 +50,7 @@ class Diff:
 
     def __init__(self, crontab, incoming, keep_missing):
         self.added, self.changed, self.removed, self.unchanged = [], [], [], 0
+        self.calendars = crontab.new_calendars(incoming)      # before the crons naming them
         for cron in incoming:
             if cron.uid not in crontab:
                 self.added.append(cron)
@@ -63,13 +68,19 @@ class Diff:
         self.activated = None
         if incoming.activated != crontab.activated:
             self.activated = incoming.activated
+        known = site_defaults(crontab.__parent__)
+        self.defaults = [(field, known.get(field), value) for field, value
+                         in sorted(incoming.loaded_defaults.items())
+                         if known.get(field) != value]
 
     @property
     def empty(self):
-        return not (self.added or self.changed or self.removed
-                    or self.activated is not None)
+        return not (self.added or self.changed or self.removed or self.defaults
+                    or self.calendars or self.activated is not None)
 
     def apply(self, crontab):
+        for calendar in self.calendars:
+            crontab.set_calendar(Calendar.load(calendar.dump()))
         for cron in self.removed:
             crontab.remove_cron(cron.uid)
         for change in self.changed:
@@ -80,6 +91,8 @@ class Diff:
             crontab.add_cron(cron)
         if self.activated is not None:
             crontab.activated = self.activated
+        if self.defaults:
+            set_defaults(crontab.__parent__, {field: new for field, _, new in self.defaults})
         crontab.save()
 
 
@@ -126,12 +139,11 @@ def import_dump(request):
                                f"larger than {DUMP_LIMIT // (1024 * 1024)} MB")
         if not text.strip():
             raise InvalidInput("dump", "", "paste a dump or choose a file")
-        incoming = Crontab.load(text, site=site.name)
+        diff = Diff(crontab, Crontab.load(text, site=site.name), keep)
     except InvalidInput as e:
         request.response.status = 422
         return _page(site, crontab, text if len(text) <= DUMP_LIMIT else "", keep,
                      error=str(e))
-    diff = Diff(crontab, incoming, keep)
     if request.POST.get("action") != "apply":
         return _page(site, crontab, text, keep, diff=diff)
     diff.apply(crontab)
