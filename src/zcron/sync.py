@@ -20,6 +20,7 @@ from zcron import clock
 from zcron.components import (cron_manager, cron_manager_factory, crontab_manager,
                               load_crontab,
                               marker_for, queue_for, root_of)
+from zcron.db import sparingly
 from zcron.declared.sync import forget_site, keep_in_step, keep_site_in_step
 from zcron.events import CrontabSynchronisationEvent
 from zcron.interfaces import (ICron, ICronManager, ICrontab, ICrontabManager,
@@ -120,10 +121,7 @@ class CrontabManager:
         queued = set(queue.site_crons(site.name))
         changes = sum(self._forget(uid) for uid in [u for u in queued if u not in crontab])
         factories = {}
-        jar = getattr(crontab, "_p_jar", None)
-        for count, cron in enumerate(crontab, 1):
-            if jar is not None and count % 1000 == 0:
-                jar.cacheGC()        # 100,000 crons need not all stay in memory
+        for cron in sparingly(crontab, crontab):
             kind = providedBy(cron)
             if kind not in factories:
                 factory = cron_manager_factory(site, cron)

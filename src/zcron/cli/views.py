@@ -17,6 +17,7 @@ from zcron.cli.output import (echo_json, echo_json_list, echo_rows,
 from zcron.cli.params import (cron_argument, json_option, site_option,
                               utc_option)
 from zcron.cli.terminal import colour_on, width_limit
+from zcron.db import sparingly
 from zcron.interfaces import STATUSES
 
 SHOW_RUNS = 5
@@ -108,13 +109,9 @@ def list_(app, name, status, state, site, utc, as_json):
 
 
 def _summaries(crontab, crons, queue, now, utc):
-    """The crons' summaries as they are read, a page at a time: a million
-    crons need not all stay in the connection's cache."""
-    jar = getattr(crontab, "_p_jar", None)
-    for count, cron in enumerate(crons, 1):
-        yield summary(cron, queue, now, utc)
-        if jar is not None and count % PAGE == 0:
-            jar.cacheGC()
+    """The crons' summaries as they are read: a million crons need not
+    all stay in the connection's cache."""
+    return (summary(cron, queue, now, utc) for cron in sparingly(crons, crontab))
 
 
 def _streamed_rows(crons, utc, now):
