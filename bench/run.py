@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py [--quick] [--only burst,waits,lateness,scale,zeo2,...]
     .venv/bin/python bench/run.py --only soak [--soak-minutes 30] [--soak-sample 60]
+    .venv/bin/python bench/run.py --only million [--million-crons 1000000]
 
 Prints one table (absolute figures, zcron / APScheduler ratios, issue #3's
 targets) and writes it with every raw figure to bench/results/latest.json.
@@ -20,12 +21,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from common import (BENCH_DIR, REPO_DIR, ChildError, child_env,  # noqa: E402
                     make_tmpdir, remove_tree, run_child)
+import million  # noqa: E402
 import soak  # noqa: E402
 from peers import Peers  # noqa: E402
 
 SCENARIOS = ("burst", "waits", "lateness", "scale", "zeo2", "nextfire", "mixed",
-             "isolation", "web", "soak")
-ON_REQUEST = ("soak",)      # half an hour: run only when named in --only
+             "isolation", "web", "soak", "million")
+ON_REQUEST = ("soak", "million")      # half an hour or more: run only when named in --only
 
 SIZES = {
     "full": {
@@ -622,6 +624,10 @@ def scenario_soak(size, tmp):
     return soak.scenario(size, tmp, Row, TARGETS["lateness_p99"])
 
 
+def scenario_million(size, tmp):
+    return million.scenario(size, tmp, Row, step)
+
+
 def print_table(rows):
     headers = ["scenario", "metric", "unit", "zcron", "APScheduler|peer", "zcron/peer",
                "target", "met"]
@@ -717,6 +723,7 @@ def main(argv=None):
     parser.add_argument("--keep-tmp", action="store_true",
                         help="keep the temporary directory (databases, children's stderr)")
     soak.add_options(parser)
+    million.add_options(parser)
     args = parser.parse_args(argv)
     only = [name.strip() for value in args.only for name in value.split(",") if name.strip()]
     unknown = [name for name in only if name not in SCENARIOS]
@@ -726,7 +733,7 @@ def main(argv=None):
     selected = [name for name in SCENARIOS
                 if name in only or (not only and name not in ON_REQUEST)]
     mode = "quick" if args.quick else "full"
-    size = soak.sized(SIZES[mode], mode, args)
+    size = million.sized(soak.sized(SIZES[mode], mode, args), mode, args)
 
     tmp = make_tmpdir()
     started = time.perf_counter()

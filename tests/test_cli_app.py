@@ -98,7 +98,7 @@ class TestMain:
 
         def gone(*a, **kw):
             raise BrokenPipeError
-        monkeypatch.setattr(views, "echo_table", gone)
+        monkeypatch.setattr(views, "echo_rows", gone)
         monkeypatch.setattr(sys, "stdout", sys.stdout)     # restored afterwards
         result = zcron("list", status=1)
         assert result.stderr == ""

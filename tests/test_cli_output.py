@@ -42,3 +42,43 @@ class TestOutput:
         assert table(["A", "LONG HEADER", "C"], [["xx", None, "last column"]]) == (
             "A   LONG HEADER  C\n"
             "xx  -            last column")
+
+
+class TestStreaming:
+    """``zcron list`` prints its rows as they come: a million crons' first
+    line shows at once."""
+
+    HEADERS = ["NAME", "UID"]
+
+    def rows(self, count, late=None):
+        rows = [[f"c{n % 10}", f"{n:04d}"] for n in range(count)]
+        if late is not None:
+            rows[late][0] = "a-much-longer-name"
+        return rows
+
+    def test_rows_print_like_a_table(self, capsys, monkeypatch):
+        from zcron.cli.output import PAGE, echo_rows, table
+        monkeypatch.delenv("COLUMNS", raising=False)
+        echo_rows(self.HEADERS, iter(self.rows(PAGE)))
+        assert capsys.readouterr().out == table(self.HEADERS, self.rows(PAGE)) + "\n"
+        echo_rows(self.HEADERS, iter([]), empty="none here")
+        assert capsys.readouterr().out == "(none here)\n"
+
+    def test_columns_are_measured_on_the_first_page(self, capsys, monkeypatch):
+        from zcron.cli.output import PAGE, echo_rows
+        monkeypatch.delenv("COLUMNS", raising=False)        # piped: nothing is cut
+        echo_rows(self.HEADERS, iter(self.rows(2 * PAGE + 5, late=PAGE + 3)))
+        lines = capsys.readouterr().out.splitlines()
+        assert len(lines) == 2 * PAGE + 6
+        assert lines[1] == "c0    0000"
+        assert lines[PAGE + 4] == f"a-much-longer-name  {PAGE + 3:04d}"
+        monkeypatch.setenv("COLUMNS", "40")                  # a terminal: cut to the header
+        echo_rows(self.HEADERS, iter(self.rows(2 * PAGE, late=PAGE + 3)))
+        assert capsys.readouterr().out.splitlines()[PAGE + 4] == f"a-m…  {PAGE + 3:04d}"
+
+    @pytest.mark.parametrize("items", [[], [{"a": 1}], [{"é": [1, {"b": None}]}, 2, "x"]])
+    def test_a_json_list_item_by_item_is_the_same_text(self, capsys, items):
+        import json
+        from zcron.cli.output import echo_json_list
+        echo_json_list(iter(items))
+        assert capsys.readouterr().out == json.dumps(items, ensure_ascii=False, indent=2) + "\n"

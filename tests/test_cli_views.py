@@ -61,6 +61,20 @@ class TestList:
         [report] = zcron.json("list", "--site", "ro")
         assert report["next_run"].endswith(("T06:00:00+01:00", "T06:00:00+02:00"))
 
+    def test_more_than_a_page_streams_every_cron_in_order(self, zcron, uri):
+        from zcron.cli.output import PAGE
+        from zcron.components import load_crontab
+        from zcron.model import Cron
+        zcron("site", "add", "default")
+        with database(uri) as root:
+            crontab = load_crontab(root.get_site("default"))
+            uids = [crontab.add_cron(Cron(f"c{n:03d}", "@daily")).uid
+                    for n in range(PAGE + 20)]
+            crontab.save()
+        assert [c["uid"] for c in zcron.json("list")] == uids
+        lines = zcron("list").stdout.splitlines()
+        assert len(lines) == PAGE + 21 and lines[-1].startswith(f"c{PAGE + 19:03d}  on")
+
     def test_empty(self, zcron):
         zcron("site", "add", "default")
         assert zcron("list").stdout == (

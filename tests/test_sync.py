@@ -224,6 +224,21 @@ class TestServerRestart:
         notify(ServerRestartEvent(None, session.root))
         assert _pending(session, cron.uid) == []
 
+    def test_without_a_step_all_is_in_the_callers_transaction(self, session, crontab):
+        """Hosts firing the event keep its work in their own transaction."""
+        from zope.event import notify
+        from zcron.components import marker_for
+        from zcron.events import ServerRestartEvent
+        for n in range(1500):                     # more than one chunk
+            crontab.add_cron(_cron(f"c{n}"))
+        session.tm.commit()                       # committed without sync
+        transactions = len(session.db.undoLog(0, 100))
+        notify(ServerRestartEvent(None, session.root))
+        assert len(_pending(session)) == 1500
+        session.tm.abort()
+        assert _pending(session) == [] and marker_for(session.root).stamp("default") is None
+        assert len(session.db.undoLog(0, 100)) == transactions      # none committed
+
     def test_no_stamp_for_a_crontab_that_is_not_persistent(self):
         from zcron.sync import sync_stamp
         assert sync_stamp(object()) is None

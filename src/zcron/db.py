@@ -1,4 +1,5 @@
-"""Open a ZODB database from a URI and find zcron's root container in it."""
+"""Open a ZODB database from a URI and find zcron's root container in it;
+read many objects in one transaction without keeping them all."""
 import os
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -13,6 +14,7 @@ from zcron.model.site import ROOT_KEY, ZcronRoot
 DEFAULT_URI = "file://var/Data.fs"
 CACHE_SIZE = 20_000     # objects per connection
 CONNECT_TIMEOUT = 10    # seconds a ZEO server has to answer a new client
+GC_EVERY = 1000         # objects a long read loads between two collections of its cache
 
 
 def normalize_uri(uri):
@@ -165,3 +167,14 @@ class Session:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def sparingly(objects, anchor):
+    """``objects`` as they are read, the cache of ``anchor``'s connection
+    collected every GC_EVERY: a transaction reading 100,000 crons need not
+    hold them all (ZODB collects only between transactions)."""
+    jar = getattr(anchor, "_p_jar", None)
+    for count, obj in enumerate(objects, 1):
+        yield obj
+        if jar is not None and count % GC_EVERY == 0:
+            jar.cacheGC()

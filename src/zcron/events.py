@@ -23,9 +23,10 @@ class CrontabSynchronisationEvent(ObjectEvent):
 
 @implementer(interfaces.IServerRestartEvent)
 class ServerRestartEvent:
-    def __init__(self, db, root=None):
+    def __init__(self, db, root=None, step=None):
         self.db = db
         self.root = root
+        self.step = step
 
 
 @implementer(interfaces.IStartedCronJobEvent)

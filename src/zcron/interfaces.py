@@ -321,6 +321,11 @@ class ICrontab(Interface):
     def uids():
         """Uids in insertion order, read without loading a cron."""
 
+    def numbered_uids(start=0):
+        """(insertion number, uid) pairs in insertion order from the number
+        ``start`` on, read like uids(): numbers are never reused, so a
+        restart resumes from one in each of its transactions."""
+
     def by_name(reverse=False):
         """(name, uid) pairs in name order (then uid), from the name index:
         no cron is loaded (the dashboard pages 100,000 crons with it)."""
@@ -644,6 +649,10 @@ class IServerRestartEvent(Interface):
 
     db = Attribute("The ZODB database the worker serves.")
     root = Attribute("zcron's IZcronRoot, in that transaction's connection.")
+    step = Attribute("None: all the work in the caller's transaction; or a "
+                     "callable running ``work()`` in a transaction of its own "
+                     "(retried alone) and returning its result: the work then "
+                     "comes in chunks of a thousand crons.")
 
 
 class IStartedCronJobEvent(IObjectEvent):

@@ -9,6 +9,7 @@ ServerRestartEvent -> every site kept in step with the declared jobs
 synchronised for the first time (just added) is kept in step first too.
 """
 from functools import cached_property, partial
+from itertools import islice
 
 from persistent import Persistent
 from zope.component import adapter
@@ -19,6 +20,7 @@ from zcron import clock
 from zcron.components import (cron_manager, cron_manager_factory, crontab_manager,
                               load_crontab,
                               marker_for, queue_for, root_of)
+from zcron.db import sparingly
 from zcron.declared.sync import forget_site, keep_in_step, keep_site_in_step
 from zcron.events import CrontabSynchronisationEvent
 from zcron.interfaces import (ICron, ICronManager, ICrontab, ICrontabManager,
@@ -27,6 +29,10 @@ from zcron.interfaces import (ICron, ICronManager, ICrontab, ICrontabManager,
 from zcron.model.timeutil import to_us
 from zcron.queue.base import MANUAL, SCHEDULE, Job
 from zcron.schedule import schedule_after, signature
+
+# Crons a restart re-reads in one step (one transaction when the event
+# has a step): its writes never wait long, a conflict costs one chunk.
+CHUNK = 1000
 
 
 @adapter(Interface, ICron)
@@ -115,10 +121,7 @@ class CrontabManager:
         queued = set(queue.site_crons(site.name))
         changes = sum(self._forget(uid) for uid in [u for u in queued if u not in crontab])
         factories = {}
-        jar = getattr(crontab, "_p_jar", None)
-        for count, cron in enumerate(crontab, 1):
-            if jar is not None and count % 1000 == 0:
-                jar.cacheGC()        # 100,000 crons need not all stay in memory
+        for cron in sparingly(crontab, crontab):
             kind = providedBy(cron)
             if kind not in factories:
                 factory = cron_manager_factory(site, cron)
@@ -145,21 +148,88 @@ def on_crontab_synchronisation(event):
 @adapter(IServerRestartEvent)
 def on_server_restart(event):
     """Re-register every site's jobs: idempotent, so several workers may
-    fire it at once (ZODB conflicts make one of them retry)."""
-    root = event.root
-    keep_in_step(root)
-    marker = marker_for(root)
-    names = set(marker.sites()) | set(root.sites.keys())
-    for name in sorted(names):
-        site = root.sites.get(name)
-        if site is None:
-            remove_site(root, name)     # removed by other means than ours
-            continue
-        crontab = load_crontab(site)
-        stamp = sync_stamp(crontab)
-        if stamp is not None and marker.stamp(name) == stamp:
-            continue         # synchronised as it is now: 100,000 crons need no re-reading
-        crontab_manager(site, crontab).synchronize()
+    fire it at once (ZODB conflicts make one of them retry). Each piece of
+    work goes through the event's ``step`` (its own transaction, retried
+    alone) or, without one, runs in the caller's transaction."""
+    root, step = event.root, event.step or _in_place
+    step(partial(keep_in_step, root))
+    for name in step(partial(_site_names, root)):
+        found = step(partial(_stale_stamp, root, name))
+        if found is not None:
+            _resync_site(root, name, found[0], step)
+
+
+def _in_place(work):
+    return work()
+
+
+def _site_names(root):
+    return sorted(set(marker_for(root).sites()) | set(root.sites.keys()))
+
+
+def _stale_stamp(root, name):
+    """``(stamp,)`` when the site's crontab must be re-read, taken before
+    its first chunk; None when synchronised as it is now (100,000 crons
+    need no re-reading) or when the site is gone (then taken out)."""
+    site = root.sites.get(name)
+    if site is None:
+        remove_site(root, name)     # removed by other means than ours
+        return None
+    stamp = sync_stamp(load_crontab(site))
+    if stamp is not None and marker_for(root).stamp(name) == stamp:
+        return None
+    return (stamp,)
+
+
+def _resync_site(root, name, stamp, step):
+    """Every cron of a site re-registered, CHUNK crons a ``step``: the
+    jobs of removed crons, then the crons by insertion number (a cursor
+    that holds across commits), then the ``stamp``, once all are done.
+    Nothing read in one step is trusted in the next."""
+    removed = step(partial(_removed_uids, root, name))
+    for start in range(0, len(removed), CHUNK):
+        step(partial(_sync_uids, root, name, removed[start:start + CHUNK]))
+    start = 0
+    while start is not None:
+        start = step(partial(_sync_chunk, root, name, start))
+    if stamp is not None:
+        step(partial(_set_stamp, root, name, stamp))
+
+
+def _removed_uids(root, name):
+    """Uids having jobs queued whose cron is gone; read, nothing written."""
+    site = root.sites.get(name)
+    if site is None:
+        return []
+    crontab = load_crontab(site)
+    return [uid for uid in queue_for(root).site_crons(name) if uid not in crontab]
+
+
+def _sync_uids(root, name, uids):
+    site = root.sites.get(name)
+    if site is not None:
+        crontab_manager(site, load_crontab(site)).synchronize(crons=uids)
+
+
+def _sync_chunk(root, name, start):
+    """The crons numbered from ``start`` on, CHUNK of them, through the
+    site's ICrontabManager; the number to start the next chunk at, None
+    after the last (or when the site went away meanwhile)."""
+    site = root.sites.get(name)
+    if site is None:
+        return None
+    crontab = load_crontab(site)
+    numbered = list(islice(crontab.numbered_uids(start), CHUNK))
+    crontab_manager(site, crontab).synchronize(crons=[uid for _, uid in numbered])
+    jar = getattr(crontab, "_p_jar", None)
+    if jar is not None:
+        jar.cacheGC()          # a million crons need not all stay in memory
+    return numbered[-1][0] + 1 if len(numbered) == CHUNK else None
+
+
+def _set_stamp(root, name, stamp):
+    if name in root.sites:
+        marker_for(root).set_stamp(name, stamp)
 
 
 def remove_site(root, name):

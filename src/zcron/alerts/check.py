@@ -6,6 +6,7 @@ fire once its transaction committed."""
 from zcron.alerts.rules import overdue_since, run_started, running_long
 from zcron.alerts.state import alert_book, close_episode, episode, open_episode
 from zcron.components import load_crontab
+from zcron.db import sparingly
 from zcron.events import CronOverdueEvent, CronRecoveredEvent, CronRunningLongEvent
 from zcron.exceptions import InvalidInput
 from zcron.queue.base import still_running
@@ -20,7 +21,7 @@ def check(root, queue, crons, now):
             crontab = load_crontab(site)
         except InvalidInput:
             continue          # a broken file: the dashboard says so
-        for cron in crontab:
+        for cron in sparingly(crontab, crontab):
             seen.add((site.name, cron.uid))
             event = _overdue(book, site, cron, now)
             if event is not None:

@@ -6,7 +6,9 @@ carries ISO 8601 strings with their offset.
 """
 import json
 import sys
+import textwrap
 from datetime import datetime, timezone
+from itertools import islice
 
 import click
 
@@ -20,6 +22,7 @@ NONE = "-"
 PAINTED = ("STATUS", "STATE")      # the columns a table paints on a terminal
 SHORT_UID = 8          # characters of a uid in tables: any unique start names a cron
 FOREVER_ISO = FOREVER.isoformat()
+PAGE = 100             # rows a streamed table is measured on, and printed at a time
 
 
 # -- time --------------------------------------------------------------------
@@ -150,19 +153,30 @@ def table(headers, rows, width=None, colour=False, cut_first=()):
     cells are cut (ending in …) so that lines fit it, the columns
     ``cut_first`` (indexes) before the others; with ``colour``, the
     STATUS and STATE columns are painted."""
-    rows = [[NONE if cell is None else str(cell) for cell in row] for row in rows]
-    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows)]
-    if width is not None:
-        widths = fit(widths, headers, width, cut_first)
-    painted = {i for i, h in enumerate(headers) if h in PAINTED} if colour else set()
+    rows = list(cells(rows))
+    widths = column_widths(headers, rows, width, cut_first)
+    painted = painted_columns(headers, colour)
     lines = [table_line(headers, widths, set())]
     lines.extend(table_line(row, widths, painted) for row in rows)
     return "\n".join(lines)
 
 
-def table_line(row, widths, painted):
+def cells(rows):
+    return ([NONE if cell is None else str(cell) for cell in row] for row in rows)
+
+
+def column_widths(headers, rows, width, cut_first):
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows)]
+    return widths if width is None else fit(widths, headers, width, cut_first)
+
+
+def painted_columns(headers, colour):
+    return {i for i, h in enumerate(headers) if h in PAINTED} if colour else set()
+
+
+def table_line(row, widths, painted, cutting=True):
     """One line of a table; the cells of the columns ``painted`` in colour."""
-    cells = [cut(cell, width) for cell, width in zip(row, widths)]
+    cells = [cut(cell, width) for cell, width in zip(row, widths)] if cutting else row
     padded = [c.ljust(width) for c, width in zip(cells[:-1], widths)] + [cells[-1]]
     return "  ".join(paint(p, c) if i in painted else p
                      for i, (p, c) in enumerate(zip(padded, cells))).rstrip()
@@ -174,6 +188,36 @@ def echo_table(headers, rows, empty="nothing to show", cut_first=()):
         click.echo(f"({empty})")
         return
     click.echo(table(headers, rows, width_limit(), colour_on(), cut_first))
+
+
+def echo_rows(headers, rows, empty="nothing to show", cut_first=()):
+    """``echo_table`` of rows printed a page at a time as they come (the
+    list of a million crons starts at once): the columns are measured on
+    the first PAGE rows; on a terminal later cells are cut to them, piped
+    none is (a longer cell only shifts its line)."""
+    rows = cells(rows)
+    page = list(islice(rows, PAGE))
+    if not page:
+        click.echo(f"({empty})")
+        return
+    width = width_limit()
+    widths = column_widths(headers, page, width, cut_first)
+    painted = painted_columns(headers, colour_on())
+    lines = [table_line(headers, widths, set())]
+    while page:
+        lines += [table_line(row, widths, painted, width is not None) for row in page]
+        click.echo("\n".join(lines))      # flushed: the first page shows at once
+        lines, page = [], list(islice(rows, PAGE))
+
+
+def echo_json_list(items):
+    """``echo_json`` of a list, printed item by item as they come: the same text."""
+    opening = "["
+    for item in items:
+        text = textwrap.indent(json.dumps(item, ensure_ascii=False, indent=2), "  ")
+        click.echo(f"{opening}\n{text}", nl=False)
+        opening = ","
+    click.echo("[]" if opening == "[" else "\n]")
 
 
 def first_line(messages):

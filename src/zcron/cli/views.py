@@ -4,17 +4,20 @@ times are ``zcron.cli.preview``).
 Nothing here writes; changing crons is ``zcron.cli.crons``.
 """
 import json
+from itertools import islice
 
 import click
 
 from zcron import clock
 from zcron.cli.app import cli, get_cron, get_crontab, pass_app
-from zcron.cli.output import (echo_json, echo_table, first_line, format_duration,
-                              format_iso, format_pause_end, format_seconds,
-                              iso_time, note, SHORT_UID, table, time_column)
+from zcron.cli.output import (echo_json, echo_json_list, echo_rows,
+                              first_line, format_duration, format_iso, format_pause_end,
+                              format_seconds, iso_time, note, PAGE, SHORT_UID, table,
+                              time_column)
 from zcron.cli.params import (cron_argument, json_option, site_option,
                               utc_option)
 from zcron.cli.terminal import colour_on, width_limit
+from zcron.db import sparingly
 from zcron.interfaces import STATUSES
 
 SHOW_RUNS = 5
@@ -87,24 +90,36 @@ def list_(app, name, status, state, site, utc, as_json):
 
     def work(root):
         _, crontab = get_crontab(root, site)
+        if not crontab.activated:
+            note(f"the crontab of site {site!r} is disabled: no cron runs "
+                 "(zcron crontab enable)")
         queue, now = queue_for(root), clock.now()
         crons = crontab if name is None else crontab.find(name=name)
-        found = [summary(c, queue, now, utc) for c in crons]
-        return crontab.activated, now, [
-            c for c in found if status in (None, c["last_status"])
-            and state in (None, c["state"])]
+        found = (c for c in _summaries(crontab, crons, queue, now, utc)
+                 if status in (None, c["last_status"]) and state in (None, c["state"]))
+        if as_json:
+            echo_json_list(found)
+            return
+        echo_rows(["NAME", "STATE", "SCHEDULE", "NEXT RUN", "LAST RUN", "STATUS",
+                   "DURATION", "UID"], _streamed_rows(found, utc, now),
+                  empty=f"no crons in site {site!r}; add one with: zcron add NAME --cron EXPR",
+                  cut_first=LIST_CUT_FIRST)
 
-    activated, now, crons = app.transact(work, write=False)
-    if not activated:
-        note(f"the crontab of site {site!r} is disabled: no cron runs "
-             "(zcron crontab enable)")
-    if as_json:
-        echo_json(crons)
-        return
-    echo_table(["NAME", "STATE", "SCHEDULE", "NEXT RUN", "LAST RUN", "STATUS",
-                "DURATION", "UID"], _list_rows(crons, utc, now),
-               empty=f"no crons in site {site!r}; add one with: zcron add NAME --cron EXPR",
-               cut_first=LIST_CUT_FIRST)
+    app.transact(work, write=False)     # prints as it reads: read-only, nothing to conflict
+
+
+def _summaries(crontab, crons, queue, now, utc):
+    """The crons' summaries as they are read: a million crons need not
+    all stay in the connection's cache."""
+    return (summary(cron, queue, now, utc) for cron in sparingly(crons, crontab))
+
+
+def _streamed_rows(crons, utc, now):
+    crons = iter(crons)
+    page = list(islice(crons, PAGE))
+    while page:
+        yield from _list_rows(page, utc, now)
+        page = list(islice(crons, PAGE))
 
 
 def _list_rows(crons, utc, now):

@@ -156,6 +156,9 @@ class Crontab(Persistent):
     def uids(self):
         return iter(self._order.values())
 
+    def numbered_uids(self, start=0):
+        return iter(self._order.items(min=start))
+
     def by_name(self, reverse=False):
         names = self._names.items()
         if reverse:
