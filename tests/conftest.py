@@ -9,6 +9,18 @@ import pytest
 # inherit the choice.
 os.environ["ZCRON_PLUGINS"] = "none"
 
+def pytest_collection_finish(session):
+    """The Zope and Plone environments start building now, if their tests
+    are to run: the install overlaps the tests before them."""
+    wanted = {item.module.__name__ for item in session.items}
+    if wanted & {"test_zope", "test_plone"}:
+        import zope_support
+        if "test_zope" in wanted:
+            zope_support.build_ahead("zope")
+        if "test_plone" in wanted:
+            zope_support.build_ahead("plone", editable=True)
+
+
 # The test helpers assert too: their failures read like the tests'.
 pytest.register_assert_rewrite("buildout_support", "cli_support", "web_support")
 

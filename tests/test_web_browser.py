@@ -736,6 +736,7 @@ def test_overdue_badges_and_the_pause_form(alice, stack):
     row.locator("details.pause > summary").click()
     lifts = row.locator("details.pause small.muted", has_text="lifts itself")
     assert lifts.is_visible()
+    lifts.scroll_into_view_if_needed()     # earlier tests' crons come first on the page
     # seen, not clipped by the table (a one-row crontab hid its open menu)
     assert lifts.evaluate("""e => { const r = e.getBoundingClientRect();
         return e.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)); }""")

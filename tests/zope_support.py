@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from contextlib import contextmanager
 
@@ -29,10 +30,39 @@ def requirements_key(name, editable):
     return hashlib.sha256(text).hexdigest()[:16]
 
 
+BUILDS = {}      # name -> the thread building it ahead (see build_ahead)
+
+
+def build_ahead(name, editable=False):
+    """Start building .venv-NAME in a thread, while other tests run: its
+    install waits on the network and the disk more than on a core."""
+    if name not in BUILDS:
+        BUILDS[name] = thread = threading.Thread(
+            target=_build, args=(name, editable), name=f"build-{name}", daemon=True)
+        thread.result = None
+        thread.start()
+
+
+def _build(name, editable):
+    try:
+        threading.current_thread().result = _environment(name, editable)
+    except Exception as e:            # said by environment(), in the test that needs it
+        threading.current_thread().result = e
+
+
 def environment(name, editable=False):
     """.venv-NAME, built when missing or when tests/envs/NAME.txt changed
     (with ``editable``, zcron installed from this tree too, for its entry
     points); returns (its directory, the seconds its build took: 0 when reused)."""
+    thread = BUILDS.pop(name, None)
+    if thread is not None:
+        thread.join()
+        if not isinstance(thread.result, Exception):
+            return thread.result
+    return _environment(name, editable)
+
+
+def _environment(name, editable):
     venv, key = REPO / f".venv-{name}", requirements_key(name, editable)
     stamp = venv / STAMP
     if stamp.is_file() and stamp.read_text() == key:

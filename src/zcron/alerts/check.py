@@ -9,6 +9,7 @@ from zcron.components import load_crontab
 from zcron.db import sparingly
 from zcron.events import CronOverdueEvent, CronRecoveredEvent, CronRunningLongEvent
 from zcron.exceptions import InvalidInput
+from zcron.model.defaults import effective
 from zcron.queue.base import still_running
 
 
@@ -51,7 +52,9 @@ def _running(book, queue, crons, now):
     events, live = [], set()
     for claim in queue.claimed():
         cron = crons.of(claim.job)
-        if cron is None or not still_running(cron, [claim]):
+        # its limit first: whether it still runs reads the cron's whole log
+        if cron is None or effective(cron, "alert_running") is None or \
+                not still_running(cron, [claim]):
             continue
         live.add(claim.execution_id)
         if claim.execution_id in book.running or not running_long(cron, claim, now):
