@@ -6,6 +6,9 @@ first 2 samples) the RSS slope by least squares, in MB/hour.
 
     .venv/bin/python bench/run.py --only soak [--soak-minutes 30] [--soak-sample 60]
 
+Opt-in memory profiling of the worker child: ZCRON_SOAK_PROFILE=DIR, and
+ZCRON_SOAK_CACHE=N for the connections' cache size (see soak_profile.py).
+
 run.py runs ``scenario`` (the parent: prints a line per sample as it
 comes, then the summary rows); the worker runs in a child,
 ``python bench/soak.py PARAMS_JSON``, which prints one JSON line per sample.
@@ -197,9 +200,12 @@ def soak(params):
     import zc_side
     from zcron.components import load_crontab
     from zcron.db import get_root
+    from soak_profile import Profiler
     from zcron.worker import Worker
     zc_side.setup()
-    uri = zc_side.file_uri(params["tmpdir"])
+    uri = zc_side.file_uri(params["tmpdir"]) + (
+        f"?connection_cache_size={os.environ['ZCRON_SOAK_CACHE']}"
+        if os.environ.get("ZCRON_SOAK_CACHE") else "")
     db = zc_side.open_db(uri)
     uids = zc_side.create_crons(db, ["* * * * * *"] * params["crons"],
                                 jitter=params["jitter"])
@@ -207,6 +213,7 @@ def soak(params):
         crontab = load_crontab(get_root(conn).sites[zc_side.SITE])
         offsets = {uid: crontab.get(uid).jitter_offset() for uid in uids}
     seconds, period = params["minutes"] * 60, params["sample_s"]
+    profiler = Profiler.from_environ(db)
     worker = Worker(db, concurrency=params["concurrency"])
     thread = threading.Thread(target=worker.run, kwargs={"max_seconds": seconds + 2},
                               daemon=True)
@@ -215,8 +222,10 @@ def soak(params):
     for n in range(1, int(seconds // period) + 1):
         time.sleep(max(0.0, start + n * period - time.monotonic()))
         line = sample(n * period, take_runs(zc_side.RECORD), offsets, period,
-                      uri[len("file://"):])
+                      uri[len("file://"):].partition("?")[0])
         print(json.dumps(line), flush=True)
+        if profiler:
+            profiler.maybe_take(n * period)
     worker.stop()
     thread.join(120)
     db.close()

@@ -1,0 +1,113 @@
+"""The soak's opt-in memory profile of its worker child (bench/soak.py):
+what grows in the worker's RSS over a soak.
+
+ZCRON_SOAK_PROFILE=DIR (with ZCRON_SOAK_PROFILE_AT=2,8, the minutes, by
+default those) writes, at the first sample at or after each of those
+minutes, DIR/at-<t>s.json: RSS, the FileStorage index's length (the oids
+ever made), the connections' cache sizes and their non-ghost objects by
+type (with the empty buckets), the live objects per type, the pymalloc
+summary of sys._debugmallocstats(). ZCRON_SOAK_TRACE=FRAMES also traces
+allocations with tracemalloc from the first point on (it slows the worker
+many times) and snapshots DIR/at-<t>s.snapshot. After the last point,
+DIR/compare.txt: the types that grew, and the top 15 tracebacks of what
+was allocated after the first point and is still held at the last.
+ZCRON_SOAK_CACHE=N (read by soak.py) sets the connections' cache size
+(zcron's default: 20,000 objects). For instance:
+
+    ZCRON_SOAK_PROFILE=/tmp/prof .venv/bin/python bench/run.py --only soak \\
+        --soak-minutes 8 --soak-sample 30
+"""
+import gc
+import json
+import os
+import sys
+import tempfile
+import tracemalloc
+from collections import Counter
+
+from common import rss_mb
+
+
+class Profiler:
+    """The opt-in memory profile of the worker (see the module's docstring)."""
+
+    def __init__(self, directory, minutes, db):
+        self.directory, self.db, self.points = directory, db, []
+        self.due = sorted(float(m) * 60 for m in minutes.split(","))
+        self.frames = int(os.environ.get("ZCRON_SOAK_TRACE", "0"))
+        os.makedirs(directory, exist_ok=True)
+
+    @classmethod
+    def from_environ(cls, db):
+        directory = os.environ.get("ZCRON_SOAK_PROFILE")
+        return directory and cls(directory, os.environ.get("ZCRON_SOAK_PROFILE_AT", "2,8"),
+                                 db)
+
+    def maybe_take(self, t):
+        if self.due and t >= self.due[0]:
+            self.due.pop(0)
+            self.take(t)
+            if not self.due:
+                self.compare()
+
+    def take(self, t):
+        gc.collect()
+        types = Counter(type(o).__qualname__ for o in gc.get_objects())
+        facts = {"t_s": t, "rss_mb": rss_mb(),
+                 "traced_mb": tracemalloc.get_traced_memory()[0] / 2 ** 20,
+                 "fs_index_len": len(self.db.storage._index),
+                 "cache_size": self.db.cacheSize(),
+                 "cache_detail_size": self.db.cacheDetailSize(),
+                 "caches": [_cached(conn) for conn in self.db.pool.all],
+                 "pymalloc": _mallocstats_summary(), "types": dict(types.most_common(60))}
+        name = os.path.join(self.directory, f"at-{t:g}s")
+        with open(name + ".json", "w") as f:
+            json.dump(facts, f, indent=1, default=str)
+        if tracemalloc.is_tracing():
+            tracemalloc.take_snapshot().dump(name + ".snapshot")
+        elif self.frames:
+            tracemalloc.start(self.frames)
+        self.points.append((name, facts))
+
+    def compare(self):
+        (first, a), (last, b) = self.points[0], self.points[-1]
+        grown = {k: v - a["types"].get(k, 0) for k, v in b["types"].items()}
+        lines = [f"{first} -> {last}: RSS {a['rss_mb']:.1f} -> {b['rss_mb']:.1f} MB, "
+                 f"traced {a['traced_mb']:.1f} -> {b['traced_mb']:.1f} MB, fsIndex "
+                 f"{a['fs_index_len']} -> {b['fs_index_len']}",
+                 "types: " + ", ".join(f"{k} {d:+d}" for k, d in sorted(
+                     grown.items(), key=lambda kv: -kv[1])[:20])]
+        if tracemalloc.is_tracing():      # since the first point: what it holds grew
+            tracemalloc.stop()
+            new = tracemalloc.Snapshot.load(last + ".snapshot")
+            for stat in new.statistics("traceback")[:15]:
+                lines.append(f"{stat.size / 1024:+.1f} KiB {stat.count:+d} blocks")
+                lines.extend("    " + x for x in stat.traceback.format()[-8:])
+        with open(os.path.join(self.directory, "compare.txt"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+
+def _cached(conn):
+    """A connection's non-ghost objects by type; the BTree buckets and sets
+    among them that are empty (a dead one, unlinked by a delete, stays
+    cached until the cache's LRU drops it)."""
+    objects = [obj for _, obj in conn._cache.lru_items()]
+    empty = sum(1 for obj in objects if type(obj).__name__ in ("OOBucket", "OOSet")
+                and not len(obj))
+    return {"empty_buckets": empty,
+            "types": dict(Counter(type(obj).__name__ for obj in objects).most_common(6))}
+
+
+def _mallocstats_summary():
+    """The summary lines of sys._debugmallocstats() (it writes to fd 2)."""
+    with tempfile.TemporaryFile("w+") as tmp:
+        saved = os.dup(2)
+        sys.stderr.flush()
+        os.dup2(tmp.fileno(), 2)
+        try:
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        tmp.seek(0)
+        return [x.strip() for x in tmp if x.startswith("#") or x.startswith("Total")]
