@@ -11,9 +11,9 @@ import threading
 import time
 from datetime import datetime, timezone
 
-from common import RSSSampler, rss_mb, summary_ms
+from common import RSSSampler, rss_mb
 from peer_common import (Recorder, consume_in_pairs, due_times, wait_for_go,
-                         window_lateness)
+                         lateness_result)
 
 UTC = timezone.utc
 RECORDER = Recorder()
@@ -104,12 +104,7 @@ def lateness(params):
     _consume(huey, params["workers"], threading.Event(),
              start + params["warmup"] + params["duration"] + 1.5 - time.time())
     window = (start + params["warmup"], start + params["warmup"] + params["duration"])
-    late, missing = window_lateness(RECORDER.started, schedule, window)
-    result = summary_ms(late)
-    result.update({"crons": params["crons"], "workers": params["workers"],
-                   "runs_in_window": len(late), "missing_in_window": missing,
-                   "rate_per_s": len(late) / params["duration"]})
-    return result
+    return lateness_result(RECORDER.started, schedule, window, params)
 
 
 # -- RSS with scheduled tasks --------------------------------------------------------

@@ -8,7 +8,7 @@ import subprocess
 import threading
 import time
 
-from common import REPO_DIR, child_command, child_env
+from common import REPO_DIR, child_command, child_env, summary_ms
 
 
 class Recorder:
@@ -65,6 +65,16 @@ def window_lateness(started, schedule, window):
 
 
 # -- two consumers at once --------------------------------------------------------------
+
+def lateness_result(started, schedule, window, params):
+    """The lateness row's figures of one peer's run over ``window``."""
+    late, missing = window_lateness(started, schedule, window)
+    result = summary_ms(late)
+    result.update({"crons": params["crons"], "workers": params["workers"],
+                   "runs_in_window": len(late), "missing_in_window": missing,
+                   "rate_per_s": len(late) / params["duration"]})
+    return result
+
 
 def wait_for_go(params, timeout=120):
     """A consumer of ``consume_in_pairs``: say ready, wait for the start."""

@@ -11,8 +11,8 @@ import json
 import time
 from datetime import datetime, timedelta, timezone
 
-from common import RSSSampler, rss_mb, summary_ms
-from peer_common import Recorder, consume_in_pairs, wait_for_go, window_lateness
+from common import RSSSampler, rss_mb
+from peer_common import Recorder, consume_in_pairs, wait_for_go, lateness_result
 
 UTC = timezone.utc
 RECORDER = Recorder()
@@ -154,12 +154,7 @@ def lateness(params):
     window = (start + params["warmup"], start + params["warmup"] + params["duration"])
     seconds = range(int(window[0]) + 1, int(window[1]) + 1)
     schedule = [s for s in seconds for _ in range(params["crons"])]
-    late, missing = window_lateness(RECORDER.started, schedule, window)
-    result = summary_ms(late)
-    result.update({"crons": params["crons"], "workers": params["workers"],
-                   "runs_in_window": len(late), "missing_in_window": missing,
-                   "rate_per_s": len(late) / params["duration"]})
-    return result
+    return lateness_result(RECORDER.started, schedule, window, params)
 
 
 # -- duplicates ---------------------------------------------------------------------------
