@@ -30,7 +30,7 @@ def calendar_problems(names, calendars):
 
 def value_problems(fields):
     """The problems of each field but the schedule, one field at a time."""
-    from zcron.model.cron import uid_given
+    from zcron.model.fields import uid_given
     from zcron.model.fields import FIELDS, validate
     problems = []
     for field, value in fields.items():

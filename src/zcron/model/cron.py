@@ -1,7 +1,6 @@
 """A cron: which runner, when, with which arguments, and under which policies."""
 import hashlib
 import json
-import uuid
 from typing import Any
 from datetime import timedelta
 
@@ -12,23 +11,14 @@ from zcron import clock
 from zcron.audit import record
 from zcron.exceptions import InvalidDump, InvalidInput
 from zcron.interfaces import ICron, ILog, NOTRUN, OK, WARN
+from zcron.model import indexes
 from zcron.model.calendar import fire_time_after
-from zcron.model.fields import FIELDS, TIMES, check_bounds, validate
+from zcron.model.fields import FIELDS, TIMES, check_bounds, new_uid, uid_given, validate
 from zcron.model.jsonio import parse_json
 from zcron.model.log import Log
 from zcron.model.logs import CronLogs, ages_of
 from zcron.model.timeutil import FOREVER, dump_time
 from zcron.periodicity import get_periodicity
-
-
-def new_uid():
-    return uuid.uuid4().hex
-
-
-def uid_given(value):
-    """A dump's uid counts as given unless missing, null or "" (then a new
-    one is made); a given one must be valid, [] and 0 included."""
-    return value not in (None, "")
 
 
 # How late a cron's first run may be claimed without counting it done.
@@ -95,7 +85,7 @@ class Cron(Persistent):
         if "periodicity" in clean or "timezone" in clean:
             periodicity = get_periodicity(expression, zone)   # raises if bad
             clean["periodicity"] = periodicity.expression
-        old_name = getattr(self, "name", None)
+        before = {field: getattr(self, field, None) for field in clean}
         record.cron_changing(self)
         self._note_resume(clean)
         for field, value in clean.items():
@@ -105,8 +95,8 @@ class Cron(Persistent):
                     delattr(self, field)
             else:
                 setattr(self, field, value)
-        if self.__parent__ is not None and old_name != self.name:
-            self.__parent__._renamed(self, old_name)
+        if self.__parent__ is not None:
+            indexes.edited(self.__parent__, self, before)
 
     def _note_resume(self, clean):
         """A pause lifted, or the switch turned on: stamp ``resumed``."""

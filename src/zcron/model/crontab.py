@@ -2,7 +2,7 @@
 import re
 
 from BTrees.LOBTree import LOBTree
-from BTrees.OOBTree import OOBTree, OOTreeSet
+from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from zope.event import notify
 from zope.interface import implementer
@@ -13,6 +13,7 @@ from zcron.events import ModifiedCrontabEvent
 from zcron.exceptions import (AmbiguousCron, DuplicateUid, InvalidDump,
                               InvalidInput, UnknownCron, ZcronError)
 from zcron.interfaces import ICrontab
+from zcron.model import indexes
 from zcron.model.calendar import Calendar
 from zcron.model.cron import Cron
 from zcron.model.defaults import check_defaults, site_defaults
@@ -62,7 +63,7 @@ class Crontab(Persistent):
         self._order[self._next] = cron.uid
         self._number[cron.uid] = self._next
         self._next += 1
-        self._index(cron.name, cron.uid)
+        indexes.added(self, cron)
         return cron
 
     def remove_cron(self, uid):
@@ -70,26 +71,9 @@ class Crontab(Persistent):
         record.cron_removing(self, cron)
         del self._crons[uid]
         del self._order[self._number.pop(uid)]
-        self._unindex(cron.name, uid)
+        indexes.removed(self, cron)
         cron.__parent__ = None
         return cron
-
-    def _index(self, name, uid):
-        uids = self._names.get(name)
-        if uids is None:
-            uids = self._names[name] = OOTreeSet()
-        uids.add(uid)
-
-    def _unindex(self, name, uid):
-        uids = self._names[name]
-        uids.remove(uid)
-        if not uids:
-            del self._names[name]
-
-    def _renamed(self, cron, old_name):
-        """Called by ``cron.edit(name=...)``: keep the name index right."""
-        self._unindex(old_name, cron.uid)
-        self._index(cron.name, cron.uid)
 
     # -- calendars ------------------------------------------------------------
 

@@ -3,6 +3,7 @@ which cleans values before a cron takes them (also what ``zcron check``
 asks field by field)."""
 import json
 import re
+import uuid
 from datetime import datetime
 
 from zcron.exceptions import InvalidEnviron, InvalidInput
@@ -14,6 +15,16 @@ UID_RE = re.compile(r"^[0-9a-f]{32}$")
 
 
 # -- validators: each returns the clean value or raises InvalidInput --------
+
+def new_uid():
+    return uuid.uuid4().hex
+
+
+def uid_given(value):
+    """A dump's uid counts as given unless missing, null or "" (then a new
+    one is made); a given one must be valid, [] and 0 included."""
+    return value not in (None, "")
+
 
 def _uid(value):
     if not isinstance(value, str) or not UID_RE.match(value.lower()):
