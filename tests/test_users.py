@@ -54,21 +54,6 @@ class TestUsers:
         bad = {"x": users.User("x", "viewer", "garbage")}
         assert users._dummy_hash(bad).split("$")[1] == str(users.DEFAULT_ITERATIONS)
 
-    def test_config_path(self, monkeypatch):
-        monkeypatch.delenv("ZCRON_CONFIG", raising=False)
-        assert users.config_path() is None
-        assert users.config_path("a.ini") == "a.ini"
-        monkeypatch.setenv("ZCRON_CONFIG", "env.ini")
-        assert users.config_path() == "env.ini"
-        assert users.config_path("a.ini") == "a.ini"
-
-    def test_a_config_file_that_is_not_utf8_is_one_line(self, tmp_path):
-        from zcron.exceptions import InvalidInput
-        path = tmp_path / "latin1.ini"
-        path.write_bytes("[users]\nren\xe9 = viewer x\n".encode("latin-1"))
-        with pytest.raises(InvalidInput, match="invalid config file .*utf-8"):
-            users.read_config(str(path))
-
     @pytest.mark.parametrize("name", ["", "a b", "a=b", "a:b", "[x]", "x" * 65, None, "#x"])
     def test_bad_names(self, name):
         with pytest.raises(InvalidInput):

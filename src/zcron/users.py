@@ -14,7 +14,6 @@ rest of the file (comments, other sections) as it was.
 The file is found as given, or through the ``ZCRON_CONFIG`` environment
 variable.
 """
-import configparser
 import hashlib
 import hmac
 import os
@@ -23,6 +22,7 @@ import secrets
 import tempfile
 
 from zcron.exceptions import InvalidInput
+from zcron.inifile import read_config
 
 ALGORITHM = "pbkdf2_sha256"
 # OWASP's 2023 figure for PBKDF2-HMAC-SHA256.
@@ -31,7 +31,6 @@ ROLES = ("viewer", "manager")
 SECTION = "users"
 TOKENS = "tokens"       # name = sha256 of the user's API token (zcron.tokens)
 NAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{1,64}$")
-ENV_VAR = "ZCRON_CONFIG"
 
 
 class User:
@@ -114,11 +113,6 @@ def authenticate(users, name, password):
 
 # -- the ini file ------------------------------------------------------------------
 
-def config_path(config=None):
-    """The config file given, else ``$ZCRON_CONFIG``, else None."""
-    return config or os.environ.get(ENV_VAR) or None
-
-
 def check_name(name):
     if not isinstance(name, str) or not NAME_RE.match(name):
         raise InvalidInput("user name", name,
@@ -140,21 +134,6 @@ def parse_user(name, value):
                            "expected 'viewer:pbkdf2_sha256$...' or "
                            "'manager:pbkdf2_sha256$...' (see hash_password)")
     return User(check_name(name), role, encoded.strip())
-
-
-def read_config(path):
-    """A ConfigParser of the ini file: keys keep their case, '=' only
-    separates (so ':' may appear in values), no interpolation."""
-    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",))
-    parser.optionxform = str
-    try:
-        with open(path, encoding="utf-8") as f:
-            parser.read_file(f)
-    except OSError as e:
-        raise InvalidInput("config file", path, e.strerror or str(e)) from None
-    except (configparser.Error, UnicodeDecodeError) as e:
-        raise InvalidInput("config file", path, " ".join(str(e).split())) from None
-    return parser
 
 
 def load_users(path):

@@ -12,12 +12,12 @@ hands each alert to the channels it names::
     webhook_events = overdue, recovered, running_long
 
 Each channel's events default to all of them."""
-import configparser
 
 from zope.component import getGlobalSiteManager
 
 from zcron.alerts.message import KINDS, kind_of, payload
 from zcron.alerts.sender import Sender
+from zcron.inifile import read_config
 from zcron.alerts.smtp import EmailChannel
 from zcron.alerts.webhook import WebhookChannel
 from zcron.config import add_subscriber
@@ -62,9 +62,7 @@ def _webhook(section):
 def read_channels(path):
     """The channels the ``[alerts]`` section of ``path`` configures (none
     without one; ``zcron.cli.settings`` has read the file already)."""
-    parser = configparser.ConfigParser(interpolation=None)
-    with open(path, encoding="utf-8") as f:
-        parser.read_file(f)
+    parser = read_config(path)
     if not parser.has_section(SECTION):
         return []
     section = parser[SECTION]

@@ -1,24 +1,15 @@
 """The [zcron] section of a config file (zcron.ini): the database and the
 host's ZCML, paths read relative to the file. The command line takes an
 option first, then the environment, then this."""
-import configparser
 import os
 
-from zcron.cli.output import one_line
-from zcron.exceptions import InvalidInput
+from zcron import inifile
 
 
 def read_config(path):
     """{'db': ..., 'zcml': [...]} from the [zcron] section of an ini file;
     relative paths are relative to the file."""
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        with open(path, encoding="utf-8") as f:
-            parser.read_file(f)
-    except OSError as e:
-        raise InvalidInput("config file", path, e.strerror or str(e)) from None
-    except (configparser.Error, UnicodeDecodeError) as e:
-        raise InvalidInput("config file", path, one_line(e)) from None
+    parser = inifile.read_config(path)
     if not parser.has_section("zcron"):
         return {}
     section = parser["zcron"]

@@ -25,7 +25,7 @@ from zcron.declared.settings import config_sections, relative_to_config, shown_p
 from zcron.declared.store import register_callable
 from zcron.exceptions import InvalidInput
 from zcron.interfaces import IDeclarationSource
-from zcron.users import read_config
+from zcron.inifile import read_config
 
 log = logging.getLogger("zcron.declared")
 OWN_KEYS = ("call", "callback", "runner", "every", "frequency", "at", "schedule",

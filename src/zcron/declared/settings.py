@@ -4,7 +4,7 @@ sections and the ``scheduler_ini`` settings of ``[zcron]`` and
 called by ``zcron.cli.app.App``), else ``$ZCRON_CONFIG``, else none."""
 import os
 
-from zcron.users import config_path, read_config
+from zcron.inifile import config_path, read_config
 
 _given = [None]
 

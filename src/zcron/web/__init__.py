@@ -52,7 +52,7 @@ from pyramid.static import QueryStringConstantCacheBuster
 from zcron import clock
 from zcron.db import get_root, open_db
 from zcron.retry import retry
-from zcron.users import config_path, read_config
+from zcron.inifile import config_path, read_config
 from zcron.web import formatting
 from zcron.web.routes import add_routes
 from zcron.web.api.auth import TokenSecurityPolicy
