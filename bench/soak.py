@@ -1,10 +1,13 @@
 """The soak scenario: one worker on an embedded FileStorage running 1,000
 per-second crons for ``--soak-minutes`` (default 30); every
 ``--soak-sample`` seconds (default 60) the runs/s, p50/p99 lateness, the
-worker's RSS (from /proc) and the size of Data.fs; after a warm-up (the
-first 2 samples) the RSS slope by least squares, in MB/hour.
+worker's RSS (from /proc) and the size of Data.fs; after a warm-up
+(``--soak-warmup``, default the first 5 minutes: the connection caches and
+the allocator's arenas fill by then) the RSS slope by least squares, in
+MB/hour.
 
-    .venv/bin/python bench/run.py --only soak [--soak-minutes 30] [--soak-sample 60]
+    .venv/bin/python bench/run.py --only soak [--soak-minutes 30] [--soak-sample 60] \
+        [--soak-warmup 300]
 
 Opt-in memory profiling of the worker child: ZCRON_SOAK_PROFILE=DIR, and
 ZCRON_SOAK_CACHE=N for the connections' cache size (see soak_profile.py).
@@ -24,9 +27,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from common import REPO_DIR, child_env, make_tmpdir, percentile, remove_tree  # noqa: E402
 
-WARMUP_SAMPLES = 2
-SIZES = {"full": {"soak_minutes": 30.0, "soak_sample_s": 60.0},
-         "quick": {"soak_minutes": 1.0, "soak_sample_s": 10.0}}
+SIZES = {"full": {"soak_minutes": 30.0, "soak_sample_s": 60.0, "soak_warmup_s": 300.0},
+         "quick": {"soak_minutes": 1.0, "soak_sample_s": 10.0, "soak_warmup_s": 20.0}}
 CRONS, JITTER, CONCURRENCY = 1_000, 1, 4
 COLUMNS = ("t_s", "runs_per_s", "p50_ms", "p99_ms", "rss_mb", "datafs_mb")
 
@@ -39,6 +41,9 @@ def add_options(parser):
     parser.add_argument("--soak-sample", type=float, metavar="S",
                         help="the soak scenario's sample period in s (default 60; "
                              "--quick 10)")
+    parser.add_argument("--soak-warmup", type=float, metavar="S",
+                        help="seconds of the soak left out of its figures as warm-up "
+                             "(default 300; --quick 20)")
 
 
 def sized(size, mode, args):
@@ -48,15 +53,19 @@ def sized(size, mode, args):
         size["soak_minutes"] = args.soak_minutes
     if args.soak_sample:
         size["soak_sample_s"] = args.soak_sample
+    if args.soak_warmup is not None:
+        size["soak_warmup_s"] = args.soak_warmup
     return size
 
 
 def scenario(size, tmp, row, lateness_target):
     """Runs the soak; returns (rows made by ``row``, details)."""
     params = {"minutes": size["soak_minutes"], "sample_s": size["soak_sample_s"],
+              "warmup_s": size["soak_warmup_s"],
               "crons": CRONS, "jitter": JITTER, "concurrency": CONCURRENCY}
     print(f"  zcron: {CRONS:,} per-second crons, one worker, FileStorage, "
-          f"{params['minutes']:g} min, a sample every {params['sample_s']:g} s", flush=True)
+          f"{params['minutes']:g} min, a sample every {params['sample_s']:g} s, "
+          f"the first {params['warmup_s']:g} s as warm-up", flush=True)
     d = make_tmpdir(prefix="soak-", base=tmp)
     try:
         samples, error = run_soak(params, d)
@@ -113,7 +122,7 @@ def summarise(samples, params):
     """Means and worst cases over the samples after warm-up, and the
     slopes of RSS and of Data.fs. RSS grows when the fitted line rises by
     more than 2 % of the mean RSS over the measured span."""
-    steady = samples[WARMUP_SAMPLES:]
+    steady = [s for s in samples if s["t_s"] > params["warmup_s"]]
     if not steady:
         return {"samples": len(samples)}
     rss = [(s["t_s"], s["rss_mb"]) for s in steady]
@@ -123,7 +132,8 @@ def summarise(samples, params):
     runs = sum(s["runs"] for s in steady)
     grown = steady[-1]["datafs_mb"] - steady[0]["datafs_mb"]
     return {
-        "samples": len(samples), "warmup_samples": WARMUP_SAMPLES,
+        "samples": len(samples), "warmup_s": params["warmup_s"],
+        "warmup_samples": len(samples) - len(steady),
         "runs_per_s": sum(s["runs_per_s"] for s in steady) / len(steady),
         "p99_ms_worst": max((s["p99_ms"] for s in steady if s["p99_ms"] is not None),
                             default=None),
