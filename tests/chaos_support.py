@@ -60,7 +60,12 @@ def utc_now():
     return datetime.now(timezone.utc)
 
 
-def window(start, end, margin=3):
+def window(start, seconds, margin=3):
+    """The fire times every worker was there for: from ``start`` (before
+    the first worker started) to ``seconds`` later (each worker runs at
+    least that long; a busy machine may take a while to stop them, and
+    fire times after their end are nobody's), ``margin`` s off each end."""
+    end = min(utc_now(), start + timedelta(seconds=seconds))
     return start + timedelta(seconds=margin), end - timedelta(seconds=margin)
 
 

@@ -30,7 +30,7 @@ class TestKillLoop:
         finish(everyone)
         # the last kill is 11 s before the end: its runs are found within the lease
         statuses = assert_accounted_once(zeo_server.uri, out, uids,
-                                         *window(start, utc_now(), margin=4))
+                                         *window(start, seconds, margin=4))
         assert statuses["OK"] > 0 and statuses["FAILURE"] > 0, statuses   # interrupted
 
 
@@ -59,7 +59,8 @@ def carry_on_over_an_outage(uri, tmp_path, stop, restart, workers):
     out = str(tmp_path / "calls.txt")
     uids = per_second_crons(uri, out, count=4)
     start = utc_now()
-    processes = [start_worker(uri, seconds=30, lease=LEASE) for _ in range(workers)]
+    seconds = 30
+    processes = [start_worker(uri, seconds=seconds, lease=LEASE) for _ in range(workers)]
     wait_for_workers(uri, workers)
     time.sleep(5)                 # real time: the workers run before the outage
     stop()
@@ -67,7 +68,7 @@ def carry_on_over_an_outage(uri, tmp_path, stop, restart, workers):
     restart()
     finish(processes)
     assert [p.returncode for p in processes] == [0] * workers   # none died of it
-    statuses = assert_accounted_once(uri, out, uids, *window(start, utc_now(), margin=4))
+    statuses = assert_accounted_once(uri, out, uids, *window(start, seconds, margin=4))
     assert statuses["OK"] > 0, statuses
 
 
