@@ -52,10 +52,10 @@ def _unindex_name(crontab, name, uid):
 class AlertingIndex(Persistent):
     """The uids of the crons with an alert field of their own. Built from
     an older crontab, it holds the crons added or edited since, and those
-    the build has read, up to insertion number ``building_from`` (None: all
-    of them). At worst a superset (a build reading a cron just edited)."""
+    the build has read, in uid order up to ``building_from`` (None: all of
+    them). At worst a superset (a build reading a cron just edited)."""
 
-    def __init__(self, building_from=0):
+    def __init__(self, building_from=""):
         self.uids = OOTreeSet()
         self.building_from = building_from
 
@@ -68,18 +68,18 @@ def alerting_uids(crontab):
 
 def build_alerting(crontab, chunk):
     """Read up to ``chunk`` more crons into the index of a crontab made
-    before it; True once it is complete."""
+    before it; True once it is complete. Read in uid order, a chunk's
+    crons share the buckets of the crontab's BTree."""
     index = getattr(crontab, "_alerting", None)
     if index is None:
         index = crontab._alerting = AlertingIndex()
     if index.building_from is None:
         return True
-    numbered = crontab.numbered_uids(index.building_from)
-    for count, (number, uid) in enumerate(numbered):
+    for count, (uid, cron) in enumerate(crontab._crons.items(min=index.building_from)):
         if count == chunk:
-            index.building_from = number
+            index.building_from = uid
             return False
-        _index_alerting(crontab, crontab.get(uid))
+        _index_alerting(crontab, cron)
     index.building_from = None
     return True
 

@@ -78,7 +78,8 @@ class AlertWatch:
                 self._last is not None and abs(now - self._last) < self.interval):
             return
         try:
-            self._index()
+            if not self._index():
+                return          # stopping: a check now would read every cron
             self.session.transact(self._check)
         except RETRYABLE as e:
             logger.warning("alert check conflicted; tried again later: %s", e)
@@ -89,10 +90,14 @@ class AlertWatch:
         self._last = now
 
     def _index(self):
-        """Index the crontabs lacking it, once (a check before that is
-        done reads every cron of those)."""
-        while not self._indexed and not self.stopping.is_set():
+        """Index the crontabs lacking it, once; False when the worker
+        stops before it is done (a check would read all their crons)."""
+        while not self._indexed:
             self._indexed = self.session.transact(_build_step)
+            self.session.empty_cache()      # the crons read are not needed again
+            if self.stopping.is_set():
+                break
+        return self._indexed
 
     @staticmethod
     def _check(tx):
