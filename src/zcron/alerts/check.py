@@ -2,14 +2,17 @@
 episodes opened (``CronOverdueEvent``) and closed (``CronRecoveredEvent``
 when the cron succeeded again), runs past their ``alert_running`` said
 once (``CronRunningLongEvent``). Returns the events, for the caller to
-fire once its transaction committed."""
+fire once its transaction committed. Overdue is asked of the crons that
+can alert (``zcron.model.indexes``), and those with an episode open; of
+every cron of a site with a default ``alert_no_success``."""
 from zcron.alerts.rules import overdue_since, run_started, running_long
 from zcron.alerts.state import alert_book, close_episode, episode, open_episode
 from zcron.components import load_crontab
 from zcron.db import sparingly
 from zcron.events import CronOverdueEvent, CronRecoveredEvent, CronRunningLongEvent
 from zcron.exceptions import InvalidInput
-from zcron.model.defaults import effective
+from zcron.model.defaults import effective, site_defaults
+from zcron.model.indexes import alerting_uids
 from zcron.queue.base import still_running
 
 
@@ -22,7 +25,7 @@ def check(root, queue, crons, now):
             crontab = load_crontab(site)
         except InvalidInput:
             continue          # a broken file: the dashboard says so
-        for cron in sparingly(crontab, crontab):
+        for cron in _watched(book, site, crontab):
             seen.add((site.name, cron.uid))
             event = _overdue(book, site, cron, now)
             if event is not None:
@@ -31,6 +34,16 @@ def check(root, queue, crons, now):
         close_episode(book, site_name, uid)       # the cron or its site is gone
     events.extend(_running(book, queue, crons, now))
     return events
+
+
+def _watched(book, site, crontab):
+    """The crons of a site the check asks whether they are overdue."""
+    uids = alerting_uids(crontab)
+    if uids is None or "alert_no_success" in site_defaults(site):
+        return sparingly(crontab, crontab)
+    opened = book.overdue.keys(min=(site.name,), max=(site.name + "\0",), excludemax=True)
+    wanted = set(uids).union(uid for _, uid in opened)
+    return sparingly((crontab.get(uid) for uid in sorted(wanted) if uid in crontab), crontab)
 
 
 def _overdue(book, site, cron, now):

@@ -44,6 +44,7 @@ class Crontab(Persistent):
         self._number = OOBTree()     # uid -> insertion number
         self._names = OOBTree()      # name -> OOTreeSet of uids
         self._next = 0
+        indexes.created(self)
 
     def __setattr__(self, name, value):
         if name == "activated":

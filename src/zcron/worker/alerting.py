@@ -1,9 +1,11 @@
 """The worker's alert check, in a thread of its own with its own
-connection (a check reads every cron: the claim cycle must not wait on
-it): every ``interval`` seconds of the clock's time (a FakeClock's too),
+connection (a check may read many crons: the claim cycle must not wait
+on it): every ``interval`` seconds of the clock's time (a FakeClock's too),
 one transaction running ``zcron.alerts.check``, its events fired once it
 committed. A conflict with another worker's check runs it again, which
-then sees what the other fired."""
+then sees what the other fired. Before its first check it indexes the
+crontabs made before the check's index, ``BUILD_CHUNK`` crons a
+transaction (``zcron.model.indexes.build_alerting``)."""
 import logging
 import threading
 import time
@@ -11,6 +13,9 @@ from datetime import timedelta
 
 from zcron import clock
 from zcron.alerts.check import check
+from zcron.components import load_crontab
+from zcron.exceptions import InvalidInput
+from zcron.model.indexes import build_alerting
 from zcron.retry import RETRYABLE
 from zcron.worker.session import DispatcherSession
 from zcron.worker.stats import Stats
@@ -21,10 +26,12 @@ logger = logging.getLogger("zcron.worker")
 CHECK_INTERVAL = 30.0
 # How often (real seconds, at most) the thread looks whether a check is due.
 TICK = 0.25
-# A check reads every cron: after one that took S seconds the thread rests
+# A check may read many crons: after one that took S seconds the thread rests
 # REST * S seconds at least, so that on a crontab too big for the interval
 # checking takes at most a fifth of a core and leaves the runs alone.
 REST = 4.0
+# Crons read per transaction while indexing a crontab made before the index.
+BUILD_CHUNK = 1000
 
 
 class AlertWatch:
@@ -36,6 +43,7 @@ class AlertWatch:
         self.rest = REST
         self._rest_until = 0.0      # time.monotonic() before which no check starts
         self._thread = None
+        self._indexed = False
 
     def start(self):
         if self.interval is not None:
@@ -70,6 +78,8 @@ class AlertWatch:
                 self._last is not None and abs(now - self._last) < self.interval):
             return
         try:
+            if not self._index():
+                return          # stopping: a check now would read every cron
             self.session.transact(self._check)
         except RETRYABLE as e:
             logger.warning("alert check conflicted; tried again later: %s", e)
@@ -79,6 +89,28 @@ class AlertWatch:
             self._rest_until = ended + self.rest * (ended - started)
         self._last = now
 
+    def _index(self):
+        """Index the crontabs lacking it, once; False when the worker
+        stops before it is done (a check would read all their crons)."""
+        while not self._indexed:
+            self._indexed = self.session.transact(_build_step)
+            self.session.empty_cache()      # the crons read are not needed again
+            if self.stopping.is_set():
+                break
+        return self._indexed
+
     @staticmethod
     def _check(tx):
         tx.events.extend(check(tx.root, tx.queue, tx.crons, tx.now))
+
+
+def _build_step(tx):
+    """One chunk of the crontabs' indexes built; True when none is left."""
+    for site in list(tx.root.sites.values()):
+        try:
+            crontab = load_crontab(site)
+        except InvalidInput:
+            continue
+        if not build_alerting(crontab, BUILD_CHUNK):
+            return False
+    return True

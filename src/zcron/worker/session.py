@@ -66,5 +66,9 @@ class DispatcherSession:
             fire(session.tm, tx.events)
         return result
 
+    def empty_cache(self):
+        """Drop what the connection holds (after a read not needed again)."""
+        self._session.conn.cacheMinimize()
+
     def _conflicted(self, attempt, error):
         self.stats.claim_conflicts += 1
