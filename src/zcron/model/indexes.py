@@ -4,9 +4,12 @@ instead of loading every cron. Each index is a BTree on the crontab;
 ``added``/``edited``/``removed`` are the only writers."""
 from BTrees.OOBTree import OOTreeSet
 
+from zcron.model import digest
+
 
 def added(crontab, cron):
     _index_name(crontab, cron.name, cron.uid)
+    digest.noted(crontab, cron, crontab._number[cron.uid])
 
 
 def edited(crontab, cron, before):
@@ -14,10 +17,12 @@ def edited(crontab, cron, before):
     if "name" in before and before["name"] != cron.name:
         _unindex_name(crontab, before["name"], cron.uid)
         _index_name(crontab, cron.name, cron.uid)
+    digest.noted(crontab, cron)
 
 
 def removed(crontab, cron):
     _unindex_name(crontab, cron.name, cron.uid)
+    digest.dropped(crontab, cron.uid)
 
 
 def _index_name(crontab, name, uid):
