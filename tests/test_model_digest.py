@@ -174,3 +174,15 @@ def test_two_runs_of_one_cron_merge_the_newer_winning(db, fake_clock):
         assert digest.table(crontab)["a" * 32][digest.DURATION] == 2.0
         assert digest.failures_since(crontab, now - timedelta(days=1)) == 2
         assert len(crontab.get("a" * 32).logs) == 2
+
+
+def test_a_loaded_dump_brings_its_entries_and_failures(fake_clock):
+    now = fake_clock.now()
+    dump = {"site": "d", "crons": [
+        {"name": "a", "periodicity": "@hourly",
+         "logs": [Log(now - timedelta(hours=h), FAILURE, [], fire_time=now).dump()
+                  for h in (1, 2, 30)]}]}
+    crontab = zcron.Crontab.load(dump)
+    (value,) = digest.table(crontab).values()
+    assert value[digest.STATUS] == FAILURE
+    assert digest.failures_since(crontab, now - timedelta(days=1)) == 2

@@ -146,13 +146,24 @@ def entry(cron, number):
 
 
 def noted(crontab, cron, number=None):
-    """Write ``cron``'s entry (``number``: its insertion number, else kept)."""
+    """Write ``cron``'s entry (``number``: its insertion number, given when
+    it is added: the failures of a log it comes with are counted)."""
     tree = _tree(crontab)
-    if tree is not None:
-        if number is None:
-            old = tree.get(cron.uid)
-            number = crontab._number[cron.uid] if old is None else old[NUMBER]
-        tree[cron.uid] = entry(cron, number)
+    if tree is None:
+        return
+    if number is None:
+        old = tree.get(cron.uid)
+        number = crontab._number[cron.uid] if old is None else old[NUMBER]
+    elif cron.has_log_record:           # loaded from a dump, with its log
+        _count_failures_of(crontab, cron)
+    tree[cron.uid] = entry(cron, number)
+
+
+def _count_failures_of(crontab, cron):
+    since = to_us(clock.now()) // SLOT - KEEP_SLOTS
+    for log in cron.logs:
+        if log.status == FAILURE and to_us(log.date) // SLOT > since:
+            _count_failure(crontab._failures, to_us(log.date) // SLOT)
 
 
 def dropped(crontab, uid):
@@ -227,13 +238,10 @@ def build_chunk(crontab, start, size=CHUNK):
     if getattr(crontab, "_digest", None) is None:
         crontab._digest, crontab._failures = Digest(), Counts()
     numbered = list(islice(crontab.numbered_uids(start), size))
-    since = to_us(clock.now()) // SLOT - KEEP_SLOTS
     for number, uid in numbered:
         cron = crontab.get(uid)
         crontab._digest[uid] = entry(cron, number)
-        for log in cron.logs:
-            if log.status == FAILURE and to_us(log.date) // SLOT > since:
-                _count_failure(crontab._failures, to_us(log.date) // SLOT)
+        _count_failures_of(crontab, cron)
     going_on = numbered[-1][0] + 1 if len(numbered) == size else None
     crontab._digest_from = going_on
     return going_on
