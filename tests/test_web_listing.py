@@ -102,11 +102,19 @@ def test_viewers_get_no_actions(victor, db):
     assert "Run now" not in page and "Delete" not in page and "Logs</a>" in page
 
 
-def test_a_big_site_is_not_counted_on_the_sites_page(alice, db):
-    add_site(db, overview.SUMMARY_LIMIT + 1, name="big")
+def test_a_big_site_is_counted_from_its_digest(alice, db):
+    count = overview.SUMMARY_LIMIT + 1
+    add_site(db, count, name="big")
     row = re.search(r'<tr data-site="big">(.*?)</tr>', alice.get("/").text, re.S).group(1)
-    assert f">{overview.SUMMARY_LIMIT + 1}<" in row and "too many crons to count" in row
-    assert "status=FAILURE" in row and "UTC" in row                     # next run
+    failed = len(range(0, count, 3))
+    assert f'status=FAILURE">{failed}</a>' in row and f'class="bad">{failed}</span>' in row
+    assert "too many crons to count" not in row and "UTC" in row        # next run
+    with db.transaction() as conn:          # as saved before digests: not counted
+        crontab = load_crontab(get_root(conn).sites["big"])
+        del crontab._digest
+    row = re.search(r'<tr data-site="big">(.*?)</tr>', alice.get("/").text, re.S).group(1)
+    assert f">{count}<" in row and "too many crons to count" in row
+    assert "status=FAILURE" in row
     small = re.search(r'<tr data-site="default">(.*?)</tr>', alice.get("/").text, re.S).group(1)
     assert 'status=WARN">1</a>' in small
 

@@ -11,7 +11,7 @@ from zcron import clock
 from zcron.audit import record
 from zcron.exceptions import InvalidDump, InvalidInput
 from zcron.interfaces import ICron, ILog, NOTRUN, OK, WARN
-from zcron.model import indexes
+from zcron.model import digest, indexes
 from zcron.model.calendar import fire_time_after
 from zcron.model.fields import FIELDS, TIMES, check_bounds, new_uid, uid_given, validate
 from zcron.model.jsonio import parse_json
@@ -216,11 +216,13 @@ class Cron(Persistent):
         if not ILog.providedBy(log):
             raise InvalidInput("log", log, "expected a zcron.Log")
         self.log_record().add(log, self.logs_limit, ages_of(self))
+        digest.logged(self, log)
         return log
 
     def clear_logs(self):
         if self._logs is not None:
             self._logs.clear()
+            digest.logged(self, None)
 
     def last_log(self):
         logs = self.logs

@@ -6,6 +6,8 @@ instead of loading every cron. Each index is a BTree on the crontab;
 from BTrees.OOBTree import OOTreeSet
 from persistent import Persistent
 
+from zcron.model import digest
+
 # The fields that make a cron one the alert check reads (its own value set).
 ALERTING = ("alert_no_success", "alert_running")
 
@@ -17,6 +19,7 @@ def created(crontab):
 def added(crontab, cron):
     _index_name(crontab, cron.name, cron.uid)
     _index_alerting(crontab, cron)
+    digest.noted(crontab, cron, crontab._number[cron.uid])
 
 
 def edited(crontab, cron, before):
@@ -26,6 +29,7 @@ def edited(crontab, cron, before):
         _index_name(crontab, cron.name, cron.uid)
     if any(field in before for field in ALERTING):
         _index_alerting(crontab, cron)
+    digest.noted(crontab, cron)
 
 
 def removed(crontab, cron):
@@ -33,6 +37,7 @@ def removed(crontab, cron):
     index = getattr(crontab, "_alerting", None)
     if index is not None:
         index.uids.discard(cron.uid)
+    digest.dropped(crontab, cron.uid)
 
 
 def _index_name(crontab, name, uid):

@@ -1,15 +1,15 @@
 """Which crons the crontab page shows: filter, sort and page on the server,
 the query kept in the URL, and what a row shows of its cron.
 
-The crontab's order and its name index are read without loading a cron,
-so the default page, a name sort and a name filter cost one page of crons
-whatever the size of the crontab; so does the next-run sort, read from
-the queue's due order. A status filter reads crons until the page is full
-(its page count is then unknown); sorting on another column, or a
-filtered or reversed next-run sort, reads every cron of the site.
+The crontab's order and name index (the default page, a name sort or
+filter) and the queue's due order (the next-run sort) are read without
+loading a cron; any other sort and a status filter read the crontab's
+digest (model/digest.py): each loads one page of crons. A crontab saved
+before digests, until its build, reads every cron instead.
 """
 from datetime import datetime, timezone
 from functools import cached_property
+from heapq import nlargest, nsmallest
 from itertools import islice
 from types import SimpleNamespace as Row
 
@@ -17,6 +17,7 @@ from zcron.declared import declarations
 from zcron.declared.sync import identity_text
 from zcron.exceptions import InvalidInput
 from zcron.interfaces import STATUSES
+from zcron.model import digest
 from zcron.web.schedule_fields import kind_title
 
 PER_PAGE = 50
@@ -132,6 +133,16 @@ class Query:
         except ValueError:
             self.page = 1
 
+    @property
+    def soonest_first(self):
+        """The next-run sort alone: the queue's due order is the page's."""
+        return self.sort == "next" and not (self.desc or self.text or self.status)
+
+    @property
+    def reads_rows(self):
+        """Beyond the crontab's order and name index: the digest, or every cron."""
+        return bool(self.status) or self.sort not in ("", "name")
+
     def params(self, **changes):
         """The query as URL parameters, with ``changes``; defaults left out."""
         values = {"status": self.status, "q": self.text, "sort": self.sort,
@@ -150,19 +161,25 @@ class Query:
 
 # -- the selection ---------------------------------------------------------------------
 
-def select(crontab, query, row_for, soonest=None):
+def select(crontab, query, row_for, soonest=None, running=None, now=None):
     """A Row with the page's ``rows`` (made by ``row_for(cron)``), ``page``,
     ``pages`` and ``total`` (None when only reading on would tell) and
-    ``more`` (a next page). ``soonest()``: the uids of the site's crons in
-    the order of their next run, lazily (the queue's due order), then
-    those with none: the "next" sort without filters reads that."""
-    if query.sort == "next" and not (query.desc or query.text or query.status) \
-            and soonest is not None:
-        uids = soonest()
-    elif query.sort and query.sort != "name":
+    ``more`` (a next page). ``soonest()``: (next run, uid) of the site's
+    crons in the order of their next run, lazily (the queue's due order),
+    then (None, uid) of those without: the "next" sort reads that.
+    ``running()``: uids of the site's claimed crons (a digest's status)."""
+    if query.soonest_first and soonest is not None:
+        return _indexed(crontab, query, row_for, (uid for _, uid in soonest()))
+    table = digest.table(crontab) if running is not None else None
+    if table is not None and query.reads_rows:
+        return Digested(crontab, table, running(), now).select(query, row_for, soonest)
+    if query.sort and query.sort != "name":
         return _every_row(crontab, query, row_for)
-    else:
-        uids = _uids(crontab, query)
+    return _indexed(crontab, query, row_for, _uids(crontab, query))
+
+
+def _indexed(crontab, query, row_for, uids):
+    """The page of ``uids`` (read lazily) of the query's text and status."""
     if query.status:
         return _filtered(crontab, query, row_for, uids)
     total = len(crontab) if not query.text else None
@@ -175,8 +192,53 @@ def select(crontab, query, row_for, soonest=None):
     return _page(rows, page, total)
 
 
-def soonest_uids(crontab, queue, site_name):
-    """Uids of a site's crons by their soonest pending job, read from the
+def running_uids(queue, site_name):
+    return {claim.job.uid for claim in queue.claimed(site_name)}
+
+
+class Digested(digest.Reading):
+    """A status filter and every sort read from the crontab's digest:
+    the matching entries are counted (the page count is known), the
+    page's crons alone are loaded."""
+
+    def entries(self, query):
+        """(uid, value) of the query's text and status."""
+        named = set(_uids(self.crontab, query)) if query.text else None
+        return [(uid, value) for uid, value in self.table.items()
+                if (named is None or uid in named) and self.matches(query.status, uid, value)]
+
+    def select(self, query, row_for, soonest):
+        found = self.entries(query)
+        page = min(query.page, _pages(len(found)))
+        uids = self.ordered(query, found, page * PER_PAGE, soonest)[(page - 1) * PER_PAGE:]
+        return _page([row_for(self.crontab.get(uid)) for uid in uids], page, len(found))
+
+    def ordered(self, query, found, end, soonest):
+        """The first ``end`` uids of ``found`` in the query's order; ties
+        (and no sort) in the crontab's order, as a stable sort leaves them."""
+        if query.sort in ("name", "next"):
+            wanted = {uid for uid, _ in found}
+            order = _uids(self.crontab, query) if query.sort == "name" else _by_next(
+                soonest(), query.desc)
+            return list(islice((uid for uid in order if uid in wanted), end))
+        if not query.sort:
+            return [uid for uid, _ in nsmallest(end, found, key=lambda e: e[1][digest.NUMBER])]
+        key, sign = self.key(query.sort), -1 if query.desc else 1
+        pick = nlargest if query.desc else nsmallest
+        chosen = pick(end, found, key=lambda e: (key(*e), sign * e[1][digest.NUMBER]))
+        return [uid for uid, _ in chosen]
+
+
+def _by_next(soonest, desc):
+    """Uids by next run; reversed, those without one first (a stable sort's order)."""
+    if desc:
+        soonest = sorted(soonest, key=lambda pair: (pair[0] is None, pair[0] or FAR),
+                         reverse=True)
+    return (uid for _, uid in soonest)
+
+
+def soonest(crontab, queue, site_name):
+    """(due, uid) of a site's crons by their soonest pending job, read from the
     queue's due order a batch at a time (other sites' jobs are skipped),
     then the crons that have none, in the crontab's order."""
     seen, limit, read = set(), PER_PAGE * 4, 0
@@ -185,11 +247,11 @@ def soonest_uids(crontab, queue, site_name):
         for job in jobs[read:]:
             if job.site == site_name and job.uid not in seen and job.uid in crontab:
                 seen.add(job.uid)
-                yield job.uid
+                yield job.due, job.uid
         if len(jobs) < limit:
             break
         read, limit = len(jobs), limit * 4
-    yield from (uid for uid in crontab.uids() if uid not in seen)
+    yield from ((None, uid) for uid in crontab.uids() if uid not in seen)
 
 
 def _uids(crontab, query):

@@ -1,12 +1,15 @@
 """What the sites page shows of each site, at a cost that does not grow
-with the size of its crontab: a site of more than SUMMARY_LIMIT crons
-shows its number of crons, not their counts by status (those would read
-every cron and its logs)."""
+with the size of its crontab: its counts by last status read from the
+crontab's digest (model/digest.py), its failures of 24 h from the
+digest's counts by ten minutes. A crontab saved before digests, until
+its build, is counted from its crons up to SUMMARY_LIMIT of them; a
+bigger one shows its number of crons only."""
 from types import SimpleNamespace as Row
 
 from zcron.components import load_crontab
 from zcron.exceptions import InvalidInput
 from zcron.interfaces import FAILURE, STATUSES
+from zcron.model import digest
 from zcron.web.listing import FAR
 
 SUMMARY_LIMIT = 2000
@@ -43,6 +46,12 @@ def site_entry(site, queue, next_run, day_ago):
         return entry
     entry.crontab = crontab
     entry.crons = len(crontab)
+    table = digest.table(crontab)
+    if table is not None:
+        for value in table.values():
+            entry.counts[value[digest.STATUS] or "never"] += 1
+        entry.failures_24h = digest.failures_since(crontab, day_ago)
+        return entry
     if entry.crons > SUMMARY_LIMIT:
         entry.counts = entry.failures_24h = None
         return entry

@@ -82,7 +82,8 @@ def crontab_listing(request):
     sources = declared_sources()
     page = listing.select(crontab, query,
                           lambda cron: cron_row(site, cron, queue, now, sources),
-                          lambda: listing.soonest_uids(crontab, queue, site.name))
+                          lambda: listing.soonest(crontab, queue, site.name),
+                          lambda: listing.running_uids(queue, site.name), now)
     rendered = rows.render_rows(request, site, crontab, page.rows, now)
     return site, crontab, query, page, rendered, now
 

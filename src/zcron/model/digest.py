@@ -1,0 +1,287 @@
+"""The crontab's digest: uid -> a plain tuple of what the crontab page sorts
+and filters on (state inputs, schedule, last run), and its failures counted
+by ten minutes, so that the page and the sites page read no cron. Written
+from model/indexes.py and ``Cron.add_log`` only; built once, in chunks, by
+the worker's restart synchronisation for crontabs saved before it existed.
+
+Entries are plain tuples (no field None: -1, "" instead). Conflicts are
+resolved key by key (see ``_resolve``): runs of two crons sharing a bucket
+change two keys; two runs of one cron (two workers) merge, the newer run's
+fields winning, as its log record merges both entries; failures counted
+at once add up."""
+from functools import partial
+from itertools import islice
+
+from BTrees.LLBTree import LLBTree, LLBucket
+from BTrees.OOBTree import OOBTree, OOBucket
+from ZODB.POSException import ConflictError
+from zope.component import adapter
+
+from zcron import clock
+from zcron.components import load_crontab
+from zcron.exceptions import InvalidInput
+from zcron.interfaces import FAILURE, IServerRestartEvent
+from zcron.model.timeutil import to_us
+
+# positions in an entry
+NUMBER, ACTIVATED, PAUSED_UNTIL, MAY_END, SCHEDULE, LAST, STATUS, DURATION = range(8)
+SLOT = 600 * 1_000_000          # failures are counted by ten minutes (µs)
+KEEP_SLOTS = 2 * 24 * 6         # two days of them
+CHUNK = 1000                    # crons an old crontab's build reads a transaction
+MISSING = object()              # a key absent from one side of a conflict
+
+
+def _resolve(states, merged):
+    """A bucket's state from (old, committed, new) states: each key as
+    the side that changed it left it; ``merged(old, committed, new)`` of
+    a key both changed (MISSING where absent). A bucket emptied or split
+    on one side changes the tree above it: that stays a conflict."""
+    if len({len(state) for state in states}) > 1 or \
+            any(state[1:] != states[0][1:] for state in states):
+        raise ConflictError("a digest bucket split meanwhile")
+    old, com, new = (dict(zip(state[0][::2], state[0][1::2])) for state in states)
+    if not com or not new:
+        raise ConflictError("a digest bucket emptied meanwhile")
+    result = dict(com)
+    for key in old.keys() | new.keys():
+        value = _key(old.get(key, MISSING), com.get(key, MISSING), new.get(key, MISSING),
+                     merged)
+        if value is MISSING:
+            result.pop(key, None)
+        else:
+            result[key] = value
+    return (tuple(x for key in sorted(result) for x in (key, result[key])),) + states[0][1:]
+
+
+def _key(was, com, new, merged):
+    if new == was or new is com is MISSING:       # unchanged, or removed on both
+        return com
+    return new if com == was else merged(was, com, new)
+
+
+def _resolve_tree(states, merged):
+    """A tree small enough to hold its one bucket inline (None: empty)
+    resolves as that bucket; a bigger one in its buckets (its nodes
+    changed on both sides: a conflict)."""
+    states = [((((),),),) if state is None else state for state in states]
+    if not all(len(state) == 1 and len(state[0]) == 1 for state in states):
+        raise ConflictError("a digest tree changed its nodes meanwhile")
+    return ((_resolve([state[0][0] for state in states], merged),),)
+
+
+def _merged_entry(was, com, new):
+    """One cron's entry changed on both sides: each field as the side that
+    changed it; the last run's fields from the newer run."""
+    if com == new:
+        return com
+    if MISSING in (was, com, new):
+        raise ConflictError("a digest entry added or removed on one side, changed on the other")
+    fields = []
+    for old_field, com_field, new_field in zip(was[:LAST], com[:LAST], new[:LAST]):
+        if com_field != old_field and new_field not in (old_field, com_field):
+            raise ConflictError("a cron's entry changed on both sides")
+        fields.append(new_field if com_field == old_field else com_field)
+    return tuple(fields) + max(com[LAST:], new[LAST:])
+
+
+def _summed(was, com, new):
+    """A count changed on both sides: both increments."""
+    def count(value):
+        return 0 if value is MISSING else value
+    return count(com) + count(new) - count(was)
+
+
+def _resolving(name, tree_base, bucket_base, merged):
+    """A BTree class (and its buckets') resolving conflicts with ``merged``."""
+    bucket = type(f"{name}Bucket", (bucket_base,), {
+        "__module__": __name__,
+        "_p_resolveConflict": lambda self, *states: _resolve(states, merged)})
+    tree = type(name, (tree_base,), {
+        "__module__": __name__, "_bucket_type": bucket,
+        "_p_resolveConflict": lambda self, *states: _resolve_tree(states, merged)})
+    return tree, bucket
+
+
+# uid -> entry; ten minutes' slot -> failures logged in it
+Digest, DigestBucket = _resolving("Digest", OOBTree, OOBucket, _merged_entry)
+Counts, CountsBucket = _resolving("Counts", LLBTree, LLBucket, _summed)
+
+
+def table(crontab):
+    """The digest when complete (None: read the crons)."""
+    if getattr(crontab, "_digest_from", None) is not None:
+        return None
+    return getattr(crontab, "_digest", None)
+
+
+def _tree(crontab):
+    """The digest to write to, complete or being built; a crontab's first
+    cron makes it (an older crontab waits for its build)."""
+    tree = getattr(crontab, "_digest", None)
+    if tree is None and len(crontab) == 1:
+        tree = crontab._digest = Digest()
+        crontab._failures = Counts()
+    return tree
+
+
+def _may_end(cron):
+    """Can the cron be done some day? Those crons' state loads them."""
+    if cron.max_runs is not None or cron.end is not None or cron.exclude:
+        return True
+    try:
+        return cron.get_periodicity().finite
+    except InvalidInput:
+        return True
+
+
+def entry(cron, number):
+    last = cron.last_log()
+    paused = cron.paused_until
+    if last is None:
+        run = (-1, "", -1.0)
+    else:
+        run = (to_us(last.date), last.status, -1.0 if last.duration is None else last.duration)
+    return (number, cron.activated, -1 if paused is None else to_us(paused),
+            _may_end(cron), cron.periodicity) + run
+
+
+def noted(crontab, cron, number=None):
+    """Write ``cron``'s entry (``number``: its insertion number, given when
+    it is added: the failures of a log it comes with are counted)."""
+    tree = _tree(crontab)
+    if tree is None:
+        return
+    if number is None:
+        old = tree.get(cron.uid)
+        number = crontab._number[cron.uid] if old is None else old[NUMBER]
+    elif cron.has_log_record:           # loaded from a dump, with its log
+        _count_failures_of(crontab, cron)
+    tree[cron.uid] = entry(cron, number)
+
+
+def _count_failures_of(crontab, cron):
+    since = to_us(clock.now()) // SLOT - KEEP_SLOTS
+    for log in cron.logs:
+        if log.status == FAILURE and to_us(log.date) // SLOT > since:
+            _count_failure(crontab._failures, to_us(log.date) // SLOT)
+
+
+def dropped(crontab, uid):
+    tree = getattr(crontab, "_digest", None)
+    if tree is not None and uid in tree:
+        del tree[uid]
+
+
+def logged(cron, log):
+    """``log`` was added (None: the log cleared): the cron's entry, and a
+    failure counted."""
+    crontab = cron.__parent__
+    if crontab is None:
+        return
+    noted(crontab, cron)
+    if log is not None and log.status == FAILURE and getattr(crontab, "_failures", None) is not None:
+        _count_failure(crontab._failures, to_us(log.date) // SLOT)
+
+
+def _count_failure(failures, slot):
+    if slot not in failures:
+        for old in list(failures.keys(max=slot - KEEP_SLOTS)):
+            del failures[old]
+    failures[slot] = failures.get(slot, 0) + 1
+
+
+def failures_since(crontab, since):
+    """Failures logged from ``since`` on (to ten minutes); None: not kept."""
+    failures = getattr(crontab, "_failures", None)
+    if failures is None or table(crontab) is None:
+        return None
+    return sum(failures.values(min=to_us(since) // SLOT))
+
+
+class Reading:
+    """What the crontab page reads of entries: ``Cron.state(now)`` (a cron
+    that may be done is asked), the status column (``running``: uids of
+    claimed crons), a status filter, and each column's sort key (an
+    empty value sorts first, as an empty row value does)."""
+
+    def __init__(self, crontab, table, running, now):
+        self.crontab, self.table, self.running, self.now = crontab, table, running, now
+
+    def state(self, uid, value):
+        if not value[ACTIVATED]:
+            return "off"
+        if value[MAY_END]:
+            return self.crontab.get(uid).state(self.now)
+        return "paused" if value[PAUSED_UNTIL] > to_us(self.now) else "on"
+
+    def status(self, uid, value):
+        return "running" if uid in self.running else (value[STATUS] or "never")
+
+    def matches(self, status, uid, value):
+        """As the page's filter: the status column, the last run's, or the state."""
+        return not status or status in (self.status(uid, value), value[STATUS]) \
+            or status == self.state(uid, value)
+
+    def key(self, column):
+        """f(uid, value) ordering entries on ``column``."""
+        if column in ("state", "status"):
+            return getattr(self, column)
+        position = {"schedule": SCHEDULE, "last": LAST, "duration": DURATION}[column]
+        return lambda uid, value: value[position]
+
+
+# -- the build, for a crontab saved before digests ------------------------------
+
+def build_chunk(crontab, start, size=CHUNK):
+    """Entries of the crons numbered from ``start`` on, ``size`` of them; the
+    number to go on from, None once the digest is complete."""
+    if getattr(crontab, "_digest", None) is None:
+        crontab._digest, crontab._failures = Digest(), Counts()
+    numbered = list(islice(crontab.numbered_uids(start), size))
+    for number, uid in numbered:
+        cron = crontab.get(uid)
+        crontab._digest[uid] = entry(cron, number)
+        _count_failures_of(crontab, cron)
+    going_on = numbered[-1][0] + 1 if len(numbered) == size else None
+    crontab._digest_from = going_on
+    return going_on
+
+
+def _build_site(root, name):
+    """One chunk of a site's build, from where the last stopped; False
+    once its digest is complete (or the site is gone)."""
+    site = root.sites.get(name)
+    if site is None:
+        return False
+    crontab = load_crontab(site)
+    if getattr(crontab, "_digest", None) is None:
+        start = 0
+    elif getattr(crontab, "_digest_from", None) is None:
+        return False        # complete: built already, or by another worker meanwhile
+    else:
+        start = crontab._digest_from
+    return build_chunk(crontab, start) is not None
+
+
+def _unbuilt(root):
+    """Names of the sites whose crontab has no complete digest (one that
+    cannot be read is left to the synchronisation, which says why)."""
+    names = []
+    for name, site in sorted(root.sites.items()):
+        try:
+            if table(load_crontab(site)) is None:
+                names.append(name)
+        except InvalidInput:
+            continue
+    return names
+
+
+@adapter(IServerRestartEvent)
+def on_server_restart(event):
+    """Build the digest of each crontab that has none, a chunk a step;
+    which have none is read in the caller's transaction (nothing is
+    written: built digests cost no transaction of their own)."""
+    step = event.step or (lambda work: work())
+    for name in _unbuilt(event.root):
+        while step(partial(_build_site, event.root, name)):
+            pass
