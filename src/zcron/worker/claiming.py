@@ -84,14 +84,15 @@ class Claimer:
 
     def _carry_out(self, tx, job, decision, cron, claims):
         q = tx.queue
-        q.remove(job)
+        run_job = _run_job(job, decision)
+        if run_job is not job or decision.hold:
+            q.remove(job)           # else its claim takes it out of the queue
         if decision.next_job is not None:
             q.put(decision.next_job)
         for fire_time, messages in decision.notrun:
             self._not_run(tx, cron, job, fire_time, messages)
-        if decision.run_fire is None:
+        if run_job is None:
             return
-        run_job = job.replace(fire_us=to_us(decision.run_fire))
         if decision.hold:
             if not q.hold(run_job.replace(kind=QUEUED)):
                 self._not_run(tx, cron, job, decision.run_fire,
@@ -107,3 +108,11 @@ class Claimer:
                                backfill=job.kind == BACKFILL))
         self.stats.count(NOTRUN)
         tx.events.append(FinishedCronJobEvent(cron, tx.crons.site(job), job, log))
+
+
+def _run_job(job, decision):
+    """The job to claim (``job`` itself when it runs as queued), None if none."""
+    if decision.run_fire is None:
+        return None
+    fire_us = to_us(decision.run_fire)
+    return job if fire_us == job.fire_us else job.replace(fire_us=fire_us)

@@ -130,14 +130,14 @@ class Executor:
     def write_outcome(q, run):
         """The log entry (which marks the run as ended) and any retry, in
         the run's transaction."""
-        outcome, claim = run.outcome, run.claim
-        run.log = Log(clock.now(), outcome.status, list(claim.notes) + outcome.messages,
+        outcome, claim, now = run.outcome, run.claim, clock.now()
+        run.log = Log(now, outcome.status, list(claim.notes) + outcome.messages,
                       fire_time=run.job.fire_time, duration=outcome.duration,
                       execution_id=claim.execution_id, traceback=outcome.traceback,
                       output=outcome.output, **attempts(run.cron, run.job))
         run.cron.add_log(run.log)
         queue_retry(q, run.cron, run.job, outcome.status)
-        run.paused = trip(run.cron, clock.now())
+        run.paused = trip(run.cron, now)
 
     def execute_alone(self, session, job):
         """Run one claimed job in transactions of its own, retrying

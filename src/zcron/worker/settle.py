@@ -13,12 +13,16 @@ from zcron.worker.execution import attempts
 
 
 def complete(q, job):
-    """Forget a finished claim; queue the cron's held run, if any."""
+    """Forget a finished claim; queue the cron's held run, if any (asked
+    first: most crons have none)."""
     q.complete(job)
-    if not q.running(job.site, job.uid):
-        held = q.release_held(job.site, job.uid)
-        if held is not None:
-            q.put(held.replace(due_us=to_us(clock.now())))
+    held = q.release_held(job.site, job.uid)
+    if held is None:
+        return
+    if q.running(job.site, job.uid):
+        q.hold(held)            # another run still goes on: it waits for that
+    else:
+        q.put(held.replace(due_us=to_us(clock.now())))
 
 
 class Settler:
