@@ -411,7 +411,7 @@ def worker_rss(params):
                 marker_for(root).unmark(name)      # every site re-read
             _run_one_now(root)
     baseline = rss_mb()
-    # "alert_interval": 0 leaves out the alert check (it reads every cron)
+    # "alert_interval": 0 leaves out the alert check
     worker = Worker(db, concurrency=params.get("concurrency", 4),
                     alert_interval=params.get("alert_interval", 30.0))
     first_run = []
