@@ -20,7 +20,7 @@ from zope.component import adapter
 from zcron import clock
 from zcron.components import load_crontab
 from zcron.exceptions import InvalidInput
-from zcron.interfaces import FAILURE, IServerRestartEvent
+from zcron.interfaces import FAILURE, STATUSES, IServerRestartEvent
 from zcron.model.timeutil import to_us
 
 # positions in an entry
@@ -221,6 +221,15 @@ class Reading:
         """As the page's filter: the status column, the last run's, or the state."""
         return not status or status in (self.status(uid, value), value[STATUS]) \
             or status == self.state(uid, value)
+
+    def having(self, status, entries):
+        """The (uid, value) of ``entries`` that ``matches`` keeps; a last
+        run's status or the claimed crons without a call an entry."""
+        if status in STATUSES:
+            return [(uid, value) for uid, value in entries if value[STATUS] == status]
+        if status == "running":
+            return [(uid, value) for uid, value in entries if uid in self.running]
+        return [(uid, value) for uid, value in entries if self.matches(status, uid, value)]
 
     def key(self, column):
         """f(uid, value) ordering entries on ``column``."""
