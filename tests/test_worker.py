@@ -237,7 +237,9 @@ class TestLogRecord:
         cron = env.crontab.get(cron.uid)
         record = cron.log_record()
         assert [l.status for l in cron.logs] == ["OK"]
-        assert written_oids(env.db.storage, record._p_serial) == {record._p_oid}
+        # and the crontab's digest (a tree this small holds its one bucket)
+        assert written_oids(env.db.storage, record._p_serial) == {
+            record._p_oid, env.crontab._digest._p_oid}
 
 
 class TestEvents:

@@ -1,14 +1,11 @@
 """The crontab's digest: uid -> a plain tuple of what the crontab page sorts
-and filters on (state inputs, schedule, last run), and its failures counted
-by ten minutes, so that the page and the sites page read no cron. Written
-from model/indexes.py and ``Cron.add_log`` only; built once, in chunks, by
-the worker's restart synchronisation for crontabs saved before it existed.
-
-Entries are plain tuples (no field None: -1, "" instead). Conflicts are
-resolved key by key (see ``_resolve``): runs of two crons sharing a bucket
-change two keys; two runs of one cron (two workers) merge, the newer run's
-fields winning, as its log record merges both entries; failures counted
-at once add up."""
+and filters on (state inputs, schedule, last run; no field None), and its
+failures by ten minutes, so that the page and the sites page read no cron.
+Written from model/indexes.py and ``Cron.add_log`` only; built in chunks at
+the worker's restart for crontabs saved before it. Conflicts resolve key by
+key (``_resolve``): runs of two crons sharing a bucket change two keys; two
+runs of one cron merge (the newer run wins, as its log record merges both
+entries); failures counted at once add up."""
 from functools import partial
 from itertools import islice
 
@@ -20,7 +17,7 @@ from zope.component import adapter
 from zcron import clock
 from zcron.components import load_crontab
 from zcron.exceptions import InvalidInput
-from zcron.interfaces import FAILURE, IServerRestartEvent
+from zcron.interfaces import FAILURE, STATUSES, IServerRestartEvent
 from zcron.model.timeutil import to_us
 
 # positions in an entry
@@ -109,16 +106,16 @@ Counts, CountsBucket = _resolving("Counts", LLBTree, LLBucket, _summed)
 
 def table(crontab):
     """The digest when complete (None: read the crons)."""
-    if getattr(crontab, "_digest_from", None) is not None:
-        return None
-    return getattr(crontab, "_digest", None)
+    building = getattr(crontab, "_digest_from", None) is not None
+    return None if building else getattr(crontab, "_digest", None)
 
 
 def _tree(crontab):
     """The digest to write to, complete or being built; a crontab's first
-    cron makes it (an older crontab waits for its build)."""
+    cron ever makes it (an older crontab waits for its build; ``len``
+    would read its whole tree at each run)."""
     tree = getattr(crontab, "_digest", None)
-    if tree is None and len(crontab) == 1:
+    if tree is None and crontab._next == 1:
         tree = crontab._digest = Digest()
         crontab._failures = Counts()
     return tree
@@ -135,14 +132,16 @@ def _may_end(cron):
 
 
 def entry(cron, number):
-    last = cron.last_log()
     paused = cron.paused_until
-    if last is None:
-        run = (-1, "", -1.0)
-    else:
-        run = (to_us(last.date), last.status, -1.0 if last.duration is None else last.duration)
     return (number, cron.activated, -1 if paused is None else to_us(paused),
-            _may_end(cron), cron.periodicity) + run
+            _may_end(cron), cron.periodicity) + _last_run(cron)
+
+
+def _last_run(cron):
+    last = cron.last_log()
+    if last is None:
+        return (-1, "", -1.0)
+    return (to_us(last.date), last.status, -1.0 if last.duration is None else last.duration)
 
 
 def noted(crontab, cron, number=None):
@@ -160,6 +159,7 @@ def noted(crontab, cron, number=None):
 
 
 def _count_failures_of(crontab, cron):
+    """Its logged failures of the slots kept."""
     since = to_us(clock.now()) // SLOT - KEEP_SLOTS
     for log in cron.logs:
         if log.status == FAILURE and to_us(log.date) // SLOT > since:
@@ -176,10 +176,15 @@ def logged(cron, log):
     """``log`` was added (None: the log cleared): the cron's entry, and a
     failure counted."""
     crontab = cron.__parent__
-    if crontab is None:
+    tree = None if crontab is None else _tree(crontab)
+    if tree is None:
         return
-    noted(crontab, cron)
-    if log is not None and log.status == FAILURE and getattr(crontab, "_failures", None) is not None:
+    old = tree.get(cron.uid)
+    if old is None:
+        noted(crontab, cron)
+    else:                           # a run changes only these: the run path stays short
+        tree[cron.uid] = old[:LAST] + _last_run(cron)
+    if log is not None and log.status == FAILURE:
         _count_failure(crontab._failures, to_us(log.date) // SLOT)
 
 
@@ -221,6 +226,15 @@ class Reading:
         """As the page's filter: the status column, the last run's, or the state."""
         return not status or status in (self.status(uid, value), value[STATUS]) \
             or status == self.state(uid, value)
+
+    def having(self, status, entries):
+        """The (uid, value) of ``entries`` that ``matches`` keeps; a last
+        run's status or the claimed crons without a call an entry."""
+        if status in STATUSES:
+            return [(uid, value) for uid, value in entries if value[STATUS] == status]
+        if status == "running":
+            return [(uid, value) for uid, value in entries if uid in self.running]
+        return [(uid, value) for uid, value in entries if self.matches(status, uid, value)]
 
     def key(self, column):
         """f(uid, value) ordering entries on ``column``."""
@@ -279,8 +293,7 @@ def _unbuilt(root):
 @adapter(IServerRestartEvent)
 def on_server_restart(event):
     """Build the digest of each crontab that has none, a chunk a step;
-    which have none is read in the caller's transaction (nothing is
-    written: built digests cost no transaction of their own)."""
+    which have none is read in the caller's transaction (writes nothing)."""
     step = event.step or (lambda work: work())
     for name in _unbuilt(event.root):
         while step(partial(_build_site, event.root, name)):

@@ -203,9 +203,11 @@ class Digested(digest.Reading):
 
     def entries(self, query):
         """(uid, value) of the query's text and status."""
-        named = set(_uids(self.crontab, query)) if query.text else None
-        return [(uid, value) for uid, value in self.table.items()
-                if (named is None or uid in named) and self.matches(query.status, uid, value)]
+        entries = self.table.items()
+        if query.text:
+            named = set(_uids(self.crontab, query))
+            entries = [(uid, value) for uid, value in entries if uid in named]
+        return self.having(query.status, entries) if query.status else list(entries)
 
     def select(self, query, row_for, soonest):
         found = self.entries(query)

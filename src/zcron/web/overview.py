@@ -45,13 +45,14 @@ def site_entry(site, queue, next_run, day_ago):
         entry.error = str(e)
         return entry
     entry.crontab = crontab
-    entry.crons = len(crontab)
     table = digest.table(crontab)
-    if table is not None:
+    if table is not None:       # its crons counted as they are read (len reads the tree)
         for value in table.values():
             entry.counts[value[digest.STATUS] or "never"] += 1
+        entry.crons = sum(entry.counts.values())
         entry.failures_24h = digest.failures_since(crontab, day_ago)
         return entry
+    entry.crons = len(crontab)
     if entry.crons > SUMMARY_LIMIT:
         entry.counts = entry.failures_24h = None
         return entry
