@@ -37,12 +37,21 @@ def check(root, queue, crons, now):
 
 
 def _watched(book, site, crontab):
-    """The crons of a site the check asks whether they are overdue."""
+    """The crons of a site the check asks whether they are overdue: those
+    that can be, and those with an episode open (to close it)."""
+    opened = book.overdue.keys(min=(site.name,), max=(site.name + "\0",), excludemax=True)
+    return may_be_overdue(site, crontab, extra=[uid for _, uid in opened])
+
+
+def may_be_overdue(site, crontab, extra=()):
+    """The crons of a site that can be overdue (an alert field of their
+    own, read from the crontab's index) and those of ``extra`` uids; every
+    cron when the site has a default ``alert_no_success`` or the index is
+    not built yet. Read sparingly: a connection's cache is not filled."""
     uids = alerting_uids(crontab)
     if uids is None or "alert_no_success" in site_defaults(site):
         return sparingly(crontab, crontab)
-    opened = book.overdue.keys(min=(site.name,), max=(site.name + "\0",), excludemax=True)
-    wanted = set(uids).union(uid for _, uid in opened)
+    wanted = set(uids).union(extra)
     return sparingly((crontab.get(uid) for uid in sorted(wanted) if uid in crontab), crontab)
 
 

@@ -1,6 +1,7 @@
 """What is wrong now, from stored data only (workers up or down): the
 overdue, failing, running-long and auto-paused crons of every site (or
 one), for ``zcron status``, and each cron's alert gauges for /metrics."""
+from zcron.alerts.check import may_be_overdue
 from zcron.alerts.rules import failing, overdue_since, run_started, running_long
 from zcron.components import load_crontab, queue_for
 from zcron.exceptions import InvalidInput, NotFound
@@ -77,4 +78,5 @@ def overdue_count(site, now):
         crontab = load_crontab(site)
     except InvalidInput:
         return 0
-    return sum(1 for cron in crontab if overdue_since(cron, now) is not None)
+    return sum(1 for cron in may_be_overdue(site, crontab)
+               if overdue_since(cron, now) is not None)
