@@ -36,7 +36,7 @@ SIZES = {
         "waits_n": 1_000, "waits_s": 0.005, "waits_concurrency": [1, 4, 10],
         "aps_waits_cap_s": 30.0,
         "lateness_crons": 200, "lateness_warmup": 2.0, "lateness_duration": 10.0,
-        "lateness_concurrency": 4,
+        "lateness_concurrency": 4, "lateness_burst_crons": 4_000,
         "scale_n": 100_000, "scale_edits": 50, "aps_sqlite_cap_s": 30.0,
         "queue_jobs": 1_000_000, "queue_crons": 1_000, "queue_batch": 50_000,
         "zeo_n": 5_000, "zeo_concurrency": 4,
@@ -51,7 +51,7 @@ SIZES = {
         "waits_n": 100, "waits_s": 0.005, "waits_concurrency": [1, 4, 10],
         "aps_waits_cap_s": 10.0,
         "lateness_crons": 200, "lateness_warmup": 1.0, "lateness_duration": 2.0,
-        "lateness_concurrency": 4,
+        "lateness_concurrency": 4, "lateness_burst_crons": 1_000,
         "scale_n": 3_000, "scale_edits": 20, "aps_sqlite_cap_s": 2.0,
         "queue_jobs": 10_000, "queue_crons": 100, "queue_batch": 5_000,
         "zeo_n": 200, "zeo_concurrency": 4,
@@ -306,8 +306,45 @@ def scenario_lateness(size, tmp):
     if a and get(a, "events", "max_instances"):
         rows[-1]["apscheduler"] = get(a, "events", "missed", default=0) + \
             get(a, "events", "max_instances", default=0)
+    rows += lateness_cost_rows(z)
     rows += peers().lateness(params, timeout, tmp, details, z)
+    rows += lateness_burst(size, params, timeout, tmp, details)
     return rows, details
+
+
+def lateness_cost_rows(z):
+    """What a light load costs zcron: figures a busy machine disturbs less
+    than the lateness (which waits for a core)."""
+    na = "n/a"
+    return [
+        Row("lateness", "CPU per run", z.get("cpu_ms_per_run"), na, "ms", better="lower",
+            note="process CPU (all threads) over the window / runs in it"),
+        Row("lateness", "commits per run", z.get("commits_per_run"), na, "", better="lower",
+            note="transactions committed in the window (runs' groups, claims) / runs"),
+    ]
+
+
+def lateness_burst(size, params, timeout, tmp, details):
+    """Every cron due at each whole second: a burst a second, whose
+    lateness the drain rate bounds."""
+    n = size["lateness_burst_crons"]
+    d = make_tmpdir(prefix="late-burst-", base=tmp)
+    z = step(f"zcron: {n:,} per-second crons, all due at each whole second",
+             "zcron.lateness", dict(params, crons=n, jitter=0, tmpdir=d),
+             timeout + n / 50, d, details, "zcron_burst") or {}
+    remove_tree(d)
+    na = "n/a"
+    label = f"{n:,} crons due each second"
+    return [
+        Row("lateness", f"p50 lateness, {label}", z.get("p50"), na, "ms", better="lower"),
+        Row("lateness", f"p99 lateness, {label}", z.get("p99"), na, "ms", better="lower"),
+        Row("lateness", f"drain rate, {label}", z.get("drain_runs_per_s"), na, "runs/s"),
+        Row("lateness", f"crons / drain rate, {label}", z.get("drain_bound_ms"), na, "ms",
+            better="lower", note="what bounds the lateness of a burst: its last run "
+                                 "starts this long after the due time"),
+        Row("lateness", f"fire times not run, {label}", z.get("missing_in_window"), na,
+            "runs", better="lower"),
+    ]
 
 
 # -- 4. scale ------------------------------------------------------------------------------
