@@ -84,3 +84,16 @@ class TestDeferredWakeUps:
         worker.pace.concurrency = 2       # room for 4 claims, 3 held
         assert worker.pace.capacity - len(worker.book) < worker.pace.concurrency
         assert not worker.dispatcher.defers(cycle, 0.03)
+
+
+class TestTakingTurns:
+    def test_jobs_claimed_ahead_leave_the_threads_out_of_the_lane(self, worker):
+        worker.pace.observe("ok", duration=0.001, cpu=0.001)    # quick, computing
+        worker.dispatcher.cycle()                  # due in 60 ms and later
+        assert not worker.pace.computing
+
+    def test_jobs_claimed_due_take_turns(self, worker):
+        worker.pace.observe("ok", duration=0.001, cpu=0.001)
+        zcron.clock.get_clock().advance(seconds=0.07)     # the 60 ms job is due
+        worker.dispatcher.cycle()
+        assert worker.pace.computing

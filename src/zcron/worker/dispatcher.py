@@ -8,6 +8,7 @@ import time
 from typing import NamedTuple
 
 from zcron import clock
+from zcron.model.timeutil import to_us
 from zcron.retry import RETRYABLE
 from zcron.worker.claiming import LOOKAHEAD, STEAL_GRACE
 
@@ -63,6 +64,8 @@ class Dispatcher:
             self._maintain(tx)
             free = 0 if self.stopping.is_set() else self.pace.capacity - len(self.book)
             claims = self.claimer.claim(tx, free)
+            if claims.jobs:
+                self.pace.claimed(min(job.due_us for job in claims.jobs), to_us(tx.now))
             tx.on_commit(lambda: self.book.claimed(claims.jobs, claims.successors))
             next_due = tx.queue.next_due(self.claimer.worker_id, STEAL_GRACE)
             return Cycle(claims.jobs, next_due, claims.waiting, synchronised, claims.more)
