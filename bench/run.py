@@ -19,13 +19,14 @@ from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import (BENCH_DIR, REPO_DIR, ChildError, child_env,  # noqa: E402
+from common import (BENCH_DIR, REPO_DIR, ChildError,  # noqa: E402
                     make_tmpdir, remove_tree, run_child)
 import million  # noqa: E402
 import soak  # noqa: E402
+import workers_side  # noqa: E402
 from peers import Peers  # noqa: E402
 
-SCENARIOS = ("burst", "waits", "lateness", "scale", "zeo2", "nextfire", "mixed",
+SCENARIOS = ("burst", "waits", "lateness", "scale", "zeo2", "workers", "nextfire", "mixed",
              "isolation", "web", "soak", "million")
 ON_REQUEST = ("soak", "million")      # half an hour or more: run only when named in --only
 
@@ -36,10 +37,12 @@ SIZES = {
         "waits_n": 1_000, "waits_s": 0.005, "waits_concurrency": [1, 4, 10],
         "aps_waits_cap_s": 30.0,
         "lateness_crons": 200, "lateness_warmup": 2.0, "lateness_duration": 10.0,
-        "lateness_concurrency": 4,
+        "lateness_concurrency": 4, "lateness_burst_crons": 4_000,
         "scale_n": 100_000, "scale_edits": 50, "aps_sqlite_cap_s": 30.0,
         "queue_jobs": 1_000_000, "queue_crons": 1_000, "queue_batch": 50_000,
         "zeo_n": 5_000, "zeo_concurrency": 4,
+        "workers_crons": 1_000, "workers_warmup": 3.0, "workers_duration": 10.0,
+        "workers_burst_n": 5_000, "workers_concurrency": 4,
         "nextfire_afters": 5_000, "nextfire_number": 20_000, "nextfire_repeat": 7,
         "mixed_n": 100_000,
         "isolation_n": 1_000, "isolation_concurrency": 2,
@@ -51,10 +54,12 @@ SIZES = {
         "waits_n": 100, "waits_s": 0.005, "waits_concurrency": [1, 4, 10],
         "aps_waits_cap_s": 10.0,
         "lateness_crons": 200, "lateness_warmup": 1.0, "lateness_duration": 2.0,
-        "lateness_concurrency": 4,
+        "lateness_concurrency": 4, "lateness_burst_crons": 1_000,
         "scale_n": 3_000, "scale_edits": 20, "aps_sqlite_cap_s": 2.0,
         "queue_jobs": 10_000, "queue_crons": 100, "queue_batch": 5_000,
         "zeo_n": 200, "zeo_concurrency": 4,
+        "workers_crons": 100, "workers_warmup": 2.0, "workers_duration": 3.0,
+        "workers_burst_n": 300, "workers_concurrency": 4,
         "nextfire_afters": 500, "nextfire_number": 1_000, "nextfire_repeat": 3,
         "mixed_n": 3_000,
         "isolation_n": 200, "isolation_concurrency": 2,
@@ -306,8 +311,45 @@ def scenario_lateness(size, tmp):
     if a and get(a, "events", "max_instances"):
         rows[-1]["apscheduler"] = get(a, "events", "missed", default=0) + \
             get(a, "events", "max_instances", default=0)
+    rows += lateness_cost_rows(z)
     rows += peers().lateness(params, timeout, tmp, details, z)
+    rows += lateness_burst(size, params, timeout, tmp, details)
     return rows, details
+
+
+def lateness_cost_rows(z):
+    """What a light load costs zcron: figures a busy machine disturbs less
+    than the lateness (which waits for a core)."""
+    na = "n/a"
+    return [
+        Row("lateness", "CPU per run", z.get("cpu_ms_per_run"), na, "ms", better="lower",
+            note="process CPU (all threads) over the window / runs in it"),
+        Row("lateness", "commits per run", z.get("commits_per_run"), na, "", better="lower",
+            note="transactions committed in the window (runs' groups, claims) / runs"),
+    ]
+
+
+def lateness_burst(size, params, timeout, tmp, details):
+    """Every cron due at each whole second: a burst a second, whose
+    lateness the drain rate bounds."""
+    n = size["lateness_burst_crons"]
+    d = make_tmpdir(prefix="late-burst-", base=tmp)
+    z = step(f"zcron: {n:,} per-second crons, all due at each whole second",
+             "zcron.lateness", dict(params, crons=n, jitter=0, tmpdir=d),
+             timeout + n / 50, d, details, "zcron_burst") or {}
+    remove_tree(d)
+    na = "n/a"
+    label = f"{n:,} crons due each second"
+    return [
+        Row("lateness", f"p50 lateness, {label}", z.get("p50"), na, "ms", better="lower"),
+        Row("lateness", f"p99 lateness, {label}", z.get("p99"), na, "ms", better="lower"),
+        Row("lateness", f"drain rate, {label}", z.get("drain_runs_per_s"), na, "runs/s"),
+        Row("lateness", f"crons / drain rate, {label}", z.get("drain_bound_ms"), na, "ms",
+            better="lower", note="what bounds the lateness of a burst: its last run "
+                                 "starts this long after the due time"),
+        Row("lateness", f"fire times not run, {label}", z.get("missing_in_window"), na,
+            "runs", better="lower"),
+    ]
 
 
 # -- 4. scale ------------------------------------------------------------------------------
@@ -412,7 +454,6 @@ def zeo_round(workers, size, tmp, details, key):
     n, concurrency = size["zeo_n"], size["zeo_concurrency"]
     d = make_tmpdir(prefix=f"zeo{workers}-", base=tmp)
     server = ZEOServer(os.path.join(d, "zeo")).start()
-    procs, errs = [], []
     try:
         populated = step(f"zcron: ZEO: queue {n:,} no-op runs due now", "zcron.zeo_populate",
                          {"uri": server.uri, "n": n}, 300, d, details, f"{key}_populate")
@@ -420,26 +461,8 @@ def zeo_round(workers, size, tmp, details, key):
             return None
         log(f"  zcron: ZEO: {workers} worker process(es), concurrency={concurrency}, "
             "drain until idle ...")
-        for i in range(workers):
-            err = open(os.path.join(d, f"worker{i}.stderr"), "w")
-            errs.append(err)
-            procs.append(subprocess.Popen(
-                [sys.executable, os.path.join(BENCH_DIR, "zeo_worker.py"), server.uri,
-                 str(concurrency)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=err, text=True, cwd=REPO_DIR, env=child_env()))
-        for p in procs:
-            if p.stdout.readline().strip() != "ready":
-                raise ChildError("a ZEO worker did not start")
-        go = time.time()
-        for p in procs:
-            p.stdin.write("go\n")
-            p.stdin.flush()
-        outs = []
-        for p in procs:
-            out, _ = p.communicate(timeout=max(300, n / 5))
-            if p.returncode != 0:
-                raise ChildError(f"a ZEO worker exited with status {p.returncode}")
-            outs.append(json.loads(out.strip().splitlines()[-1]))
+        go, outs = workers_side.run_together(server.uri, workers, concurrency, 0, d)
+        outs = [zeo_worker_figures(o) for o in outs]
         verify = step("zcron: ZEO: count the logs", "zcron.zeo_verify", {"uri": server.uri},
                       300, d, details, f"{key}_verify") or {}
         end = max(o["end"] for o in outs)
@@ -465,14 +488,16 @@ def zeo_round(workers, size, tmp, details, key):
         details[key] = {"error": str(e)}
         return None
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-        for err in errs:
-            err.close()
         server.stop()
         remove_tree(d)
+
+
+def zeo_worker_figures(out):
+    """One worker's figures from its output (workers_side.py work)."""
+    starts = [started for _, _, started in out["runs"]]
+    return {"worker_id": out["worker_id"], "end": out["end"], "runs": len(starts),
+            "claim_conflicts": out["claim_conflicts"], "cpu_s": out["cpu_s"],
+            "first_run": min(starts, default=None), "last_run": max(starts, default=None)}
 
 
 def first_runs(result):
@@ -522,6 +547,11 @@ def scenario_zeo2(size, tmp):
 
 
 # -- 6. nextfire (issue #11) ------------------------------------------------------------
+
+def scenario_workers(size, tmp):
+    """1, 2 and 4 worker processes over ZEO and PostgreSQL: see workers_side.py."""
+    return workers_side.scenario(size, tmp, Row, log)
+
 
 def scenario_nextfire(size, tmp):
     """µs per next fire time, every kind's example and two cron texts, with

@@ -4,6 +4,7 @@ import json
 import math
 import os
 import random
+import statistics
 import threading
 import time
 
@@ -180,19 +181,23 @@ def lateness(params):
     thread = threading.Thread(target=worker.run, kwargs={"max_seconds": warmup + duration + 1.5},
                               daemon=True)
     thread.start()
+    cpu = _cpu_over(window)
     thread.join(warmup + duration + 60)
     stats = worker.stats
-    late, expected = [], 0
+    late, expected, starts = [], 0, {}
     for started, uid, fire in RECORD:
         due = fire.timestamp() + offsets[uid]
         if window[0] <= due < window[1]:
             late.append(started - due)
+            starts.setdefault(fire, []).append(started)
     # fire times due inside the window: one per cron per second
     for offset in offsets.values():
         expected += math.ceil(window[1] - offset) - math.ceil(window[0] - offset)
     db.close()
     result = summary_ms(late)
     result.update({
+        "cpu_ms_per_run": 1000 * cpu / len(late) if late else None,
+        "commits_per_run": _commits_in(file_uri(tmp), window) / len(late) if late else None,
         "crons": n, "window_s": duration, "expected_runs": expected,
         "runs_in_window": len(late),
         "rate_per_s": len(late) / duration,
@@ -201,7 +206,43 @@ def lateness(params):
                          "claim_conflicts": stats.claim_conflicts},
         "concurrency": params["concurrency"],
     })
+    if not params["jitter"]:
+        result.update(_drain(starts, n))
     return result
+
+
+def _drain(starts, n):
+    """All crons due at each whole second: a burst each second, started at
+    the drain rate (median over the seconds of (runs - 1) / first to last
+    start). The last of ``n`` runs then starts n / rate after its due time:
+    that bounds the lateness, not the dispatcher's wake-up."""
+    rates = [(len(s) - 1) / (max(s) - min(s)) for s in starts.values()
+             if len(s) > 1 and max(s) > min(s)]
+    if not rates:
+        return {}
+    rate = statistics.median(rates)
+    return {"drain_runs_per_s": rate, "drain_bound_ms": 1000.0 * n / rate}
+
+
+def _cpu_over(window):
+    """Process CPU seconds (all threads) between the window's two wall times."""
+    time.sleep(max(0.0, window[0] - time.time()))
+    cpu = time.process_time()
+    time.sleep(max(0.0, window[1] - time.time()))
+    return time.process_time() - cpu
+
+
+def _commits_in(uri, window):
+    """Transactions the file storage committed within the wall-time window:
+    the runs' commits and the dispatcher's (claims, settling)."""
+    from ZODB.FileStorage import FileStorage
+    from ZODB.TimeStamp import TimeStamp
+    storage = FileStorage(uri[len("file://"):], read_only=True)
+    try:
+        return sum(1 for t in storage.iterator()
+                   if window[0] <= TimeStamp(t.tid).timeTime() < window[1])
+    finally:
+        storage.close()
 
 
 # -- 3. scale ----------------------------------------------------------------------------------
