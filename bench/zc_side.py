@@ -212,8 +212,9 @@ def daily_expression(i):
 
 
 def scale_add(params):
-    """Add N crons in one transaction, save the crontab (queues N jobs),
-    commit; keep the database for scale_edit and scale_worker."""
+    """Add N crons in one transaction, save them (``save_crons``: N jobs
+    queued in one pass), commit; keep the database for scale_edit and
+    scale_worker."""
     import zcron
     from zcron.components import load_crontab, queue_for
     from zcron.db import Session
@@ -230,7 +231,7 @@ def scale_add(params):
     for cron in crons:
         crontab.add_cron(cron)
     t1 = time.perf_counter()
-    crontab.save()
+    crontab.save_crons(crons)
     t2 = time.perf_counter()
     session.tm.commit()
     t3 = time.perf_counter()
@@ -253,7 +254,8 @@ def scale_add(params):
 
 def million_add(params):
     """``sites`` sites of ``per_site`` crons each, added in transactions
-    of ``batch`` crons, each batch saved at once (its crons' jobs queued);
+    of ``batch`` crons, each batch saved at once (``save_crons``: its
+    crons' jobs queued in one pass);
     SITE is the first site, its uids kept for scale_edit and the CLI
     timings."""
     import zcron
@@ -277,7 +279,7 @@ def million_add(params):
             crontab = load_crontab(site)
             for cron in crons:
                 crontab.add_cron(cron)
-            save_batch(site, crontab, [cron.uid for cron in crons])
+            crontab.save_crons(crons)      # their jobs queued in one pass
             session.tm.commit()
             session.conn.cacheMinimize()
             elapsed += time.perf_counter() - t0
@@ -293,16 +295,6 @@ def million_add(params):
             "add_s": elapsed, "add_per_s": n / elapsed, "add_peak_rss_mb": peak,
             "construct_note": "each batch's Cron objects are built before its clock starts",
             "file_mb": os.path.getsize(os.path.join(tmp, "Data.fs")) / 1024 / 1024}
-
-
-def save_batch(site, crontab, uids):
-    """What ``save_cron`` does, for a batch of crons at once: written
-    through the site's registry, their jobs queued by the event."""
-    from zope.event import notify
-    from zcron.components import registry_for
-    from zcron.events import ModifiedCrontabEvent
-    registry_for(site).save(crontab, crons=uids)
-    notify(ModifiedCrontabEvent(crontab, site, crons=uids))
 
 
 def last_transaction_records(db):

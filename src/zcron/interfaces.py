@@ -344,6 +344,10 @@ class ICrontab(Interface):
         """Like save(), for one cron only: the synchroniser touches only
         that cron's job."""
 
+    def save_crons(crons):
+        """save_cron() for many crons (or uids) at once: a bulk add's jobs
+        queued in one pass."""
+
     def dump(with_logs=True):
         """{'site': ..., 'activated': ..., 'calendars': [calendar dumps],
         'crons': [cron dumps]}."""

@@ -215,7 +215,10 @@ class Crontab(Persistent):
 
     def save_cron(self, cron):
         """``cron`` may be a removed cron or its uid: its jobs then go."""
-        self._save([getattr(cron, "uid", cron)])
+        self.save_crons([cron])
+
+    def save_crons(self, crons):
+        self._save([getattr(cron, "uid", cron) for cron in crons])
 
     def save_calendar(self, name):
         """Its users' job signatures carry its digest: they are re-queued."""
