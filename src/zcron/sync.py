@@ -9,7 +9,6 @@ ServerRestartEvent -> every site kept in step with the declared jobs
 synchronised for the first time (just added) is kept in step first too.
 """
 from functools import cached_property, partial
-from itertools import islice
 
 from persistent import Persistent
 from zope.component import adapter
@@ -27,11 +26,9 @@ from zcron.interfaces import (ICron, ICronManager, ICrontab, ICrontabManager,
                               IServerRestartEvent)
 from zcron.model.timeutil import to_us
 from zcron.queue.base import MANUAL, SCHEDULE, Job
+from zcron.reread import reread_site
 from zcron.schedule import schedule_after, signature
 
-# Crons a restart re-reads in one step (one transaction when the event
-# has a step): its writes never wait long, a conflict costs one chunk.
-CHUNK = 1000
 # The crontab's insertion counter in its stamp: a restart re-reads only
 # the crons numbered from the recorded one on when nothing else changed.
 NEXT = "_next"
@@ -169,7 +166,7 @@ def on_server_restart(event):
     for name in step(partial(_site_names, root)):
         found = step(partial(_stale_stamp, root, name))
         if found is not None:
-            _resync_site(root, name, *found, step)
+            reread_site(root, name, *found, step)
 
 
 def _in_place(work):
@@ -183,7 +180,7 @@ def _site_names(root):
 def _stale_stamp(root, name):
     """``(stamp, first)`` when the site's crontab must be re-read from the
     cron numbered ``first`` on (crons were only added since the recorded
-    stamp: only those), taken before its first chunk; None when
+    stamp: those), taken before its first chunk; None when
     synchronised as it is now (100,000 crons need no re-reading) or when
     the site is gone (then taken out)."""
     site = root.sites.get(name)
@@ -207,59 +204,6 @@ def _added_since(recorded, stamp):
     if first is None or not isinstance(now.pop(NEXT, None), int) or before != now:
         return 0
     return first
-
-
-def _resync_site(root, name, stamp, first, step):
-    """The site's crons re-registered from the one numbered ``first`` on,
-    CHUNK crons a ``step``: on a full re-read (``first`` 0), the jobs of
-    removed crons first; then the crons by insertion number (a cursor
-    that holds across commits), then the ``stamp``, once all are done.
-    Nothing read in one step is trusted in the next."""
-    if not first:
-        removed = step(partial(_removed_uids, root, name))
-        for start in range(0, len(removed), CHUNK):
-            step(partial(_sync_uids, root, name, removed[start:start + CHUNK]))
-    start = first
-    while start is not None:
-        start = step(partial(_sync_chunk, root, name, start))
-    if stamp is not None:
-        step(partial(_set_stamp, root, name, stamp))
-
-
-def _removed_uids(root, name):
-    """Uids having jobs queued whose cron is gone; read, nothing written."""
-    site = root.sites.get(name)
-    if site is None:
-        return []
-    crontab = load_crontab(site)
-    return [uid for uid in queue_for(root).site_crons(name) if uid not in crontab]
-
-
-def _sync_uids(root, name, uids):
-    site = root.sites.get(name)
-    if site is not None:
-        crontab_manager(site, load_crontab(site)).synchronize(crons=uids)
-
-
-def _sync_chunk(root, name, start):
-    """The crons numbered from ``start`` on, CHUNK of them, through the
-    site's ICrontabManager; the number to start the next chunk at, None
-    after the last (or when the site went away meanwhile)."""
-    site = root.sites.get(name)
-    if site is None:
-        return None
-    crontab = load_crontab(site)
-    numbered = list(islice(crontab.numbered_uids(start), CHUNK))
-    crontab_manager(site, crontab).synchronize(crons=[uid for _, uid in numbered])
-    jar = getattr(crontab, "_p_jar", None)
-    if jar is not None:
-        jar.cacheGC()          # a million crons need not all stay in memory
-    return numbered[-1][0] + 1 if len(numbered) == CHUNK else None
-
-
-def _set_stamp(root, name, stamp):
-    if name in root.sites:
-        marker_for(root).set_stamp(name, stamp)
 
 
 def remove_site(root, name):

@@ -143,6 +143,9 @@ class Crontab(Persistent):
     def numbered_uids(self, start=0):
         return iter(self._order.items(min=start))
 
+    def uids_after(self, uid=""):
+        return iter(self._crons.keys(min=uid, excludemin=True))
+
     def by_name(self, reverse=False):
         names = self._names.items()
         if reverse:
