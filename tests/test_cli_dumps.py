@@ -117,6 +117,22 @@ class TestLoad:
         assert crontab["activated"] is True            # the site's switch stays
         assert [c["name"] for c in crontab["crons"]][-1] == "extra"
 
+    def test_adding_queues_the_loaded_crons_only(self, zcron, uri, populated, tmp_path):
+        """The crons already there are not re-read: a job taken out of the
+        queue stays out (a bulk add costs its own crons, not the site's)."""
+        from cli_support import database
+        from zcron.components import queue_for
+        with database(uri) as root:
+            queue = queue_for(root)
+            [job] = queue.pending("default", populated["hello"])
+            queue.remove(job)
+        path = tmp_path / "more.json"
+        path.write_text(json.dumps([{"name": "extra", "periodicity": "@daily"}]))
+        zcron("load", path)
+        uids = {job.uid for job in pending(uri)}
+        assert populated["hello"] not in uids
+        assert zcron.json("show", "extra")["uid"] in uids
+
     def test_replace(self, zcron, uri, populated, tmp_path):
         path = tmp_path / "new.json"
         path.write_text(json.dumps({"activated": False, "crons": [

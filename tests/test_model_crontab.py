@@ -26,6 +26,13 @@ class TestCrontab:
         d = crontab.add_cron(_cron("c", "*/5 * * * *", activated=False))
         return crontab, (a, b, c, d)
 
+    def test_uids_after_follow_uid_order(self):
+        crontab, crons = self._filled()
+        uids = sorted(cron.uid for cron in crons)
+        assert list(crontab.uids_after()) == uids
+        assert list(crontab.uids_after(uids[1])) == uids[2:]
+        assert list(crontab.uids_after(uids[-1])) == []
+
     def test_verify(self):
         from zope.interface.verify import verifyObject
         from zcron.interfaces import ICrontab

@@ -207,11 +207,46 @@ class TestServerRestart:
         session.tm.commit()
         notify(ServerRestartEvent(None, session.root))     # unchanged: skipped
         assert _pending(session, cron.uid) == []
-        crontab.add_cron(_cron("b"))                         # changed, not saved
+        crontab.activated = False                            # changed, not saved
         session.tm.commit()
         notify(ServerRestartEvent(None, session.root))
+        crontab.activated = True
+        session.tm.commit()
+        notify(ServerRestartEvent(None, session.root))       # read again, all of it
         assert len(_pending(session, cron.uid)) == 1
         assert marker_for(session.root).stamp("default") == sync_stamp(crontab)
+
+    def test_restart_reads_only_the_crons_added_since_the_last_sync(self, session, crontab):
+        from zope.event import notify
+        from zcron.components import marker_for, queue_for
+        from zcron.events import ServerRestartEvent
+        from zcron.sync import sync_stamp
+        old = crontab.add_cron(_cron("old"))
+        crontab.save()
+        session.tm.commit()
+        queue_for(session.root).remove(_pending(session, old.uid)[0])
+        saved = crontab.add_cron(_cron("saved"))
+        crontab.save_cron(saved)                             # the stamp is behind
+        raw = crontab.add_cron(_cron("raw"))                 # no save: no job yet
+        session.tm.commit()
+        notify(ServerRestartEvent(None, session.root))
+        assert [j.uid for j in _pending(session)] == sorted([saved.uid, raw.uid])
+        assert marker_for(session.root).stamp("default") == sync_stamp(crontab)
+
+    def test_a_crontab_replaced_is_read_again_whole(self, session, site, crontab):
+        from zope.event import notify
+        from zcron.components import registry_for
+        from zcron.events import ServerRestartEvent
+        from zcron.model import Crontab
+        crontab.add_cron(_cron("a"))
+        crontab.save()
+        session.tm.commit()
+        fresh = Crontab(site="default")
+        crons = [fresh.add_cron(_cron(f"n{n}")) for n in range(3)]
+        registry_for(site).save(fresh)                       # no event: no jobs
+        session.tm.commit()
+        notify(ServerRestartEvent(None, session.root))
+        assert {j.uid for j in _pending(session)} == {c.uid for c in crons}
 
     def test_restart_reads_a_crontab_switched_without_save(self, session, crontab):
         from zope.event import notify

@@ -91,6 +91,18 @@ class TestDumps:
         assert uids(db) == ["a" * 32, "b" * 32, "c" * 32]
         assert pending(db, "c" * 32) == [("schedule", datetime(2026, 3, 2, 10, 0, tzinfo=UTC))]
 
+    def test_apply_reads_only_the_crons_it_changes(self, alice, db):
+        """A cron the dump leaves alone is not re-read: its job taken out
+        of the queue stays out; the added cron gets one."""
+        from zcron.components import queue_for
+        with db.transaction() as conn:
+            queue = queue_for(get_root(conn))
+            [job] = queue.pending("default", "a" * 32)
+            queue.remove(job)
+        text = json.dumps([{"uid": "c" * 32, "name": "new", "periodicity": "@hourly"}])
+        alice.post("/sites/default/import", {"dump": text, "action": "apply"})
+        assert pending(db) == [] and len(pending(db, "c" * 32)) == 1
+
     def test_collective_cron_dump(self, alice, db):
         legacy = [json.dumps({"uid": "d" * 32, "name": "hello", "periodicity": "0 1 * * *",
                               "activated": True,

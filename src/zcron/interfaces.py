@@ -326,6 +326,10 @@ class ICrontab(Interface):
         ``start`` on, read like uids(): numbers are never reused, so a
         restart resumes from one in each of its transactions."""
 
+    def uids_after(uid=""):
+        """Uids in uid order after ``uid`` (all from ""), read like uids():
+        a full re-read reads the crons' tree in its own order."""
+
     def by_name(reverse=False):
         """(name, uid) pairs in name order (then uid), from the name index:
         no cron is loaded (the dashboard pages 100,000 crons with it)."""
@@ -343,6 +347,10 @@ class ICrontab(Interface):
     def save_cron(cron):
         """Like save(), for one cron only: the synchroniser touches only
         that cron's job."""
+
+    def save_crons(crons):
+        """save_cron() for many crons (or uids) at once: a bulk add's jobs
+        queued in one pass."""
 
     def dump(with_logs=True):
         """{'site': ..., 'activated': ..., 'calendars': [calendar dumps],

@@ -9,7 +9,6 @@ ServerRestartEvent -> every site kept in step with the declared jobs
 synchronised for the first time (just added) is kept in step first too.
 """
 from functools import cached_property, partial
-from itertools import islice
 
 from persistent import Persistent
 from zope.component import adapter
@@ -17,8 +16,7 @@ from zope.event import notify
 from zope.interface import Interface, implementer, providedBy
 
 from zcron import clock
-from zcron.components import (cron_manager, cron_manager_factory, crontab_manager,
-                              load_crontab,
+from zcron.components import (cron_manager_factory, crontab_manager, load_crontab,
                               marker_for, queue_for, root_of)
 from zcron.db import sparingly
 from zcron.declared.sync import forget_site, keep_in_step, keep_site_in_step
@@ -28,11 +26,13 @@ from zcron.interfaces import (ICron, ICronManager, ICrontab, ICrontabManager,
                               IServerRestartEvent)
 from zcron.model.timeutil import to_us
 from zcron.queue.base import MANUAL, SCHEDULE, Job
+from zcron.reread import reread_site
 from zcron.schedule import schedule_after, signature
 
-# Crons a restart re-reads in one step (one transaction when the event
-# has a step): its writes never wait long, a conflict costs one chunk.
-CHUNK = 1000
+# The crontab's insertion counter in its stamp: a restart re-reads only
+# the crons numbered from the recorded one on when nothing else changed.
+NEXT = "_next"
+RECORD = " oid"      # no attribute's name
 
 
 @adapter(Interface, ICron)
@@ -100,39 +100,49 @@ class CrontabManager:
         if crons is None and self.site.name not in marker.sites():
             keep_site_in_step(self.root, self.site)     # a new site: its declared crons
         marker.mark(self.site.name)
+        queue = queue_for(self.root)
         if crons is not None:
-            return sum(self._register(uid, now) for uid in crons)
-        changes = self._register_all(now)
+            return self._register_some(queue, crons, now)
+        changes = self._register_all(queue, now)
         stamp = sync_stamp(self.crontab)
         if stamp is not None:
-            marker_for(self.root).set_stamp(self.site.name, stamp)
+            marker.set_stamp(self.site.name, stamp)
         return changes
 
-    def _register(self, uid, now):
-        """The jobs of one cron, or none for a cron removed."""
-        if uid in self.crontab:
-            return cron_manager(self.site, self.crontab.get(uid)).register_job(now)
-        return self._forget(uid)
-
-    def _register_all(self, now):
+    def _register_some(self, queue, uids, now):
+        """The crons ``uids`` (one saved, a bulk add's, a restart's chunk)
+        in one pass; the jobs of those removed go."""
         crontab, site = self.crontab, self.site
-        queue = queue_for(self.root)
+        managers = _managers(site, queue, None)
+        return sum(managers(crontab.get(uid)).register_job(now) if uid in crontab
+                   else queue.forget(site.name, uid) for uid in uids)
+
+    def _register_all(self, queue, now):
+        crontab, site = self.crontab, self.site
         # removed crons first: the scan then skips the jobs queued below
         queued = set(queue.site_crons(site.name))
-        changes = sum(self._forget(uid) for uid in [u for u in queued if u not in crontab])
-        factories = {}
-        for cron in sparingly(crontab, crontab):
-            kind = providedBy(cron)
-            if kind not in factories:
-                factory = cron_manager_factory(site, cron)
-                if factory is CronManager:     # ours: one queue manager for all
-                    factory = partial(CronManager, queue=queue, queued=queued)
-                factories[kind] = factory
-            changes += factories[kind](site, cron).register_job(now)
-        return changes
+        changes = sum(queue.forget(site.name, uid) for uid in queued if uid not in crontab)
+        managers = _managers(site, queue, queued)
+        return changes + sum(managers(cron).register_job(now)
+                             for cron in sparingly(crontab, crontab))
 
-    def _forget(self, uid):
-        return queue_for(self.root).forget(self.site.name, uid)
+
+def _managers(site, queue, queued):
+    """cron -> its ICronManager, the factory looked up once per kind of
+    cron; ours share one queue manager (and ``queued``: the uids having
+    jobs, when known)."""
+    factories = {}
+
+    def manager(cron):
+        kind = providedBy(cron)
+        factory = factories.get(kind)
+        if factory is None:
+            factory = cron_manager_factory(site, cron)
+            if factory is CronManager:
+                factory = partial(CronManager, queue=queue, queued=queued)
+            factories[kind] = factory
+        return factory(site, cron)
+    return manager
 
 
 @adapter(IModifiedCrontabEvent)
@@ -156,7 +166,7 @@ def on_server_restart(event):
     for name in step(partial(_site_names, root)):
         found = step(partial(_stale_stamp, root, name))
         if found is not None:
-            _resync_site(root, name, found[0], step)
+            reread_site(root, name, *found, step)
 
 
 def _in_place(work):
@@ -168,68 +178,32 @@ def _site_names(root):
 
 
 def _stale_stamp(root, name):
-    """``(stamp,)`` when the site's crontab must be re-read, taken before
-    its first chunk; None when synchronised as it is now (100,000 crons
-    need no re-reading) or when the site is gone (then taken out)."""
+    """``(stamp, first)`` when the site's crontab must be re-read from the
+    cron numbered ``first`` on (crons were only added since the recorded
+    stamp: those), taken before its first chunk; None when
+    synchronised as it is now (100,000 crons need no re-reading) or when
+    the site is gone (then taken out)."""
     site = root.sites.get(name)
     if site is None:
         remove_site(root, name)     # removed by other means than ours
         return None
     stamp = sync_stamp(load_crontab(site))
-    if stamp is not None and marker_for(root).stamp(name) == stamp:
+    recorded = marker_for(root).stamp(name)
+    if stamp is not None and recorded == stamp:
         return None
-    return (stamp,)
+    return (stamp, _added_since(recorded, stamp))
 
 
-def _resync_site(root, name, stamp, step):
-    """Every cron of a site re-registered, CHUNK crons a ``step``: the
-    jobs of removed crons, then the crons by insertion number (a cursor
-    that holds across commits), then the ``stamp``, once all are done.
-    Nothing read in one step is trusted in the next."""
-    removed = step(partial(_removed_uids, root, name))
-    for start in range(0, len(removed), CHUNK):
-        step(partial(_sync_uids, root, name, removed[start:start + CHUNK]))
-    start = 0
-    while start is not None:
-        start = step(partial(_sync_chunk, root, name, start))
-    if stamp is not None:
-        step(partial(_set_stamp, root, name, stamp))
-
-
-def _removed_uids(root, name):
-    """Uids having jobs queued whose cron is gone; read, nothing written."""
-    site = root.sites.get(name)
-    if site is None:
-        return []
-    crontab = load_crontab(site)
-    return [uid for uid in queue_for(root).site_crons(name) if uid not in crontab]
-
-
-def _sync_uids(root, name, uids):
-    site = root.sites.get(name)
-    if site is not None:
-        crontab_manager(site, load_crontab(site)).synchronize(crons=uids)
-
-
-def _sync_chunk(root, name, start):
-    """The crons numbered from ``start`` on, CHUNK of them, through the
-    site's ICrontabManager; the number to start the next chunk at, None
-    after the last (or when the site went away meanwhile)."""
-    site = root.sites.get(name)
-    if site is None:
-        return None
-    crontab = load_crontab(site)
-    numbered = list(islice(crontab.numbered_uids(start), CHUNK))
-    crontab_manager(site, crontab).synchronize(crons=[uid for _, uid in numbered])
-    jar = getattr(crontab, "_p_jar", None)
-    if jar is not None:
-        jar.cacheGC()          # a million crons need not all stay in memory
-    return numbered[-1][0] + 1 if len(numbered) == CHUNK else None
-
-
-def _set_stamp(root, name, stamp):
-    if name in root.sites:
-        marker_for(root).set_stamp(name, stamp)
+def _added_since(recorded, stamp):
+    """The insertion number of the first cron added since ``recorded``
+    when nothing else of the crontab's record changed; else 0 (all)."""
+    if recorded is None or stamp is None:
+        return 0
+    before, now = dict(recorded), dict(stamp)
+    first = before.pop(NEXT, None)
+    if first is None or not isinstance(now.pop(NEXT, None), int) or before != now:
+        return 0
+    return first
 
 
 def remove_site(root, name):
@@ -245,14 +219,19 @@ def remove_site(root, name):
 
 def sync_stamp(crontab):
     """What a stored crontab's own record holds, left aside the trees of
-    its crons: adding a cron (its insertion counter) or switching the
-    crontab changes it. A full synchronisation records it, so that a
-    restart re-reads only crontabs changed without one since (cron edits
-    are synchronised when saved). None for a crontab that is not
-    persistent (the json registry's): always re-read."""
+    its crons, and which record it is (a crontab replaced is all new):
+    adding a cron (its insertion counter) or switching the crontab
+    changes it. A synchronisation of all its crons records it, so that a
+    restart re-reads only crontabs changed without one since, and of
+    those only the crons added when nothing else changed (cron edits are
+    synchronised when saved). None for a crontab that is not persistent
+    (the json registry's): always re-read."""
     if not isinstance(crontab, Persistent):
         return None
+    jar = getattr(crontab.__parent__, "_p_jar", None)
+    if crontab._p_oid is None and jar is not None:
+        jar.add(crontab)        # a new crontab's oid now: its stamp holds once committed
     state = crontab.__getstate__()
-    return tuple(sorted((key, value) for key, value in state.items()
-                        if isinstance(value, (str, int, float, bool, type(None)))))
-
+    return tuple(sorted([(key, value) for key, value in state.items()
+                         if isinstance(value, (str, int, float, bool, type(None)))]
+                        + [(RECORD, crontab._p_oid)]))

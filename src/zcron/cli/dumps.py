@@ -132,7 +132,7 @@ def load(app, path, site, replace, allow_unknown, as_json):
         for cron in progress.each(crons, "adding"):
             crontab.add_cron(cron)
         progress.phase("scheduling")
-        crontab.save()
+        schedule(crontab, crons, replace)
         progress.phase("committing")
         return {"site": site, "loaded": len(crons),
                 "replaced": before if replace else 0, "crons": len(crontab)}
@@ -145,6 +145,15 @@ def load(app, path, site, replace, allow_unknown, as_json):
     replaced = f", replacing {result['replaced']}" if replace else ""
     click.echo(f"loaded {plural(result['loaded'], 'cron')} into site {site!r}{replaced} "
                f"({result['crons']} in all) in {result['seconds']:.1f}s")
+
+
+def schedule(crontab, crons, replace):
+    """A replaced crontab is synchronised whole; else only the loaded
+    crons are (in one pass: the others' jobs are right already)."""
+    if replace:
+        crontab.save()
+    else:
+        crontab.save_crons(crons)
 
 
 def fresh_crontab(site, site_obj, activated, old):

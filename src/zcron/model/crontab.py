@@ -144,6 +144,9 @@ class Crontab(Persistent):
     def numbered_uids(self, start=0):
         return iter(self._order.items(min=start))
 
+    def uids_after(self, uid=""):
+        return iter(self._crons.keys(min=uid, excludemin=True))
+
     def by_name(self, reverse=False):
         names = self._names.items()
         if reverse:
@@ -216,7 +219,10 @@ class Crontab(Persistent):
 
     def save_cron(self, cron):
         """``cron`` may be a removed cron or its uid: its jobs then go."""
-        self._save([getattr(cron, "uid", cron)])
+        self.save_crons([cron])
+
+    def save_crons(self, crons):
+        self._save([getattr(cron, "uid", cron) for cron in crons])
 
     def save_calendar(self, name):
         """Its users' job signatures carry its digest: they are re-queued."""

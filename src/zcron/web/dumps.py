@@ -93,7 +93,11 @@ class Diff:
             crontab.activated = self.activated
         if self.defaults:
             set_defaults(crontab.__parent__, {field: new for field, _, new in self.defaults})
-        crontab.save()
+        if self.activated is None:     # the crons not in the diff keep their jobs
+            crontab.save_crons(self.added + self.removed
+                               + [change["old"] for change in self.changed])
+        else:
+            crontab.save()
 
 
 def show(value):
