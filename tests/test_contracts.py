@@ -98,6 +98,12 @@ class HeldKeptQueue(ZODBQueueManager):
         return sum(self.remove(job) for job in self.pending(site, uid))
 
 
+class LatestRunQueue(ZODBQueueManager):
+    def site_next_runs(self, site):
+        return {job.uid: job.due_us for job in sorted(self.site_pending(site),
+                                                       key=lambda j: j.due_us)}
+
+
 class PerWorkerClaimQueue(ZODBQueueManager):
     """Claims kept per worker, the job left pending: two workers claiming
     one job write different records, and both commit."""
@@ -116,6 +122,7 @@ class PerWorkerClaimQueue(ZODBQueueManager):
     (HeldKeptQueue, "test_forget_a_crons_pending_and_held_jobs"),
     (PerWorkerClaimQueue, "test_two_claims_of_one_job_conflict_exactly_one_wins"),
     (ZeroLimitIgnoredQueue, "test_due_limit_zero_gives_nothing"),
+    (LatestRunQueue, "test_site_next_runs_gives_each_crons_soonest_due"),
 ])
 def test_queue_contract_catches(memory_db, queue_class, test_name):
     contract = _with(zcron.testing.QueueManagerContract, memory_db,

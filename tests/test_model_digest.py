@@ -3,6 +3,7 @@ run; every sort and status filter of the crontab page read from it gives
 what reading every cron gives; runs of two crons sharing a bucket do not
 conflict; a crontab saved before digests is built at the worker's restart."""
 from datetime import timedelta
+from functools import partial
 
 import transaction
 
@@ -11,7 +12,7 @@ from zcron.components import load_crontab, queue_for
 from zcron.db import Session, get_root
 from zcron.events import ServerRestartEvent
 from zcron.model import Log, digest
-from zcron.web import listing
+from zcron.web import cronrow, listing
 
 FAILURE = "FAILURE"
 
@@ -39,9 +40,9 @@ def strip(crontab):
 
 
 def page(crontab, queue, now, params, with_running=True):
-    row_for = lambda cron: listing.cron_row(crontab.__parent__, cron, queue, now)  # noqa: E731
+    row_for = lambda cron: cronrow.cron_row(crontab.__parent__, cron, queue, now)  # noqa: E731
     found = listing.select(crontab, listing.Query(params), row_for,
-                           lambda: listing.soonest(crontab, queue, crontab.site),
+                           partial(listing.soonest, crontab, queue, crontab.site),
                            (lambda: listing.running_uids(queue, crontab.site))
                            if with_running else None, now)
     return [row.uid for row in found.rows], found.total, found.pages

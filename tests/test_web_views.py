@@ -11,7 +11,7 @@ from zcron.db import get_root, open_db
 from zcron.model import Log
 from zcron.model.timeutil import to_us
 from zcron.queue.base import Job
-from zcron.web import listing
+from zcron.web import cronrow
 
 from web_support import (NOW, XSS, alice, app, clock, components, db, ini,  # noqa: F401
                          make_log, read, shared_app, victor)
@@ -136,7 +136,7 @@ class TestPages:
         page = alice.get("/sites/default").text
         assert "Gone/Zone" in page
         report = read(db, lambda r: load_crontab(r.sites["default"]).get("b" * 32))
-        assert listing.describe(report) == ("", "")
+        assert cronrow.describe(report) == ("", "")
 
     def test_not_found(self, alice):
         for path in ["/sites/nope", "/sites/default/crons/nope/logs", "/nothing",

@@ -434,6 +434,11 @@ class IQueueManager(Interface):
     def site_pending(site):
         """Every pending job of a site."""
 
+    def site_next_runs(site):
+        """{uid: due time in µs since the epoch of its soonest pending job}
+        of a site's crons having pending jobs: a listing's order by next
+        run, without reading the jobs."""
+
     def site_crons(site):
         """Uids of the crons of a site having pending jobs, each once."""
 

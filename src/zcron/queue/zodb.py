@@ -2,9 +2,7 @@
 
 Each shard holds its own pending jobs (ordered by due time), its index by
 cron, its claims and its held jobs. Each shard has one owner among the
-live workers at a time, and ownership turns with the due time of the
-shard's soonest job (see ``owner_turn``), so that over a minute every
-worker owns every shard as often, whatever the crons' periods. A worker
+live workers at a time (``zcron.queue.shares``). A worker
 claims its own shards' jobs; others' only once they are late by the
 ``grace`` it gives (their owner is busy or gone). Two workers thus touch
 different BTrees, and ZODB's conflict detection is left to arbitrate the
@@ -25,6 +23,7 @@ from zcron.interfaces import IQueueManager, IQueueMarker, IZcronRoot
 from zcron.model.log import new_execution_id
 from zcron.model.timeutil import to_us
 from zcron.queue.base import Claim, WorkerInfo, shard_of
+from zcron.queue.shares import partition
 from zcron.queue.keys import (claim_from, claim_value, cron_range, due_key, due_of_pending,
                               held_key, index_key, job_from_index, job_from_pending,
                               job_ref, min_key, pending_key)
@@ -49,14 +48,6 @@ class QueueData(Persistent):
     def __init__(self, shards=SHARDS):
         self.shards = tuple(Shard() for _ in range(shards))
         self.workers = OOBTree()      # worker id -> WorkerInfo
-
-
-def owner_turn(due):
-    """Shifts shard ownership: every second, and every minute, hour and
-    day too, so that crons firing at :00 of a minute (or an hour, or a
-    day) also find their shard owned by each worker in turn."""
-    seconds = int(due.timestamp())
-    return seconds + seconds // 60 + seconds // 3600 + seconds // 86400
 
 
 @adapter(IZcronRoot)
@@ -103,6 +94,17 @@ class ZODBQueueManager:
                 job = job_from_index(key)
                 job.signature = shard.pending.get(pending_key(job))
                 yield job
+
+    def site_next_runs(self, site):
+        """From the by-cron index alone: no job is built, no signature read."""
+        soonest = {}
+        for shard in self.data.shards:
+            for key in shard.by_cron.keys(**cron_range(site)):
+                _, uid, _, due_us, _ = key.split("\x00", 4)
+                due_us = int(due_us)
+                if due_us < soonest.get(uid, due_us + 1):
+                    soonest[uid] = due_us
+        return soonest
 
     def site_crons(self, site):
         """Uids of a site's crons having pending jobs, each once: skips
@@ -161,18 +163,9 @@ class ZODBQueueManager:
             yield job_from_pending(key, signature)
 
     def _partition(self, worker):
-        """(the shards ``worker`` owns now, the others), both non-empty
-        shards only; a worker unknown here owns every shard."""
+        """(the shards ``worker`` owns now, the others): see ``shares``."""
         shards = [(i, s) for i, s in enumerate(self.data.shards) if s.size()]
-        alive = sorted(self.data.workers.keys())
-        if worker is None or worker not in alive:
-            return [s for _, s in shards], []
-        rank, count = alive.index(worker), len(alive)
-        own, other = [], []
-        for i, shard in shards:
-            turn = owner_turn(due_of_pending(shard.pending.minKey()))
-            (own if (i + turn) % count == rank else other).append(shard)
-        return own, other
+        return partition(shards, sorted(self.data.workers.keys()), worker)
 
     def sites(self):
         found = set()

@@ -26,7 +26,7 @@ from zcron.web.security import MANAGE, VIEW
 from zcron.web.actions import check_writable, site_url
 from zcron.web.schedule_fields import (kind_title, local_text, preview, read_number,
                                        read_schedule)
-from zcron.web.listing import declared_at, declared_sources
+from zcron.web.cronrow import declared_at, declared_sources
 from zcron.web.views import get_cron, get_site
 
 TEXT_LIMIT = 200

@@ -8,17 +8,13 @@ digest (model/digest.py): each loads one page of crons. A crontab saved
 before digests, until its build, reads every cron instead.
 """
 from datetime import datetime, timezone
-from functools import cached_property
 from heapq import nlargest, nsmallest
 from itertools import islice
 from types import SimpleNamespace as Row
 
-from zcron.declared import declarations
-from zcron.declared.sync import identity_text
-from zcron.exceptions import InvalidInput
 from zcron.interfaces import STATUSES
 from zcron.model import digest
-from zcron.web.schedule_fields import kind_title
+from zcron.model.timeutil import from_us
 
 PER_PAGE = 50
 FAR = datetime(9999, 1, 1, tzinfo=timezone.utc)      # every pending job is due by then
@@ -39,76 +35,6 @@ ROW_KEYS = {
     "duration": lambda row: row.last.duration if row.last and row.last.duration is not None
     else -1.0,
 }
-
-
-# -- what a row shows ------------------------------------------------------------
-
-def describe(cron):
-    """(plain words, kind title) of a cron's schedule."""
-    try:
-        periodicity = cron.get_periodicity()
-    except InvalidInput:       # a zone removed from the system since
-        return "", ""
-    return periodicity.describe(), kind_title(periodicity)
-
-
-def declared_sources():
-    """{identity text: where it is declared} of every declaration; none
-    when they cannot be gathered (the worker and the CLI say why)."""
-    try:
-        return {identity_text(d): d.source or d.name for d in declarations()}
-    except InvalidInput:
-        return {}
-
-
-def declared_at(cron, sources):
-    """Where a declared cron is declared, for its mark ('' by hand)."""
-    if not cron.declared:
-        return ""
-    return sources.get(cron.declared) or f"{cron.declared} (declaration gone)"
-
-
-class CronRow:
-    """What the crontab table shows of one cron. Its status is read at
-    once (a status filter reads it of many crons); the schedule's words
-    and the next job only when the row is shown."""
-
-    def __init__(self, site, cron, queue, now, sources=None):
-        self.site, self.queue, self.cron, self.uid = site, queue, cron, cron.uid
-        self.state = cron.state(now)
-        self.running = bool(queue.running(site.name, cron.uid))
-        self.last = cron.last_log()
-        self.last_status = self.last.status if self.last else None
-        self.status_key = "running" if self.running else (self.last_status or "never")
-        self.declared_at = declared_at(cron, sources) if sources is not None else cron.declared
-
-    @cached_property
-    def _words(self):
-        return describe(self.cron)
-
-    @property
-    def describe(self):
-        return self._words[0]
-
-    @property
-    def kind(self):
-        return self._words[1]
-
-    @cached_property
-    def next_job(self):
-        pending = self.queue.pending(self.site.name, self.uid)
-        return pending[0] if pending else None
-
-    @property
-    def next_run(self):
-        return self.next_job.due if self.next_job else None
-
-    @property
-    def next_kind(self):
-        return self.next_job.kind if self.next_job else None
-
-
-cron_row = CronRow
 
 
 def matches(row, status):
@@ -221,7 +147,7 @@ class Digested(digest.Reading):
         if query.sort in ("name", "next"):
             wanted = {uid for uid, _ in found}
             order = _uids(self.crontab, query) if query.sort == "name" else _by_next(
-                soonest(), query.desc)
+                soonest(whole=True), query.desc)
             return list(islice((uid for uid in order if uid in wanted), end))
         if not query.sort:
             return [uid for uid, _ in nsmallest(end, found, key=lambda e: e[1][digest.NUMBER])]
@@ -239,10 +165,15 @@ def _by_next(soonest, desc):
     return (uid for _, uid in soonest)
 
 
-def soonest(crontab, queue, site_name):
-    """(due, uid) of a site's crons by their soonest pending job, read from the
-    queue's due order a batch at a time (other sites' jobs are skipped),
-    then the crons that have none, in the crontab's order."""
+def soonest(crontab, queue, site_name, whole=False):
+    """(due, uid) of a site's crons by their soonest pending job, then
+    (None, uid) of the crons that have none, in the crontab's order. Read
+    lazily from the queue's due order a batch at a time (other sites' jobs
+    skipped): a first page costs a batch; ``whole``: at once from the
+    site's index of jobs by cron, for an order read to its end."""
+    if whole:
+        yield from _by_next_run(crontab, queue, site_name)
+        return
     seen, limit, read = set(), PER_PAGE * 4, 0
     while True:
         jobs = queue.due(FAR, limit=limit)
@@ -254,6 +185,13 @@ def soonest(crontab, queue, site_name):
             break
         read, limit = len(jobs), limit * 4
     yield from ((None, uid) for uid in crontab.uids() if uid not in seen)
+
+
+def _by_next_run(crontab, queue, site_name):
+    nexts = queue.site_next_runs(site_name)
+    order = sorted((due_us, uid) for uid, due_us in nexts.items() if uid in crontab)
+    yield from ((from_us(due_us), uid) for due_us, uid in order)
+    yield from ((None, uid) for uid in crontab.uids() if uid not in nexts)
 
 
 def _uids(crontab, query):

@@ -5,6 +5,7 @@ site and cron (for the actions too).
 Pages are GET and change nothing; the actions on crons, POST, are
 ``zcron.web.actions``.
 """
+from functools import partial
 from datetime import timedelta
 from types import SimpleNamespace as Row
 from urllib.parse import quote, unquote_to_bytes
@@ -20,7 +21,7 @@ from zcron.exceptions import InvalidInput
 from zcron.interfaces import STATUSES
 from zcron.queue.base import still_running
 from zcron.web import listing, overview, rows
-from zcron.web.listing import cron_row, declared_sources
+from zcron.web.cronrow import cron_row, declared_sources
 from zcron.web.security import VIEW
 
 PAGE_SIZE = 20
@@ -82,7 +83,7 @@ def crontab_listing(request):
     sources = declared_sources()
     page = listing.select(crontab, query,
                           lambda cron: cron_row(site, cron, queue, now, sources),
-                          lambda: listing.soonest(crontab, queue, site.name),
+                          partial(listing.soonest, crontab, queue, site.name),
                           lambda: listing.running_uids(queue, site.name), now)
     rendered = rows.render_rows(request, site, crontab, page.rows, now)
     return site, crontab, query, page, rendered, now

@@ -117,6 +117,17 @@ class PendingJobsContract(QueueHook):
             assert list(q.site_crons("other")) == [uid(9)]
             assert list(q.site_crons("nowhere")) == []
 
+    def test_site_next_runs_gives_each_crons_soonest_due(self):
+        from zcron.model.timeutil import to_us
+        with self.open_session() as s:
+            q = self.make_queue(s.root)
+            for j in [job(n, T0 + k * SECOND) for n in range(3) for k in (2, 1)]:
+                q.put(j)
+            q.put(job(9, site="other"))
+            assert q.site_next_runs("default") == {uid(n): to_us(T0 + SECOND)
+                                                   for n in range(3)}
+            assert q.site_next_runs("nowhere") == {}
+
     def test_sites_with_pending_or_claimed_jobs(self):
         with self.open_session() as s:
             q = self.make_queue(s.root)
