@@ -2,10 +2,9 @@
 and filters on (state inputs, schedule, last run; no field None), and its
 failures by ten minutes, so that the page and the sites page read no cron.
 Written from model/indexes.py and ``Cron.add_log`` only; built in chunks at
-the worker's restart for crontabs saved before it. Conflicts resolve key by
-key (``_resolve``): runs of two crons sharing a bucket change two keys; two
-runs of one cron merge (the newer run wins, as its log record merges both
-entries); failures counted at once add up."""
+the worker's restart for older crontabs. Conflicts resolve key by key: runs
+of two crons in a bucket change two keys; two runs of one cron merge (the
+newer wins, as its log record merges both); failures counted add up."""
 from functools import partial
 from itertools import islice
 
@@ -82,10 +81,9 @@ def _merged_entry(was, com, new):
 
 
 def _summed(was, com, new):
-    """A count changed on both sides: both increments."""
-    def count(value):
-        return 0 if value is MISSING else value
-    return count(com) + count(new) - count(was)
+    """A count changed on both sides: both increments (absent: 0)."""
+    was, com, new = (0 if value is MISSING else value for value in (was, com, new))
+    return com + new - was
 
 
 def _resolving(name, tree_base, bucket_base, merged):
@@ -139,9 +137,8 @@ def entry(cron, number):
 
 def _last_run(cron):
     last = cron.last_log()
-    if last is None:
-        return (-1, "", -1.0)
-    return (to_us(last.date), last.status, -1.0 if last.duration is None else last.duration)
+    return (-1, "", -1.0) if last is None else (
+        to_us(last.date), last.status, -1.0 if last.duration is None else last.duration)
 
 
 def noted(crontab, cron, number=None):
@@ -168,8 +165,8 @@ def _count_failures_of(crontab, cron):
 
 def dropped(crontab, uid):
     tree = getattr(crontab, "_digest", None)
-    if tree is not None and uid in tree:
-        del tree[uid]
+    if tree is not None:
+        tree.pop(uid, None)
 
 
 def logged(cron, log):
@@ -211,30 +208,33 @@ class Reading:
 
     def __init__(self, crontab, table, running, now):
         self.crontab, self.table, self.running, self.now = crontab, table, running, now
+        self.now_us = to_us(now)
 
     def state(self, uid, value):
         if not value[ACTIVATED]:
             return "off"
         if value[MAY_END]:
             return self.crontab.get(uid).state(self.now)
-        return "paused" if value[PAUSED_UNTIL] > to_us(self.now) else "on"
+        return "paused" if value[PAUSED_UNTIL] > self.now_us else "on"
 
     def status(self, uid, value):
         return "running" if uid in self.running else (value[STATUS] or "never")
 
-    def matches(self, status, uid, value):
-        """As the page's filter: the status column, the last run's, or the state."""
-        return not status or status in (self.status(uid, value), value[STATUS]) \
-            or status == self.state(uid, value)
-
     def having(self, status, entries):
-        """The (uid, value) of ``entries`` that ``matches`` keeps; a last
-        run's status or the claimed crons without a call an entry."""
+        """The (uid, value) of ``entries`` the page's filter keeps (as
+        ``web.listing.matches`` a row): a last run's status, running, never
+        (neither), else a state ('off', 'paused', 'done')."""
+        keep = self._keeping(status)
+        return [(uid, value) for uid, value in entries if keep(uid, value)]
+
+    def _keeping(self, status):
         if status in STATUSES:
-            return [(uid, value) for uid, value in entries if value[STATUS] == status]
+            return lambda uid, value: value[STATUS] == status
         if status == "running":
-            return [(uid, value) for uid, value in entries if uid in self.running]
-        return [(uid, value) for uid, value in entries if self.matches(status, uid, value)]
+            return lambda uid, value: uid in self.running
+        if status == "never":
+            return lambda uid, value: not value[STATUS] and uid not in self.running
+        return lambda uid, value: self.state(uid, value) == status
 
     def key(self, column):
         """f(uid, value) ordering entries on ``column``."""

@@ -97,12 +97,13 @@ class ZODBQueueManager:
 
     def site_next_runs(self, site):
         """From the by-cron index alone: no job is built, no signature read."""
-        soonest = {}
+        soonest, never = {}, float("inf")
+        seen = soonest.get
         for shard in self.data.shards:
-            for key in shard.by_cron.keys(**cron_range(site)):
-                _, uid, _, due_us, _ = key.split("\x00", 4)
+            for _, uid, _, due_us, _ in (key.split("\x00", 4) for key in
+                                         shard.by_cron.keys(**cron_range(site))):
                 due_us = int(due_us)
-                if due_us < soonest.get(uid, due_us + 1):
+                if due_us < seen(uid, never):
                     soonest[uid] = due_us
         return soonest
 

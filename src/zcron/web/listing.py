@@ -9,12 +9,11 @@ before digests, until its build, reads every cron instead.
 """
 from datetime import datetime, timezone
 from heapq import nlargest, nsmallest
-from itertools import islice
+from itertools import chain, islice
 from types import SimpleNamespace as Row
 
 from zcron.interfaces import STATUSES
 from zcron.model import digest
-from zcron.model.timeutil import from_us
 
 PER_PAGE = 50
 FAR = datetime(9999, 1, 1, tzinfo=timezone.utc)      # every pending job is due by then
@@ -90,12 +89,12 @@ class Query:
 def select(crontab, query, row_for, soonest=None, running=None, now=None):
     """A Row with the page's ``rows`` (made by ``row_for(cron)``), ``page``,
     ``pages`` and ``total`` (None when only reading on would tell) and
-    ``more`` (a next page). ``soonest()``: (next run, uid) of the site's
-    crons in the order of their next run, lazily (the queue's due order),
-    then (None, uid) of those without: the "next" sort reads that.
+    ``more`` (a next page). ``soonest(desc, whole)``: uids of the site's
+    crons in the order of their next run (see ``soonest``): the "next"
+    sort reads that.
     ``running()``: uids of the site's claimed crons (a digest's status)."""
     if query.soonest_first and soonest is not None:
-        return _indexed(crontab, query, row_for, (uid for _, uid in soonest()))
+        return _indexed(crontab, query, row_for, soonest())
     table = digest.table(crontab) if running is not None else None
     if table is not None and query.reads_rows:
         return Digested(crontab, table, running(), now).select(query, row_for, soonest)
@@ -136,62 +135,69 @@ class Digested(digest.Reading):
         return self.having(query.status, entries) if query.status else list(entries)
 
     def select(self, query, row_for, soonest):
-        found = self.entries(query)
-        page = min(query.page, _pages(len(found)))
+        found = self.entries(query) if query.text or query.status else None
+        total = len(self.table) if found is None else len(found)
+        page = min(query.page, _pages(total))
         uids = self.ordered(query, found, page * PER_PAGE, soonest)[(page - 1) * PER_PAGE:]
-        return _page([row_for(self.crontab.get(uid)) for uid in uids], page, len(found))
+        return _page([row_for(self.crontab.get(uid)) for uid in uids], page, total)
 
     def ordered(self, query, found, end, soonest):
-        """The first ``end`` uids of ``found`` in the query's order; ties
-        (and no sort) in the crontab's order, as a stable sort leaves them."""
+        """The first ``end`` uids of ``found`` (None: every entry) in the
+        query's order; ties (and no sort) in the crontab's order, as a
+        stable sort leaves them."""
         if query.sort in ("name", "next"):
-            wanted = {uid for uid, _ in found}
-            order = _uids(self.crontab, query) if query.sort == "name" else _by_next(
-                soonest(whole=True), query.desc)
-            return list(islice((uid for uid in order if uid in wanted), end))
+            return self._in_index_order(query, found, end, soonest)
+        entries = self.table.items() if found is None else found
         if not query.sort:
-            return [uid for uid, _ in nsmallest(end, found, key=lambda e: e[1][digest.NUMBER])]
+            return [uid for _, uid in nsmallest(end, ((value[digest.NUMBER], uid)
+                                                      for uid, value in entries))]
         key, sign = self.key(query.sort), -1 if query.desc else 1
         pick = nlargest if query.desc else nsmallest
-        chosen = pick(end, found, key=lambda e: (key(*e), sign * e[1][digest.NUMBER]))
-        return [uid for uid, _ in chosen]
+        chosen = pick(end, ((key(uid, value), sign * value[digest.NUMBER], uid)
+                            for uid, value in entries))
+        return [uid for _, _, uid in chosen]
+
+    def _in_index_order(self, query, found, end, soonest):
+        """By name or next run: an index's order, read only that far."""
+        keep = self.table if found is None else {uid for uid, _ in found}
+        order = _uids(self.crontab, query) if query.sort == "name" else \
+            soonest(desc=query.desc, whole=True)
+        return list(islice((uid for uid in order if uid in keep), end))
 
 
-def _by_next(soonest, desc):
-    """Uids by next run; reversed, those without one first (a stable sort's order)."""
-    if desc:
-        soonest = sorted(soonest, key=lambda pair: (pair[0] is None, pair[0] or FAR),
-                         reverse=True)
-    return (uid for _, uid in soonest)
+def soonest(crontab, queue, site_name, desc=False, whole=False):
+    """Uids of a site's crons by their soonest pending job, then those of
+    the crons that have none, in the crontab's order (``desc``: those
+    first, then the latest). Read lazily from the queue's due order, a
+    batch at a time (other sites' jobs skipped), so that a first page
+    costs a batch; ``desc`` or ``whole``: at once from the site's index of
+    jobs by cron, for an order read to its end."""
+    if desc or whole:
+        return _by_next_run(crontab, queue, site_name, desc)
+    return _soonest_lazily(crontab, queue, site_name)
 
 
-def soonest(crontab, queue, site_name, whole=False):
-    """(due, uid) of a site's crons by their soonest pending job, then
-    (None, uid) of the crons that have none, in the crontab's order. Read
-    lazily from the queue's due order a batch at a time (other sites' jobs
-    skipped): a first page costs a batch; ``whole``: at once from the
-    site's index of jobs by cron, for an order read to its end."""
-    if whole:
-        yield from _by_next_run(crontab, queue, site_name)
-        return
+def _soonest_lazily(crontab, queue, site_name):
     seen, limit, read = set(), PER_PAGE * 4, 0
     while True:
         jobs = queue.due(FAR, limit=limit)
         for job in jobs[read:]:
             if job.site == site_name and job.uid not in seen and job.uid in crontab:
                 seen.add(job.uid)
-                yield job.due, job.uid
+                yield job.uid
         if len(jobs) < limit:
             break
         read, limit = len(jobs), limit * 4
-    yield from ((None, uid) for uid in crontab.uids() if uid not in seen)
+    yield from (uid for uid in crontab.uids() if uid not in seen)
 
 
-def _by_next_run(crontab, queue, site_name):
+def _by_next_run(crontab, queue, site_name, desc):
+    """Ties in the crontab's order, as a stable sort of the rows has them."""
     nexts = queue.site_next_runs(site_name)
-    order = sorted((due_us, uid) for uid, due_us in nexts.items() if uid in crontab)
-    yield from ((from_us(due_us), uid) for due_us, uid in order)
-    yield from ((None, uid) for uid in crontab.uids() if uid not in nexts)
+    uids = list(crontab.uids())
+    timed = sorted([uid for uid in uids if uid in nexts], key=nexts.__getitem__, reverse=desc)
+    untimed = (uid for uid in uids if uid not in nexts)
+    return chain(untimed, timed) if desc else chain(timed, untimed)
 
 
 def _uids(crontab, query):
