@@ -88,10 +88,12 @@ system-deps:
 # slow tests are not deselected: this runs the whole suite, as CI does.
 # ruff (configured in pyproject.toml) first: a lint failure fails the run.
 # The test files are shared out whole among PYTEST_WORKERS processes
-# (--dist loadfile): a module's servers and environments stay one per module.
+# (--dist loadfile): a module's servers and environments stay one per module;
+# in the order conftest.py gives them (slow files first), not by size.
 test: $(VENV)/.installed-test system-deps
 	$(VENV)/bin/ruff check
-	$(VENV)/bin/pytest --numprocesses $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --numprocesses $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder \
+	    $(PYTEST_ARGS)
 
 demo: $(VENV)/.installed-web $(VENV)/.installed-hostapp
 	$(VENV_PYTHON) -m zcron.demo $(DEMO_ARGS)
