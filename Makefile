@@ -8,6 +8,8 @@
 PYTHON      ?= python3
 VENV        ?= .venv
 PYTEST_ARGS ?=
+# pytest-xdist workers: one a core (`auto`); 0 runs the suite in this process.
+PYTEST_WORKERS ?= auto
 DEMO_ARGS   ?=
 BENCH_ARGS  ?=
 BUILDOUT_ARGS ?=
@@ -33,7 +35,7 @@ BUILDOUT_WARNINGS := ignore:Module zc was already imported:UserWarning
 .PHONY: help test demo bench buildout system-deps clean distclean
 
 help:
-	@echo "make test       install .[test] into $(VENV), run ruff and the test suite (PYTEST_ARGS=...)"
+	@echo "make test       install .[test] into $(VENV), run ruff and the test suite (PYTEST_ARGS=..., PYTEST_WORKERS=...)"
 	@echo "make demo       install .[web] into $(VENV) and run python -m zcron.demo (DEMO_ARGS=...)"
 	@echo "make bench      install .[bench] into $(VENV) and run bench/run.py (BENCH_ARGS=...)"
 	@echo "make buildout   run buildout.cfg: bin/zcron and bin/test (BUILDOUT_ARGS=...)"
@@ -85,9 +87,13 @@ system-deps:
 # ([tool.pytest.ini_options]);
 # slow tests are not deselected: this runs the whole suite, as CI does.
 # ruff (configured in pyproject.toml) first: a lint failure fails the run.
+# The test files are shared out whole among PYTEST_WORKERS processes
+# (--dist loadfile): a module's servers and environments stay one per module;
+# in the order conftest.py gives them (slow files first), not by size.
 test: $(VENV)/.installed-test system-deps
 	$(VENV)/bin/ruff check
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --numprocesses $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder \
+	    $(PYTEST_ARGS)
 
 demo: $(VENV)/.installed-web $(VENV)/.installed-hostapp
 	$(VENV_PYTHON) -m zcron.demo $(DEMO_ARGS)

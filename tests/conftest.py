@@ -8,12 +8,30 @@ import pytest
 # theirs (declhost_support's ``declhost`` fixture), and their subprocesses
 # inherit the choice.
 os.environ["ZCRON_PLUGINS"] = "none"
+# pytest-xdist starts its workers with COLUMNS=80 and LINES=24; the command
+# line tests write to a pipe, whose width is unlimited (zcron.cli.terminal).
+if "PYTEST_XDIST_WORKER" in os.environ:
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
+
+# The test modules that need a Zope or Plone environment (zope_support).
+ENVIRONMENT_MODULES = {"test_zope", "test_plone"}
+
+
+def pytest_collection_modifyitems(items):
+    """The files with slow tests first, those needing an environment last
+    of them (it builds meanwhile): pytest-xdist hands out whole files in
+    this order, so no long file is left to run alone at the end."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: (item.path not in slow,
+                                 item.module.__name__ in ENVIRONMENT_MODULES))
+
 
 def pytest_collection_finish(session):
     """The Zope and Plone environments start building now, if their tests
     are to run: the install overlaps the tests before them."""
     wanted = {item.module.__name__ for item in session.items}
-    if wanted & {"test_zope", "test_plone"}:
+    if wanted & ENVIRONMENT_MODULES:
         import zope_support
         if "test_zope" in wanted:
             zope_support.build_ahead("zope")

@@ -1,6 +1,7 @@
 """The Zope and Plone test environments (virtualenvs built from
 tests/envs/NAME.txt, cached in .venv-NAME/ while that file is unchanged)
 and a WSGI Zope instance on a ZEO server, driven by its own scripts."""
+import fcntl
 import hashlib
 import os
 import pathlib
@@ -63,6 +64,14 @@ def environment(name, editable=False):
 
 
 def _environment(name, editable):
+    """Under a lock on tests/envs/NAME.txt: each pytest-xdist worker may
+    ask for the environment, and only the first builds it."""
+    with open(ENVS / f"{name}.txt", "rb") as requirements:
+        fcntl.flock(requirements, fcntl.LOCK_EX)
+        return _locked_environment(name, editable)
+
+
+def _locked_environment(name, editable):
     venv, key = REPO / f".venv-{name}", requirements_key(name, editable)
     stamp = venv / STAMP
     if stamp.is_file() and stamp.read_text() == key:
