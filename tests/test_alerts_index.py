@@ -136,3 +136,26 @@ class TestBuilt:
         session.tm.abort()
         assert indexed(db) == {watched.uid}
         assert seen == ["watched"]
+
+
+class TestStopping:
+    def test_a_check_cut_short_keeps_nothing(self, db, session, crontab, fake_clock):
+        """A check a stopping worker abandons (one reading every cron, for
+        a site default, may take long): nothing it decided is committed,
+        no episode closed."""
+        import pytest
+        from zcron.alerts.check import Stopped, check
+        from zcron.components import queue_for
+        from zcron.worker.crons import Crons
+        fake_clock.set(T0)
+        add(session, crontab, "late", alert_no_success=3600)
+        assert check_now(session, T0 + 2 * HOUR) == [("CronOverdueEvent", "late")]
+        crontab.get(crontab.find(name="late")[0].uid).edit(alert_no_success=None)
+        session.tm.commit()
+        root = session.root
+        with pytest.raises(Stopped):
+            check(root, queue_for(root), Crons(root), T0 + 3 * HOUR, stopping=lambda: True)
+        session.tm.abort()
+        assert len(_episodes(session)) == 1          # not closed by a partial check
+        assert check_now(session, T0 + 3 * HOUR) == []
+        assert _episodes(session) == []

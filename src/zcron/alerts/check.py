@@ -16,8 +16,15 @@ from zcron.model.indexes import alerting_uids
 from zcron.queue.base import still_running
 
 
-def check(root, queue, crons, now):
-    """The events due at ``now``; ``crons`` finds the cron of a job."""
+class Stopped(Exception):
+    """The check was cut short: its transaction must not commit (a partial
+    check would close the episodes of the crons it did not read)."""
+
+
+def check(root, queue, crons, now, stopping=lambda: False):
+    """The events due at ``now``; ``crons`` finds the cron of a job;
+    ``stopping()`` true raises Stopped (a stopping worker does not wait
+    long for a check reading every cron)."""
     book = alert_book(root)
     events, seen = [], set()
     for site in list(root.sites.values()):
@@ -26,6 +33,8 @@ def check(root, queue, crons, now):
         except InvalidInput:
             continue          # a broken file: the dashboard says so
         for cron in _watched(book, site, crontab):
+            if stopping():
+                raise Stopped()
             seen.add((site.name, cron.uid))
             event = _overdue(book, site, cron, now)
             if event is not None:

@@ -12,7 +12,7 @@ import time
 from datetime import timedelta
 
 from zcron import clock
-from zcron.alerts.check import check
+from zcron.alerts.check import Stopped, check
 from zcron.components import load_crontab
 from zcron.exceptions import InvalidInput
 from zcron.model.indexes import build_alerting
@@ -30,6 +30,8 @@ TICK = 0.25
 # REST * S seconds at least, so that on a crontab too big for the interval
 # checking takes at most a fifth of a core and leaves the runs alone.
 REST = 4.0
+# Seconds an abandoned check has to notice it (it looks at each cron).
+ABANDONING = 2.0
 # Crons read per transaction while indexing a crontab made before the index.
 BUILD_CHUNK = 1000
 
@@ -39,6 +41,7 @@ class AlertWatch:
         self.session = DispatcherSession(db, Stats())
         self.interval = None if not interval else timedelta(seconds=interval)
         self.stopping = stopping or threading.Event()
+        self.abandoned = threading.Event()
         self._last = None
         self.rest = REST
         self._rest_until = 0.0      # time.monotonic() before which no check starts
@@ -52,9 +55,14 @@ class AlertWatch:
             self._thread.start()
 
     def join(self, timeout=None):
-        """Wait for the thread, once ``stopping`` is set."""
+        """Wait for the thread, once ``stopping`` is set: a check under way
+        may finish (``--until-idle`` runs end with one) for ``timeout``
+        seconds; then it is abandoned (nothing of it kept), so that the
+        database is not closed under it."""
         if self._thread is not None:
             self._thread.join(timeout)
+            self.abandoned.set()
+            self._thread.join(ABANDONING)
 
     def _loop(self):
         self.session.open()
@@ -84,6 +92,8 @@ class AlertWatch:
         except RETRYABLE as e:
             logger.warning("alert check conflicted; tried again later: %s", e)
             return
+        except Stopped:
+            return              # abandoned: nothing of the check kept
         finally:
             ended = time.monotonic()
             self._rest_until = ended + self.rest * (ended - started)
@@ -99,9 +109,9 @@ class AlertWatch:
                 break
         return self._indexed
 
-    @staticmethod
-    def _check(tx):
-        tx.events.extend(check(tx.root, tx.queue, tx.crons, tx.now))
+    def _check(self, tx):
+        tx.events.extend(check(tx.root, tx.queue, tx.crons, tx.now,
+                               self.abandoned.is_set))
 
 
 def _build_step(tx):
