@@ -233,6 +233,20 @@ class TestServerRestart:
         assert [j.uid for j in _pending(session)] == sorted([saved.uid, raw.uid])
         assert marker_for(session.root).stamp("default") == sync_stamp(crontab)
 
+    def test_a_site_made_and_filled_in_one_transaction_is_not_read_again(self, session):
+        from zope.event import notify
+        from zcron.components import load_crontab, queue_for
+        from zcron.events import ServerRestartEvent
+        from zcron.model import CronSite
+        crontab = load_crontab(session.root.add_site(CronSite("fresh")))
+        cron = crontab.add_cron(_cron("a"))
+        crontab.save()
+        session.tm.commit()
+        queue_for(session.root).remove(queue_for(session.root).pending("fresh", cron.uid)[0])
+        session.tm.commit()
+        notify(ServerRestartEvent(None, session.root))      # its stamp holds: skipped
+        assert queue_for(session.root).pending("fresh", cron.uid) == []
+
     def test_a_crontab_replaced_is_read_again_whole(self, session, site, crontab):
         from zope.event import notify
         from zcron.components import registry_for

@@ -217,6 +217,17 @@ def remove_site(root, name):
     return queue_for(root).clear_site(name)
 
 
+def _jar_above(obj):
+    """The connection of the nearest stored parent (a site made in the
+    same transaction has none yet: its root has)."""
+    while obj is not None:
+        jar = getattr(obj, "_p_jar", None)
+        if jar is not None:
+            return jar
+        obj = getattr(obj, "__parent__", None)
+    return None
+
+
 def sync_stamp(crontab):
     """What a stored crontab's own record holds, left aside the trees of
     its crons, and which record it is (a crontab replaced is all new):
@@ -228,9 +239,10 @@ def sync_stamp(crontab):
     (the json registry's): always re-read."""
     if not isinstance(crontab, Persistent):
         return None
-    jar = getattr(crontab.__parent__, "_p_jar", None)
-    if crontab._p_oid is None and jar is not None:
-        jar.add(crontab)        # a new crontab's oid now: its stamp holds once committed
+    if crontab._p_oid is None:
+        jar = _jar_above(crontab)
+        if jar is not None:     # a new crontab's oid now: its stamp holds once committed
+            jar.add(crontab)
     state = crontab.__getstate__()
     return tuple(sorted([(key, value) for key, value in state.items()
                          if isinstance(value, (str, int, float, bool, type(None)))]
