@@ -97,6 +97,25 @@ def test_entries_follow_edits_runs_and_removals(session, site, fake_clock):
     assert cron.uid not in table
 
 
+def test_a_run_like_the_last_within_a_minute_leaves_the_entry(session, site, fake_clock):
+    """A per-second cron rewrites its entry's bucket once a minute, not
+    each second (the last run's date and duration may lag that much),
+    and at once when its status changes."""
+    from zcron.interfaces import OK
+    now = fake_clock.now()
+    crontab = load_crontab(site)
+    cron = crontab.add_cron(zcron.Cron("a", "* * * * * *"))
+    table = digest.table(crontab)
+    cron.add_log(Log(now, OK, [], fire_time=now, duration=1.0))
+    first = table[cron.uid]
+    cron.add_log(Log(now + timedelta(seconds=59), OK, [], duration=2.0))
+    assert table[cron.uid] == first
+    cron.add_log(Log(now + timedelta(seconds=60), OK, [], duration=3.0))
+    assert table[cron.uid][digest.DURATION] == 3.0
+    cron.add_log(Log(now + timedelta(seconds=61), FAILURE, [], duration=4.0))
+    assert table[cron.uid][digest.STATUS:] == (FAILURE, 4.0)
+
+
 def test_runs_of_two_crons_in_one_bucket_do_not_conflict(db, fake_clock):
     now = fake_clock.now()
     with db.transaction() as conn:

@@ -41,13 +41,3 @@ class TestPace:
                                                     (2, 0.05, True)])
     def test_group_full(self, size, seconds, full):
         assert _pace().group_full(size, seconds) is full
-
-    def test_runs_claimed_ahead_of_their_due_time_do_not_take_turns(self):
-        """A light load: each waits for its due time in a thread of its
-        own, so that one run's commit does not hold back the next one."""
-        pace = _pace()
-        pace.observe("ok", duration=0.001, cpu=0.001)
-        pace.claimed(soonest_due_us=2_000, now_us=1_000)
-        assert not pace.behind and not pace.computing
-        pace.claimed(soonest_due_us=1_000, now_us=1_000)      # a burst: due already
-        assert pace.computing

@@ -23,6 +23,7 @@ from zcron.model.timeutil import to_us
 NUMBER, ACTIVATED, PAUSED_UNTIL, MAY_END, SCHEDULE, LAST, STATUS, DURATION = range(8)
 SLOT = 600 * 1_000_000          # failures are counted by ten minutes (µs)
 KEEP_SLOTS = 2 * 24 * 6         # two days of them
+LAG = 60 * 1_000_000             # a run of the same status rewrites its entry after that
 CHUNK = 1000                    # crons an old crontab's build reads a transaction
 MISSING = object()              # a key absent from one side of a conflict
 
@@ -180,7 +181,9 @@ def logged(cron, log):
     if old is None:
         noted(crontab, cron)
     else:                           # a run changes only these: the run path stays short
-        tree[cron.uid] = old[:LAST] + _last_run(cron)
+        last = _last_run(cron)
+        if last[1] != old[STATUS] or not 0 <= last[0] - old[LAST] < LAG:
+            tree[cron.uid] = old[:LAST] + last
     if log is not None and log.status == FAILURE:
         _count_failure(crontab._failures, to_us(log.date) // SLOT)
 
@@ -268,13 +271,10 @@ def _build_site(root, name):
     if site is None:
         return False
     crontab = load_crontab(site)
-    if getattr(crontab, "_digest", None) is None:
-        start = 0
-    elif getattr(crontab, "_digest_from", None) is None:
+    start = getattr(crontab, "_digest_from", None)
+    if getattr(crontab, "_digest", None) is not None and start is None:
         return False        # complete: built already, or by another worker meanwhile
-    else:
-        start = crontab._digest_from
-    return build_chunk(crontab, start) is not None
+    return build_chunk(crontab, start or 0) is not None
 
 
 def _unbuilt(root):

@@ -30,7 +30,6 @@ class Claims:
     jobs: list = field(default_factory=list)        # claimed, to run
     successors: dict = field(default_factory=dict)  # claim key -> the next job it queued
     waiting: bool = False                           # jobs due wait for a running one
-    more: bool = False                              # stopped at its limit: more may be due
 
 
 class Claimer:
@@ -50,7 +49,6 @@ class Claimer:
             if len(claims.jobs) >= wanted:
                 break
             self.take(tx, job, claims)
-        claims.more = len(claims.jobs) >= wanted or len(due) >= wanted + READ_AHEAD
         return claims
 
     def take(self, tx, job, claims):

@@ -8,17 +8,12 @@ import time
 from typing import NamedTuple
 
 from zcron import clock
-from zcron.model.timeutil import to_us
 from zcron.retry import RETRYABLE
 from zcron.worker.claiming import LOOKAHEAD, STEAL_GRACE
 
 # A conflicting claim transaction is not retried: the next cycle claims
 # afresh after a random pause (seconds) between these.
 CONFLICT_PAUSE = (0.001, 0.02)
-# The next due job is claimed once it is this close, together with every
-# job due within LOOKAHEAD: at a steady pace, one claim transaction takes
-# the jobs of LOOKAHEAD - CLAIM_AT seconds, not one job per transaction.
-CLAIM_AT = LOOKAHEAD / 2
 
 
 class Cycle(NamedTuple):
@@ -26,7 +21,6 @@ class Cycle(NamedTuple):
     next_due: object    # when this worker may claim next (None: nothing queued)
     waiting: bool       # due jobs wait for running ones
     synchronised: bool = True   # the restart's re-registering was done when it began
-    more: bool = False  # the claim stopped at its limit: more may be due now
 
 
 class Dispatcher:
@@ -64,11 +58,9 @@ class Dispatcher:
             self._maintain(tx)
             free = 0 if self.stopping.is_set() else self.pace.capacity - len(self.book)
             claims = self.claimer.claim(tx, free)
-            if claims.jobs:
-                self.pace.claimed(min(job.due_us for job in claims.jobs), to_us(tx.now))
             tx.on_commit(lambda: self.book.claimed(claims.jobs, claims.successors))
             next_due = tx.queue.next_due(self.claimer.worker_id, STEAL_GRACE)
-            return Cycle(claims.jobs, next_due, claims.waiting, synchronised, claims.more)
+            return Cycle(claims.jobs, next_due, claims.waiting, synchronised)
         try:
             cycle = self.session.transact(work, attempts=1)
         except RETRYABLE:
@@ -97,35 +89,18 @@ class Dispatcher:
         return not len(self.book)
 
     def _sleep(self, cycle, deadline):
-        """Until the next cycle is due (see ``timeout``) or a wake-up that
-        cannot wait for it."""
-        end = time.monotonic() + self.timeout(cycle, deadline)
-        while self.wake.wait(max(0.0, end - time.monotonic())):
-            self.wake.clear()
-            if not self.defers(cycle, end - time.monotonic()):
-                return
-
-    def timeout(self, cycle, deadline):
-        """Seconds to the next cycle: none while more are due; else until the
-        claim time of the next due job, or the poll interval (which notices
-        jobs other processes queue)."""
+        """Until the next due time, a finished run, or the poll interval
+        (which notices jobs other processes queue)."""
         full = len(self.book) >= self.pace.capacity or \
             self.pace.backlog_long(len(self.backlog))     # enough to do
-        if cycle.more and not full:
-            return 0.0
+        if cycle.claimed and not full:
+            return                      # more may be due right now
         timeout = self.poll
         if cycle.next_due is not None and not cycle.waiting and not full:
-            ahead = cycle.next_due - CLAIM_AT - clock.now()
+            ahead = cycle.next_due - LOOKAHEAD - clock.now()
             timeout = min(timeout, max(0.0, ahead.total_seconds()))
         if deadline is not None:
             timeout = min(timeout, max(0.0, deadline - time.monotonic()))
-        return timeout
-
-    def defers(self, cycle, left):
-        """Whether a wake-up can wait for the claim due in ``left`` seconds
-        anyway: finished runs are then settled in that transaction, and
-        the commit between runs due close together is one, not two."""
-        return (0 < left <= CLAIM_AT.total_seconds() and not self.stopping.is_set()
-                and not self.book.has_orphans
-                and self.synchronised.is_set() == cycle.synchronised
-                and len(self.book) < self.pace.capacity - self.pace.concurrency)
+        if timeout > 0:
+            self.wake.wait(timeout)
+        self.wake.clear()

@@ -18,8 +18,7 @@ class Pace:
         self.concurrency = concurrency
         self.batch = batch
         self.quick = False           # are recent runs quick?
-        self._computing = False      # ... and mostly computing?
-        self.behind = True           # were the jobs last claimed due already?
+        self.computing = False       # ... and mostly computing? (see Lane)
         self._quick_runners = set()  # runner names whose last run here was quick
 
     def observe(self, name, duration, cpu):
@@ -27,23 +26,11 @@ class Pace:
         them computing in its thread."""
         self.quick = duration < QUICK_RUN
         # runs waiting on I/O overlap their waits; only computing ones take turns
-        self._computing = self.quick and cpu >= duration / 2
+        self.computing = self.quick and cpu >= duration / 2
         if self.quick:
             self._quick_runners.add(name)
         else:
             self._quick_runners.discard(name)
-
-    @property
-    def computing(self):
-        """Whether pool threads take turns in the Lane: recent runs are quick
-        and mostly compute, and due jobs wait for a thread. Jobs claimed
-        ahead of their due time (a light load) each wait for it in a thread
-        of their own: in the lane, one run's commit would delay the next."""
-        return self._computing and self.behind
-
-    def claimed(self, soonest_due_us, now_us):
-        """The dispatcher claimed jobs, the soonest due at ``soonest_due_us``."""
-        self.behind = soonest_due_us <= now_us
 
     @property
     def capacity(self):
