@@ -379,12 +379,16 @@ def _site_with_crons(session, *names, **fields):
 
 class TestLogRecordIsolation:
     def test_a_run_writes_only_that_crons_log_record(self, db, session):
+        """And the crontab's digest (a tree this small holds its one
+        bucket), whose entry says the cron's status changed, and its
+        count of failures."""
         from zcron.testing import written_oids
         crontab, (one, two) = _site_with_crons(session, "one", "two")
         session.tm.begin()
         one.add_log(_log(status="FAILURE", traceback="boom"))
         session.tm.commit()
-        assert written_oids(db.storage) == {one._logs._p_oid}
+        assert written_oids(db.storage) == {one._logs._p_oid, crontab._digest._p_oid,
+                                            crontab._failures._p_oid}
         assert one._logs._p_oid not in (one._p_oid, two._p_oid, crontab._p_oid,
                                         two._logs._p_oid)
 
@@ -407,13 +411,17 @@ class TestLogRecordIsolation:
         assert not any(c.has_log_record for c in crons)
 
     def test_later_runs_too(self, db, session):
+        """Runs of the same status within a minute of the digest's last
+        run leave the digest alone (a per-second cron writes it once a minute)."""
+        from zcron.model import Log
         from zcron.testing import written_oids
         crontab, (one,) = _site_with_crons(session, "one", logs_limit=2)
-        for minute in range(4):
+        for second in range(4):
             session.tm.begin()
-            one.add_log(_log(minute))
+            one.add_log(Log(T0 + timedelta(seconds=second), "OK"))
             session.tm.commit()
-            assert written_oids(db.storage) == {one._logs._p_oid}
+            digest = {crontab._digest._p_oid} if second == 0 else set()
+            assert written_oids(db.storage) == {one._logs._p_oid} | digest
         assert len(one.logs) == 2
 
     def test_logs_survive_reopen(self, tmp_path, zca):
