@@ -161,20 +161,19 @@ class Digested(digest.Reading):
         """By name or next run: an index's order, read only that far."""
         keep = self.table if found is None else {uid for uid, _ in found}
         order = _uids(self.crontab, query) if query.sort == "name" else \
-            soonest(desc=query.desc, whole=True, first=end if found is None else None)
+            soonest(desc=query.desc, whole=True)
         return list(islice((uid for uid in order if uid in keep), end))
 
 
-def soonest(crontab, queue, site_name, desc=False, whole=False, first=None):
+def soonest(crontab, queue, site_name, desc=False, whole=False):
     """Uids of a site's crons by their soonest pending job, then those of
     the crons that have none, in the crontab's order (``desc``: those
     first, then the latest). Read lazily from the queue's due order, a
     batch at a time (other sites' jobs skipped), so that a first page
     costs a batch; ``desc`` or ``whole``: at once from the site's index of
-    jobs by cron, for an order read to its end (``first``: only so many
-    are read of it)."""
+    jobs by cron, for an order read to its end."""
     if desc or whole:
-        return _by_next_run(crontab, queue, site_name, desc, first)
+        return _by_next_run(crontab, queue, site_name, desc)
     return _soonest_lazily(crontab, queue, site_name)
 
 
@@ -192,15 +191,11 @@ def _soonest_lazily(crontab, queue, site_name):
     yield from (uid for uid in crontab.uids() if uid not in seen)
 
 
-def _by_next_run(crontab, queue, site_name, desc, first):
+def _by_next_run(crontab, queue, site_name, desc):
     """Ties in the crontab's order, as a stable sort of the rows has them."""
     nexts = queue.site_next_runs(site_name)
     uids = list(crontab.uids())
-    timed = [uid for uid in uids if uid in nexts]
-    if first is None:
-        timed.sort(key=nexts.__getitem__, reverse=desc)
-    else:           # as the sort's first ones, ties included
-        timed = (nlargest if desc else nsmallest)(first, timed, key=nexts.__getitem__)
+    timed = sorted([uid for uid in uids if uid in nexts], key=nexts.__getitem__, reverse=desc)
     untimed = (uid for uid in uids if uid not in nexts)
     return chain(untimed, timed) if desc else chain(timed, untimed)
 
