@@ -46,6 +46,18 @@ def job_from_index(key, signature=None):
     return Job(site, uid, int(fire_us), int(due_us), kind, int(attempt), signature)
 
 
+def soonest_due_by_uid(index_keys):
+    """{uid: due µs of its soonest job} of by-cron index keys, read in one
+    loop without building jobs (a listing reads 100,000 at once)."""
+    soonest, never = {}, float("inf")
+    seen = soonest.get
+    for _, uid, _, due_us, _ in (key.split("\x00", 4) for key in index_keys):
+        due_us = int(due_us)
+        if due_us < seen(uid, never):
+            soonest[uid] = due_us
+    return soonest
+
+
 def job_from_pending(key, signature=None):
     due, site, uid, fire_us, kind, attempt = key.split("\x00")
     return Job(site, uid, int(fire_us), int(due) - DUE_OFFSET, kind, int(attempt), signature)

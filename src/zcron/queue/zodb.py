@@ -26,7 +26,7 @@ from zcron.queue.base import Claim, WorkerInfo, shard_of
 from zcron.queue.shares import partition
 from zcron.queue.keys import (claim_from, claim_value, cron_range, due_key, due_of_pending,
                               held_key, index_key, job_from_index, job_from_pending,
-                              job_ref, min_key, pending_key)
+                              job_ref, min_key, pending_key, soonest_due_by_uid)
 
 SHARDS = 8
 STAMPS = "marker:zodb:stamps"
@@ -96,15 +96,11 @@ class ZODBQueueManager:
                 yield job
 
     def site_next_runs(self, site):
-        """From the by-cron index alone: no job is built, no signature read."""
-        soonest, never = {}, float("inf")
-        seen = soonest.get
+        """From the by-cron index alone: no job is built, no signature read
+        (a cron's jobs are all in its one shard)."""
+        soonest = {}
         for shard in self.data.shards:
-            for _, uid, _, due_us, _ in (key.split("\x00", 4) for key in
-                                         shard.by_cron.keys(**cron_range(site))):
-                due_us = int(due_us)
-                if due_us < seen(uid, never):
-                    soonest[uid] = due_us
+            soonest.update(soonest_due_by_uid(shard.by_cron.keys(**cron_range(site))))
         return soonest
 
     def site_crons(self, site):
