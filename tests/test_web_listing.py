@@ -2,10 +2,13 @@
 (the query in the URL), the live refresh's rows endpoint, and the sites
 page of a big site."""
 import re
+from datetime import timedelta
 
 import zcron
-from zcron.components import load_crontab
+from zcron.components import load_crontab, queue_for
 from zcron.db import get_root
+from zcron.model.timeutil import to_us
+from zcron.queue import Job
 from zcron.web import listing, overview
 
 from web_support import (NOW, alice, app, clock, components, db, ini,  # noqa: F401
@@ -144,6 +147,32 @@ def test_the_next_run_sort_reads_the_queue(alice, db):
     assert uids(alice.get(SITE + "?sort=next&page=2").text) == order[50:]
     # a filter takes the other way, which reads every row: the same order
     assert uids(alice.get(SITE + "?sort=next&q=c").text) == first
+
+
+def test_the_next_run_sort_reversed_reads_the_queue_from_its_end(alice, db):
+    """The crons without a pending job first (in the crontab's order),
+    then the latest; ties in the crontab's order; a cron counted at its
+    soonest job (c006's retry, due before its scheduled run); the same
+    order filtered by name or status."""
+    with db.transaction() as conn:
+        root = get_root(conn)
+        crontab = load_crontab(root.add_site(zcron.CronSite("many")))
+        for i in range(60):
+            crontab.add_cron(zcron.Cron(f"c{i:03d}", f"{i % 7} 10 * * *", uid=f"{i:032x}",
+                                        activated=i not in (30, 45)))
+        crontab.save()
+        retry = NOW + timedelta(minutes=30)
+        queue_for(root).put(Job("many", f"{6:032x}", to_us(retry), to_us(retry), "retry", 1))
+    timed = sorted((i for i in range(60) if i not in (6, 30, 45)), key=lambda i: -(i % 7))
+    order = [f"{i:032x}" for i in [30, 45] + timed + [6]]
+    assert uids(alice.get(SITE + "?sort=next&dir=desc").text) == order[:50]
+    assert uids(alice.get(SITE + "?sort=next&dir=desc&page=2").text) == order[50:]
+    named = [uid for uid in order if 10 <= int(uid, 16) < 20]
+    assert uids(alice.get(SITE + "?sort=next&dir=desc&q=c01").text) == named
+    assert uids(alice.get(SITE + "?sort=next&dir=desc&status=off").text) == order[:2]
+    forward = uids(alice.get(SITE + "?sort=next&q=c0").text)    # every cron, soonest first
+    soonest = sorted(timed, key=lambda i: i % 7)
+    assert forward == [f"{i:032x}" for i in [6] + soonest + [30, 45]][:50]
 
 
 def test_times_carry_their_instant_for_the_zone_control(alice):

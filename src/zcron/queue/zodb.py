@@ -26,7 +26,8 @@ from zcron.queue.base import Claim, WorkerInfo, shard_of
 from zcron.queue.shares import partition
 from zcron.queue.keys import (claim_from, claim_value, cron_range, due_key, due_of_pending,
                               held_key, index_key, job_from_index, job_from_pending,
-                              job_ref, min_key, pending_key, soonest_due_by_uid)
+                              job_ref, pending_key)
+from zcron.queue.next_runs import NextRuns, site_uids
 
 SHARDS = 8
 STAMPS = "marker:zodb:stamps"
@@ -95,24 +96,11 @@ class ZODBQueueManager:
                 job.signature = shard.pending.get(pending_key(job))
                 yield job
 
-    def site_next_runs(self, site):
-        """From the by-cron index alone: no job is built, no signature read
-        (a cron's jobs are all in its one shard)."""
-        soonest = {}
-        for shard in self.data.shards:
-            soonest.update(soonest_due_by_uid(shard.by_cron.keys(**cron_range(site))))
-        return soonest
-
     def site_crons(self, site):
-        """Uids of a site's crons having pending jobs, each once: skips
-        over a cron's jobs instead of reading them all."""
-        for shard in self.data.shards:
-            bounds = cron_range(site)
-            key = min_key(shard.by_cron, bounds["min"], bounds["max"])
-            while key is not None:
-                uid = key.split("\x00", 2)[1]
-                yield uid
-                key = min_key(shard.by_cron, f"{site}\x00{uid}\x01", bounds["max"])
+        return set().union(*(site_uids(shard, site) for shard in self.data.shards))
+
+    def site_by_next_run(self, site, latest=False):
+        return NextRuns(self.data.shards, site, latest)
 
     def forget(self, site, uid):
         """Every pending and held job of one cron; how many were removed."""

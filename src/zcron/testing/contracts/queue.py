@@ -6,8 +6,8 @@ from zcron.testing.contracts.claims import ClaimsContract, WorkersContract
 
 
 class PendingJobsContract(QueueHook):
-    """put, remove, pending, site_pending, site_crons, forget, clear_site,
-    due, next_due, __len__, sites."""
+    """put, remove, pending, site_pending, site_crons, site_by_next_run,
+    forget, clear_site, due, next_due, __len__, sites."""
 
     def test_an_empty_queue(self):
         with self.open_session() as s:
@@ -117,16 +117,42 @@ class PendingJobsContract(QueueHook):
             assert list(q.site_crons("other")) == [uid(9)]
             assert list(q.site_crons("nowhere")) == []
 
-    def test_site_next_runs_gives_each_crons_soonest_due(self):
+    @staticmethod
+    def _put_crons_of_sites(q):
+        """Crons 1-4 of 'default' (1 and 2 due at once, 3 with a sooner
+        retry, 4 with two jobs due at once); one cron of each of the sites
+        'a', 'defaultx' and 'z' (sorting before and after) at those times."""
+        for n, at in ((1, 3), (2, 3), (3, 5), (4, 2)):
+            q.put(job(n, T0 + at * SECOND))
+        q.put(job(3, T0 + SECOND, kind="retry", attempt=1))
+        q.put(job(4, T0 + 2 * SECOND, kind="manual"))
+        for n, other in enumerate(("a", "defaultx", "z"), 10):
+            for at in (3, 4, 9):
+                q.put(job(n, T0 + at * SECOND, site=other))
+
+    def test_site_by_next_run_groups_crons_at_their_soonest_job(self):
+        """Soonest or latest first, ties grouped, each cron once."""
         from zcron.model.timeutil import to_us
         with self.open_session() as s:
             q = self.make_queue(s.root)
-            for j in [job(n, T0 + k * SECOND) for n in range(3) for k in (2, 1)]:
-                q.put(j)
-            q.put(job(9, site="other"))
-            assert q.site_next_runs("default") == {uid(n): to_us(T0 + SECOND)
-                                                   for n in range(3)}
-            assert q.site_next_runs("nowhere") == {}
+            self._put_crons_of_sites(q)
+            groups = [(to_us(T0 + at * SECOND), uids) for at, uids in
+                      ((1, {uid(3)}), (2, {uid(4)}), (3, {uid(1), uid(2)}))]
+            soonest = q.site_by_next_run("default")
+            assert soonest.crons == {uid(n) for n in range(1, 5)} and list(soonest) == groups
+            assert list(q.site_by_next_run("default", latest=True)) == groups[::-1]
+            nowhere = q.site_by_next_run("nowhere", latest=True)
+            assert nowhere.crons == set() and list(nowhere) == []
+
+    def test_site_by_next_run_skips_other_sites(self):
+        from zcron.model.timeutil import to_us
+        with self.open_session() as s:
+            q = self.make_queue(s.root)
+            self._put_crons_of_sites(q)
+            for n, other in ((10, "a"), (12, "z")):
+                for latest in (False, True):
+                    assert list(q.site_by_next_run(other, latest)) == \
+                        [(to_us(T0 + 3 * SECOND), {uid(n)})]
 
     def test_sites_with_pending_or_claimed_jobs(self):
         with self.open_session() as s:
