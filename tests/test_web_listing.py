@@ -152,8 +152,8 @@ def test_the_next_run_sort_reads_the_queue(alice, db):
 def test_the_next_run_sort_reversed_reads_the_queue_from_its_end(alice, db):
     """The crons without a pending job first (in the crontab's order),
     then the latest; ties in the crontab's order; a cron counted at its
-    soonest job (c006's retry, due before its scheduled run); the same
-    order filtered by name or status."""
+    soonest job (c006's retry, due before its scheduled run), a removed
+    cron's job left out; the same order filtered by name or status."""
     with db.transaction() as conn:
         root = get_root(conn)
         crontab = load_crontab(root.add_site(zcron.CronSite("many")))
@@ -161,8 +161,10 @@ def test_the_next_run_sort_reversed_reads_the_queue_from_its_end(alice, db):
             crontab.add_cron(zcron.Cron(f"c{i:03d}", f"{i % 7} 10 * * *", uid=f"{i:032x}",
                                         activated=i not in (30, 45)))
         crontab.save()
-        retry = NOW + timedelta(minutes=30)
+        retry, latest = NOW + timedelta(minutes=30), NOW + timedelta(minutes=66)
         queue_for(root).put(Job("many", f"{6:032x}", to_us(retry), to_us(retry), "retry", 1))
+        # a job of a cron since removed (until a restart forgets it)
+        queue_for(root).put(Job("many", f"{999:032x}", to_us(latest), to_us(latest)))
     timed = sorted((i for i in range(60) if i not in (6, 30, 45)), key=lambda i: -(i % 7))
     order = [f"{i:032x}" for i in [30, 45] + timed + [6]]
     assert uids(alice.get(SITE + "?sort=next&dir=desc").text) == order[:50]
