@@ -98,18 +98,19 @@ class HeldKeptQueue(ZODBQueueManager):
         return sum(self.remove(job) for job in self.pending(site, uid))
 
 
+class LatestRunQueue(ZODBQueueManager):
+    def site_next_runs(self, site):
+        return {job.uid: job.due_us for job in sorted(self.site_pending(site),
+                                                       key=lambda j: j.due_us)}
+
+
 class EveryJobCountedQueue(ZODBQueueManager):
     """A cron's later jobs counted too, not its soonest only."""
 
-    def site_by_next_run(self, site, latest=False):
-        groups = super().site_by_next_run(site, latest)
-        groups.several = {}
-        return groups
-
-
-class SoonestOnlyQueue(ZODBQueueManager):
-    def site_by_next_run(self, site, latest=False):
-        return super().site_by_next_run(site)
+    def site_latest(self, site):
+        latest = super().site_latest(site)
+        latest.several = {}
+        return latest
 
 
 class PerWorkerClaimQueue(ZODBQueueManager):
@@ -130,8 +131,8 @@ class PerWorkerClaimQueue(ZODBQueueManager):
     (HeldKeptQueue, "test_forget_a_crons_pending_and_held_jobs"),
     (PerWorkerClaimQueue, "test_two_claims_of_one_job_conflict_exactly_one_wins"),
     (ZeroLimitIgnoredQueue, "test_due_limit_zero_gives_nothing"),
-    (EveryJobCountedQueue, "test_site_by_next_run_groups_crons_at_their_soonest_job"),
-    (SoonestOnlyQueue, "test_site_by_next_run_groups_crons_at_their_soonest_job"),
+    (LatestRunQueue, "test_site_next_runs_gives_each_crons_soonest_due"),
+    (EveryJobCountedQueue, "test_site_latest_groups_crons_at_their_soonest_job"),
 ])
 def test_queue_contract_catches(memory_db, queue_class, test_name):
     contract = _with(zcron.testing.QueueManagerContract, memory_db,

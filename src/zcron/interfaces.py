@@ -434,17 +434,21 @@ class IQueueManager(Interface):
     def site_pending(site):
         """Every pending job of a site."""
 
+    def site_next_runs(site):
+        """{uid: due time in µs since the epoch of its soonest pending job}
+        of a site's crons having pending jobs: a listing's order by next
+        run, without reading the jobs."""
+
     def site_crons(site):
         """The set of uids of the crons of a site having pending jobs."""
 
-    def site_by_next_run(site, latest=False):
+    def site_latest(site):
         """A site's crons having pending jobs by the due time of their
-        soonest job, soonest (``latest``: latest) first: an iterable of
-        (due time in µs, set of uids) groups, each cron in one, read
-        lazily from that end of the due order (a listing's page reads
-        its own groups only), with ``crons``, the set of every uid it
-        gives, known before the first group (where the crons without a
-        job go)."""
+        soonest job, the latest first: an iterable of (due time in µs, set
+        of uids) groups, each cron in one, read lazily from the end of the
+        due order (a listing's latest-first page reads its own groups
+        only), with ``crons``, the set of every uid it gives, known before
+        the first group (where the crons without a job go)."""
 
     def forget(site, uid):
         """Remove every pending and held job of one cron; returns how many."""

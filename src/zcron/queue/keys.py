@@ -89,31 +89,22 @@ def site_due_range(due, site):
     return {"min": prefix, "max": prefix + "\uffff", "excludemax": True}
 
 
-def next_due(pending, site, bound, forward):
-    """The due key of ``site``'s soonest pending key at or after ``bound``
-    (forward), else of its latest at or before it (None: from either
-    end); None if there is none. Another site's jobs are skipped a due
-    time at a time."""
+def latest_due(pending, site, before=None):
+    """The due key of ``site``'s latest pending key due before the due key
+    ``before`` (None: of all), walking back with maxKey and skipping other
+    sites' jobs a due time at a time; None if there is none."""
     mine = f"\x00{site}\x00"
-    find = pending.minKey if forward else pending.maxKey
+    bound = before
     while True:
         try:
-            key = find() if bound is None else find(bound)
+            key = pending.maxKey() if bound is None else pending.maxKey(bound)
         except ValueError:
             return None
         due, rest = key[:DUE_WIDTH], key[DUE_WIDTH:]
         if rest.startswith(mine):
             return due
-        if forward:
-            bound = f"{due}{mine}" if rest < mine else due_after(due, forward)
-        else:
-            bound = f"{due}{mine}\uffff" if rest > mine else due_after(due, forward)
-
-
-def due_after(due, forward):
-    """The bound of ``next_due`` past the keys due at ``due`` (a due key):
-    its own keys sort after it and before the next due key."""
-    return due + "\x01" if forward else due
+        # the keys due at ``due`` sort after it: ``due`` bounds the earlier ones
+        bound = f"{due}{mine}\uffff" if rest > mine else due
 
 
 def job_from_pending(key, signature=None):

@@ -9,7 +9,7 @@ before digests, until its build, reads every cron instead.
 """
 from datetime import datetime, timezone
 from heapq import nlargest, nsmallest
-from itertools import filterfalse, islice
+from itertools import chain, filterfalse, islice
 from types import SimpleNamespace as Row
 
 from zcron.interfaces import STATUSES
@@ -171,13 +171,15 @@ class Digested(digest.Reading):
 def soonest(crontab, queue, site_name, desc=False, whole=False):
     """Uids of a site's crons by their soonest pending job, then those of
     the crons that have none, in the crontab's order (``desc``: those
-    first, then the latest). Read lazily: the unfiltered page from the
-    queue's due order, a batch at a time (other sites' jobs skipped), so
-    that a first page costs a batch; ``desc`` or ``whole`` (read on
-    until a filter fills the page), a due time at a time, each group's
-    ties in the crontab's order."""
-    if desc or whole:
-        return _by_due_time(crontab, queue, site_name, desc)
+    first, then the latest). Read lazily: soonest first from the queue's
+    due order, a batch at a time (other sites' jobs skipped), so that a
+    first page costs a batch; latest first from its end, a due time at a
+    time; ``whole`` (soonest first, read to its end): at once from the
+    site's index of jobs by cron."""
+    if desc:
+        return _latest_first(crontab, queue, site_name)
+    if whole:
+        return _by_next_run(crontab, queue, site_name)
     return _soonest_lazily(crontab, queue, site_name)
 
 
@@ -195,18 +197,24 @@ def _soonest_lazily(crontab, queue, site_name):
     yield from (uid for uid in crontab.uids() if uid not in seen)
 
 
-def _by_due_time(crontab, queue, site_name, latest):
-    """The crons without a pending job first when ``latest``, else last;
-    the queue's groups of a due time each in the crontab's order (read
-    once into a list: C calls over it cost less than over the tree)."""
-    groups, order = queue.site_by_next_run(site_name, latest), list(crontab.uids())
-    untimed = filterfalse(groups.crons.__contains__, order)
-    if latest:
-        yield from untimed
+def _by_next_run(crontab, queue, site_name):
+    """Ties in the crontab's order, as a stable sort of the rows has them."""
+    nexts = queue.site_next_runs(site_name)
+    uids = list(crontab.uids())
+    return chain(sorted(filter(nexts.__contains__, uids), key=nexts.__getitem__),
+                 filterfalse(nexts.__contains__, uids))
+
+
+def _latest_first(crontab, queue, site_name):
+    """The crons without a pending job (a pass of C calls over the
+    crontab's order, read once into a list: C calls over it cost less than
+    over the tree), then the queue's groups of a due time, each in the
+    crontab's order: a page reads its own groups only."""
+    latest, order = queue.site_latest(site_name), list(crontab.uids())
+    yield from filterfalse(latest.crons.__contains__, order)
     table = digest.table(crontab)
-    for _, uids in groups:
+    for _, uids in latest:
         yield from _in_crontab_order(order, table, uids)
-    yield from untimed
 
 
 def _in_crontab_order(order, table, uids):

@@ -6,8 +6,8 @@ from zcron.testing.contracts.claims import ClaimsContract, WorkersContract
 
 
 class PendingJobsContract(QueueHook):
-    """put, remove, pending, site_pending, site_crons, site_by_next_run,
-    forget, clear_site, due, next_due, __len__, sites."""
+    """put, remove, pending, site_pending, site_crons, site_next_runs,
+    site_latest, forget, clear_site, due, next_due, __len__, sites."""
 
     def test_an_empty_queue(self):
         with self.open_session() as s:
@@ -130,29 +130,37 @@ class PendingJobsContract(QueueHook):
             for at in (3, 4, 9):
                 q.put(job(n, T0 + at * SECOND, site=other))
 
-    def test_site_by_next_run_groups_crons_at_their_soonest_job(self):
-        """Soonest or latest first, ties grouped, each cron once."""
+    def test_site_next_runs_gives_each_crons_soonest_due(self):
+        from zcron.model.timeutil import to_us
+        with self.open_session() as s:
+            q = self.make_queue(s.root)
+            for j in [job(n, T0 + k * SECOND) for n in range(3) for k in (2, 1)]:
+                q.put(j)
+            q.put(job(9, site="other"))
+            assert q.site_next_runs("default") == {uid(n): to_us(T0 + SECOND)
+                                                   for n in range(3)}
+            assert q.site_next_runs("nowhere") == {}
+
+    def test_site_latest_groups_crons_at_their_soonest_job(self):
+        """Latest first, ties grouped, each cron once."""
         from zcron.model.timeutil import to_us
         with self.open_session() as s:
             q = self.make_queue(s.root)
             self._put_crons_of_sites(q)
-            groups = [(to_us(T0 + at * SECOND), uids) for at, uids in
-                      ((1, {uid(3)}), (2, {uid(4)}), (3, {uid(1), uid(2)}))]
-            soonest = q.site_by_next_run("default")
-            assert soonest.crons == {uid(n) for n in range(1, 5)} and list(soonest) == groups
-            assert list(q.site_by_next_run("default", latest=True)) == groups[::-1]
-            nowhere = q.site_by_next_run("nowhere", latest=True)
+            latest = q.site_latest("default")
+            assert latest.crons == {uid(n) for n in range(1, 5)}
+            assert list(latest) == [(to_us(T0 + at * SECOND), uids) for at, uids in
+                                    ((3, {uid(1), uid(2)}), (2, {uid(4)}), (1, {uid(3)}))]
+            nowhere = q.site_latest("nowhere")
             assert nowhere.crons == set() and list(nowhere) == []
 
-    def test_site_by_next_run_skips_other_sites(self):
+    def test_site_latest_skips_other_sites(self):
         from zcron.model.timeutil import to_us
         with self.open_session() as s:
             q = self.make_queue(s.root)
             self._put_crons_of_sites(q)
             for n, other in ((10, "a"), (12, "z")):
-                for latest in (False, True):
-                    assert list(q.site_by_next_run(other, latest)) == \
-                        [(to_us(T0 + 3 * SECOND), {uid(n)})]
+                assert list(q.site_latest(other)) == [(to_us(T0 + 3 * SECOND), {uid(n)})]
 
     def test_sites_with_pending_or_claimed_jobs(self):
         with self.open_session() as s:
