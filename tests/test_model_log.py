@@ -313,14 +313,14 @@ class TestCronLogsResolveConflict:
         return CronLogs()._p_resolveConflict(old, committed, new)
 
     def _state(self, entries, counts=None, limit=10):
-        return {"entries": tuple(entries), "counts": counts or {}, "limit": limit}
+        return {"recent": tuple(entries), "counts": counts or {}, "limit": limit}
 
     def test_both_additions_merged_newest_first(self):
         a, b, c = _log(0), _log(2), _log(1, "WARN")
         state = self._callFUT(self._state([a], {"OK": 1}),
                               self._state([b, a], {"OK": 2}),
                               self._state([c, a], {"OK": 1, "WARN": 1}))
-        assert state["entries"] == (b, c, a)
+        assert state["recent"] == (b, c, a)
         assert state["counts"] == {"OK": 2, "WARN": 1}
         assert state["limit"] == 10
 
@@ -330,7 +330,7 @@ class TestCronLogsResolveConflict:
         state = self._callFUT(self._state(old, limit=2),
                               self._state([ok1, old[0]], limit=2),
                               self._state([ok2, old[0]], limit=2))
-        assert state["entries"] == (ok2, ok1, old[0])
+        assert state["recent"] == (ok2, ok1, old[0])
 
     def test_entries_dropped_by_one_side_stay_dropped(self):
         a, b = _log(-1), _log(-2)
@@ -338,14 +338,14 @@ class TestCronLogsResolveConflict:
         state = self._callFUT(self._state([a, b]),
                               self._state([]),           # cleared
                               self._state([new, a, b]))
-        assert state["entries"] == (new,)
+        assert state["recent"] == (new,)
 
     def test_first_entries_of_a_fresh_log_merge(self):
         """A fresh log stores no state of its own: both first runs survive."""
         a, b = _log(1), _log(2, "WARN")
-        state = self._callFUT({}, {"entries": (a,), "counts": {"OK": 1}, "limit": 10},
+        state = self._callFUT({}, {"recent": (a,), "counts": {"OK": 1}, "limit": 10},
                               {"entries": (b,), "counts": {"WARN": 1}, "limit": 10})
-        assert state["entries"] == (b, a) and state["counts"] == {"OK": 1, "WARN": 1}
+        assert state["recent"] == (b, a) and state["counts"] == {"OK": 1, "WARN": 1}
 
 
     def test_limit_from_committed_when_new_has_none(self):
@@ -353,7 +353,7 @@ class TestCronLogsResolveConflict:
         state = self._callFUT(self._state([], limit=None),
                               self._state(entries[:2], limit=1),
                               self._state(entries[2:], limit=None))
-        assert state["entries"] == (entries[0],)
+        assert state["recent"] == (entries[0],)
         assert state["limit"] == 1
 
     def test_other_keys_come_from_new(self):
@@ -537,3 +537,129 @@ class TestCronLogsRecord:
     def test_a_fresh_log_pickles_no_state(self):
         from zcron.model.logs import CronLogs
         assert CronLogs().__getstate__() == {}
+
+
+# -- the older entries' record ----------------------------------------------------
+
+class TestOlderEntries:
+    """A run rewrites the newest entries only; the older ones go to a
+    record of their own once every SPILL runs."""
+
+    def test_spills_and_keeps_the_bounds(self):
+        from zcron.model.logs import SPILL, CronLogs
+        logs, failure = CronLogs(), _log(0, "FAILURE", execution_id="f")
+        logs.add(failure, 20)
+        added = [_log(i + 1, execution_id=f"e{i}") for i in range(3 * SPILL)]
+        for log in added:
+            logs.add(log, 20)
+        assert len(logs.recent) < SPILL and logs.older is not None
+        assert logs.entries == tuple(reversed(added))[:20] + (failure,)
+        assert logs.newest() is added[-1]
+        assert logs.has("f") and logs.has("e4") and not logs.has("nope")
+        hex_id = "ab" * 16
+        assert not logs.has(hex_id)
+        assert logs.counts == {"OK": 3 * SPILL, "FAILURE": 1}
+
+    def test_a_record_written_before_the_split_loads(self):
+        from zcron.model.logs import SPILL, CronLogs
+        logs = CronLogs.__new__(CronLogs)
+        old = tuple(_log(-i, execution_id=f"o{i}") for i in range(SPILL + 2))
+        logs.__setstate__({"entries": old, "counts": {"OK": len(old)}, "limit": 50})
+        assert logs.entries == old and logs.has("o9")
+        logs.add(_log(1, execution_id="n"), 50)
+        assert logs.entries[0].execution_id == "n" and len(logs.entries) == len(old) + 1
+        assert len(logs.recent) == 1 and logs.has("o9")
+
+    def test_clear_empties_both(self):
+        from zcron.model.logs import SPILL, CronLogs
+        logs = CronLogs()
+        for i in range(SPILL + 1):
+            logs.add(_log(i, execution_id=f"e{i}"), 50)
+        logs.clear()
+        assert logs.entries == () and not logs.has("e0") and logs.newest() is None
+
+    def test_a_clear_against_a_spill_is_tried_again(self):
+        from ZODB.POSException import ConflictError
+        from zcron.model.older_logs import OlderLogs
+        a, b = _log(0), _log(1)
+        def state(*entries):
+            older = OlderLogs()
+            older.entries = entries
+            return older.__getstate__()
+        with pytest.raises(ConflictError):
+            OlderLogs()._p_resolveConflict(state(a), state(), state(b, a))
+        merged = OlderLogs()
+        merged.__setstate__(OlderLogs()._p_resolveConflict(state(a), state(b, a),
+                                                           state(_log(2), a)))
+        assert [e.date.minute for e in merged.entries] == [2, 1, 0]
+
+    def test_older_record_made_on_both_sides_is_tried_again(self):
+        from ZODB.ConflictResolution import PersistentReference
+        from ZODB.POSException import ConflictError
+        from zcron.model.logs import CronLogs
+
+        def ref(oid):
+            return PersistentReference((oid, None))
+        state = {"recent": (), "counts": {}}
+        with pytest.raises(ConflictError):
+            CronLogs()._p_resolveConflict(state, dict(state, older=ref(b"1")),
+                                          dict(state, older=ref(b"2")))
+        merged = CronLogs()._p_resolveConflict(state, dict(state, older=ref(b"1"),
+                                                           older_ids=b"a" * 16),
+                                               dict(state))
+        assert merged["older"].oid == b"1" and merged["older_ids"] == b"a" * 16
+
+    def test_a_run_writes_the_older_record_once_every_spill(self, db, session):
+        from zcron.model.logs import SPILL
+        from zcron.testing import written_oids
+        crontab, (one,) = _site_with_crons(session, "one")
+        writes = []
+        for second in range(2 * SPILL):
+            session.tm.begin()
+            one.add_log(_log(second / 60, execution_id=f"e{second}"))
+            session.tm.commit()
+            older = one._logs.older
+            writes.append(older is not None and older._p_oid in written_oids(db.storage))
+        assert writes.count(True) == 2 and len(one.logs) == 2 * SPILL
+
+    def test_has_logged_reads_no_older_entry(self, tmp_path, zca):
+        from zcron.components import load_crontab
+        from zcron.db import Session, open_db
+        from zcron.model.logs import SPILL
+        uri = f"file://{tmp_path}/Data.fs"
+        db = open_db(uri)
+        try:
+            with Session(db) as session:
+                crontab, (one,) = _site_with_crons(session, "one")
+                for i in range(SPILL + 1):
+                    one.add_log(_log(i, execution_id=f"e{i}"))
+                session.tm.commit()
+                uid = one.uid
+            db.close()
+            db = open_db(uri)
+            with Session(db) as session:
+                cron = load_crontab(session.root.get_site("logged")).get(uid)
+                assert cron.has_logged("e0") and not cron.has_logged("x")
+                assert cron.last_log().execution_id == f"e{SPILL}"
+                assert cron._logs.older._p_changed is None      # still a ghost
+                assert [e.execution_id for e in cron.logs][-1] == "e0"
+        finally:
+            db.close()
+
+    def test_two_spills_at_once_merge(self, db):
+        from zcron.model.logs import SPILL
+        """Both sides' runs at the spill point of a log that spilled before."""
+        prior = [_log(i - 2 * SPILL, execution_id=f"p{i}") for i in range(2 * SPILL - 2)]
+        entries, counts = TestLogRecordIsolation()._log_concurrently(db, db, limit=50,
+                                                                     prior=prior)
+        assert [e.execution_id for e in entries][:2] == ["o", "w"]
+        assert len(entries) == 2 * SPILL and counts == {"OK": 2 * SPILL - 1, "WARN": 1}
+
+    def test_hex_ids_found_only_where_an_id_starts(self):
+        from zcron.model.log import new_execution_id
+        from zcron.model.older_logs import has_id as _has_id, ids_of as _ids_text
+        ids = [new_execution_id() for _ in range(3)]
+        text = _ids_text([_log(i, execution_id=x) for i, x in enumerate(ids)])
+        assert len(text) == 48 and all(_has_id(text, x) for x in ids)
+        straddling = (bytes.fromhex(ids[0])[8:] + bytes.fromhex(ids[1])[:8]).hex()
+        assert not _has_id(text, straddling) and not _has_id(text, new_execution_id())

@@ -184,7 +184,7 @@ def _overlap(cron, result, running):
 
 def window_start(cron, fire_time):
     """The previous run's fire time: the runner's data window starts there."""
-    for log in cron.logs:
+    for log in cron.logs_newest_first():
         if log.fire_time is not None and log.fire_time < fire_time and log.duration is not None:
             return log.fire_time
     return None

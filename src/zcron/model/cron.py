@@ -225,8 +225,15 @@ class Cron(Persistent):
             digest.logged(self, None)
 
     def last_log(self):
-        logs = self.logs
-        return logs[0] if logs else None
+        return None if self._logs is None else self._logs.newest()
+
+    def logs_newest_first(self):
+        """Its entries as stored, read lazily (see CronLogs.newest_first)."""
+        return iter(()) if self._logs is None else self._logs.newest_first()
+
+    def has_logged(self, execution_id):
+        """Whether the run of ``execution_id`` ended (its entry is its end)."""
+        return self._logs is not None and self._logs.has(execution_id)
 
     @property
     def last_run(self):

@@ -7,14 +7,19 @@ concurrently (two workers, or a run and a NOTRUN account) do not conflict
 either: ``_p_resolveConflict`` merges both sides' entries.
 """
 from persistent import Persistent
+from ZODB.POSException import ConflictError
 
 from zcron.interfaces import FAILURE, OK, WARN
 from zcron.model.defaults import effective
+from zcron.model.older_logs import OlderLogs, has_id, ids_of, merge_entries
 
 SUCCESSES = (OK, WARN)
 # Age limits when neither the cron nor its site sets one: a week of
 # successes, a quarter of failures and fire times not run (NOTRUN), which
 # post-mortems ask about longest.
+# A log record holds fewer than this many entries before the older ones
+# go to their own record (see CronLogs).
+SPILL = 8
 KEEP_DEFAULTS = {"keep_ok_for": 7 * 86400, "keep_failures_for": 90 * 86400}
 
 
@@ -51,19 +56,20 @@ def ages_of(cron):
     return tuple(effective(cron, field) or default for field, default in KEEP_DEFAULTS.items())
 
 
-def _key(entry):
-    """What identifies an entry across the unpickled copies of one state."""
-    return (entry.execution_id, entry.date, entry.status)
-
-
 class CronLogs(Persistent):
     """Newest first, bounded by count and age; the newest FAILURE survives both.
 
-    An empty log stores nothing of its own (the class holds the empty
-    values): a cron's first claim writes one.
+    A run rewrites this record, so it holds only the newest entries
+    (``recent``, fewer than ``SPILL``) and a text of the execution ids of
+    the older ones, which live in an ``OlderLogs`` record of their own,
+    rewritten once every ``SPILL`` runs: a run pickles and loads a few
+    entries, not the whole log. An empty log stores nothing of its own
+    (the class holds the empty values): a cron's first claim writes one.
     """
 
-    entries = ()
+    recent = ()
+    older = None     # its OlderLogs, from the first spill on
+    older_ids = b""  # the older entries' execution ids (see ids_of)
     counts = {}      # never changed in place: add() replaces it
     limit = None     # the cron's logs_limit, as of the last add()
     ages = None      # its age limits (see bound), as of the last add()
@@ -74,16 +80,55 @@ class CronLogs(Persistent):
 
     def __init__(self, entries=(), limit=None):
         if entries:
-            self.entries = bound(tuple(entries), limit)
+            self.recent = bound(tuple(entries), limit)
         if limit is not None:
             self.limit = limit
+
+    def __setstate__(self, state):
+        """Records written before the split hold every entry as ``entries``."""
+        state = dict(state or {})
+        if "entries" in state:
+            state["recent"] = state.pop("entries")
+        super().__setstate__(state)
+
+    @property
+    def entries(self):
+        """The log as kept: every entry within the bounds, newest first."""
+        older = () if self.older is None else self.older.entries
+        view = getattr(self, "_v_view", None)
+        if view is None or view[0] is not self.recent or view[1] is not older:
+            view = self._v_view = (self.recent, older,
+                                   bound(self.recent + older, self.limit, self.ages))
+        return view[2]
+
+    def newest(self):
+        """The last entry added (None: none), read without the older ones."""
+        if self.recent:
+            return self.recent[0]
+        return self.entries[0] if self.entries else None
+
+    def newest_first(self):
+        """Every entry stored, newest first, the older ones read only if
+        reached (bounds not applied: for the run path, which wants the last few)."""
+        yield from self.recent
+        if self.older is not None:
+            yield from self.older.entries
+
+    def has(self, execution_id):
+        """Whether a run of ``execution_id`` is logged, without loading the older entries."""
+        return any(e.execution_id == execution_id for e in self.recent) or \
+            has_id(self.older_ids, execution_id)
 
     def add(self, log, limit, ages=None):
         # The limits are kept here so that conflict resolution, which sees
         # this record only, can apply them.
         self.limit = limit
         self.ages = ages
-        self.entries = bound((log,) + self.entries, limit, ages, log.date)
+        recent = (log,) + self.recent
+        if len(recent) < SPILL:
+            self.recent = bound(recent, limit, ages, log.date)
+        else:
+            self._spill(recent)
         counts = dict(self.counts)
         counts[log.status] = counts.get(log.status, 0) + 1
         self.counts = counts
@@ -94,12 +139,24 @@ class CronLogs(Persistent):
         elif log.status == FAILURE and log.attempt >= log.attempts:
             self.failures += 1
 
+    def _spill(self, recent):
+        """All but the newest entry go to the older record, bounded."""
+        if self.older is None:
+            self.older = OlderLogs()
+        kept = bound(recent + self.older.entries, self.limit, self.ages, recent[0].date)
+        self.recent = kept[:1]
+        self.older.entries = kept[1:]
+        self.older_ids = ids_of(kept[1:])
+
     def reset_failures(self):
         if self.failures:
             self.failures = 0
 
     def clear(self):
-        self.entries = ()
+        self.recent = ()
+        self.older_ids = b""
+        if self.older is not None:
+            self.older.entries = ()
 
     def __len__(self):
         return len(self.entries)
@@ -111,20 +168,18 @@ class CronLogs(Persistent):
         """Merge two concurrent changes of one cron's log.
 
         Entries either side added are kept; an entry of ``old`` survives
-        only if neither side dropped it (by the bound, or by ``clear``).
-        The result is newest first by date, bounded, and the per-status
-        counts add up both sides' increments.
+        only if neither side dropped it (by the bound, a spill or
+        ``clear``). The result is newest first by date, the per-status
+        counts add up both sides' increments, and the older entries' ids
+        are both sides' (a run logged is logged: more ids never rerun one).
         """
         # states leave out what the class holds (an empty log)
-        old, committed, new = (dict(state or {}) for state in (old, committed, new))
-        for state in (old, committed, new):
-            state.setdefault("entries", ())
-            state.setdefault("counts", {})
+        old, committed, new = (_normalised(state) for state in (old, committed, new))
         limit = new.get("limit") or committed.get("limit")
         ages = new.get("ages") or committed.get("ages")
         state = new
-        state["entries"] = bound(_merge_entries(
-            old["entries"], committed["entries"], new["entries"]), limit, ages)
+        state["recent"] = bound(merge_entries(
+            old["recent"], committed["recent"], new["recent"]), limit, ages)
         state["counts"] = _merge_counts(old["counts"], committed["counts"], new["counts"])
         state["limit"] = limit
         if ages is not None:
@@ -134,22 +189,33 @@ class CronLogs(Persistent):
             state["last_success"] = stamp
         state["failures"] = _merge_failures(*(s.get("failures", 0)
                                               for s in (old, committed, new)))
+        _merge_older(state, old, committed, new)
         return state
 
 
-def _merge_entries(old, committed, new):
-    """Both sides' entries, newest first: an entry of ``old`` only if
-    neither side dropped it."""
-    old_keys = {_key(e) for e in old}
-    committed_keys = {_key(e) for e in committed}
-    new_keys = {_key(e) for e in new}
-    merged = {}
-    for entry in committed + new:
-        key = _key(entry)
-        if key in old_keys and not (key in committed_keys and key in new_keys):
-            continue
-        merged.setdefault(key, entry)
-    return tuple(sorted(merged.values(), key=lambda e: e.date, reverse=True))
+def _normalised(state):
+    state = dict(state or {})
+    if "entries" in state:
+        state["recent"] = state.pop("entries")
+    state.setdefault("recent", ())
+    state.setdefault("counts", {})
+    return state
+
+
+def _merge_older(state, old, committed, new):
+    """The older record as one side made it (both making one: tried
+    again), its ids of both sides."""
+    # references in states compare by oid (PersistentReference refuses ==)
+    oids = [getattr(s.get("older"), "oid", None) for s in (old, committed, new)]
+    if oids[0] is None and None not in oids[1:] and oids[1] != oids[2]:
+        raise ConflictError("a cron's older log entries made twice meanwhile")
+    if oids[2] is None and oids[1] is not None:
+        state["older"] = committed["older"]
+    ids = [s.get("older_ids", b"") for s in (old, committed, new)]
+    if ids[1] != ids[0] and ids[2] != ids[0]:
+        state["older_ids"] = ids[1] + ids[2]
+    elif ids[1] != ids[0]:
+        state["older_ids"] = ids[1]
 
 
 def _merge_counts(old, committed, new):

@@ -106,10 +106,7 @@ class Claim:
 
 def still_running(cron, claims):
     """The claims whose run has no log entry yet: a run's end is its entry."""
-    if not claims:
-        return []
-    logged = {log.execution_id for log in cron.logs}
-    return [claim for claim in claims if claim.execution_id not in logged]
+    return [claim for claim in claims if not cron.has_logged(claim.execution_id)]
 
 
 @implementer(IWorkerInfo)
