@@ -10,7 +10,7 @@ import time
 from http.cookies import SimpleCookie
 
 ROUNDS = 7
-ROUNDS_EACH = 3         # of each sort and filter: there are 24 of them
+ROUNDS_EACH = 3         # of each sort and filter: there are 26 of them
 
 
 class Browser:
@@ -124,11 +124,14 @@ def pages(params):
 
 
 def sorts_and_filters(browser, site):
-    """{name: timed} of each column's sort both ways, each status filter
-    and a status filter sorted on another column."""
+    """{name: timed} of each column's sort both ways, each status filter,
+    and filters sorted on other columns."""
     from zcron.web.listing import FILTERS, SORTS
     paths = {f"sort_{key}{suffix}": f"{site}?sort={key}{query}" for key in SORTS
              for suffix, query in (("", ""), ("_desc", "&dir=desc"))}
     paths.update((f"status_{status}", f"{site}?status={status}") for status in FILTERS)
     paths["status_FAILURE_by_last_desc"] = f"{site}?status=FAILURE&sort=last&dir=desc"
+    # filtered next-run sorts read the queue's index of jobs by cron whole
+    paths["status_FAILURE_by_next"] = f"{site}?status=FAILURE&sort=next"
+    paths["name_filter_by_next_desc"] = f"{site}?q=noo&sort=next&dir=desc"
     return {key: timed(browser, path, rounds=ROUNDS_EACH) for key, path in paths.items()}

@@ -663,3 +663,13 @@ class TestOlderEntries:
         assert len(text) == 48 and all(_has_id(text, x) for x in ids)
         straddling = (bytes.fromhex(ids[0])[8:] + bytes.fromhex(ids[1])[:8]).hex()
         assert not _has_id(text, straddling) and not _has_id(text, new_execution_id())
+
+    def test_the_view_is_read_once_for_a_state(self):
+        from zcron.model.logs import SPILL, CronLogs
+        logs = CronLogs()
+        for i in range(SPILL + 2):
+            logs.add(_log(i, execution_id=f"e{i}"), 50)
+        assert logs.entries is logs.entries
+        before = logs.entries
+        logs.add(_log(SPILL + 3), 50)
+        assert logs.entries is not before and len(logs.entries) == len(before) + 1

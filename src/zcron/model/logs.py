@@ -93,11 +93,13 @@ class CronLogs(Persistent):
 
     @property
     def entries(self):
-        """The log as kept: every entry within the bounds, newest first."""
-        older = () if self.older is None else self.older.entries
+        """The log as kept: every entry within the bounds, newest first
+        (kept for the record's state: readers ask for it again and again)."""
+        packed = b"" if self.older is None else self.older.packed
         view = getattr(self, "_v_view", None)
-        if view is None or view[0] is not self.recent or view[1] is not older:
-            view = self._v_view = (self.recent, older,
+        if view is None or view[0] is not self.recent or view[1] is not packed:
+            older = () if self.older is None else self.older.entries
+            view = self._v_view = (self.recent, packed,
                                    bound(self.recent + older, self.limit, self.ages))
         return view[2]
 
