@@ -16,6 +16,7 @@ from zcron.worker.claiming import Claimer
 from zcron.worker.dispatcher import Dispatcher
 from zcron.worker.execution import Executor
 from zcron.worker.group import GroupRunner
+from zcron.worker.heap import tuned_collector
 from zcron.worker.isolation import PROCESS, THREAD, ChildPool
 from zcron.worker.lane import Lane
 from zcron.worker.leases import Leases
@@ -88,16 +89,17 @@ class Worker:
     def run(self, max_seconds=None, until_idle=False):
         deadline = None if max_seconds is None else time.monotonic() + max_seconds
         self.session.open()
-        try:
-            self._start()
-            self.dispatcher.run(deadline, until_idle)
-            self.shutdown.begin()     # a clean stop: marked while its runs finish
-        finally:
-            self._stopping.set()
-            self.resync.join()
-            self.alerts.join(ALERTS_JOIN)
-            self.shutdown.finish()
-            self.children.close()
+        with tuned_collector():
+            try:
+                self._start()
+                self.dispatcher.run(deadline, until_idle)
+                self.shutdown.begin()     # a clean stop: marked while its runs finish
+            finally:
+                self._stopping.set()
+                self.resync.join()
+                self.alerts.join(ALERTS_JOIN)
+                self.shutdown.finish()
+                self.children.close()
         return self.stats
 
     def _start(self):
