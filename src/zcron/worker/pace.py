@@ -1,6 +1,7 @@
 """The pace of recent runs -- quick or slow, computing or waiting -- and
 what follows from it: how many jobs to hold claimed, when to claim more,
 which runs share a commit, and whether threads take turns in the lane."""
+from zcron.worker.claiming import LOOKAHEAD
 
 # Runs shorter than this (seconds) count as quick.
 QUICK_RUN = 0.01
@@ -8,6 +9,9 @@ QUICK_RUN = 0.01
 # GROUP_MAX runs or GROUP_WINDOW seconds of them.
 GROUP_WINDOW = 0.05
 GROUP_MAX = 64
+# A job is claimed this long before it is due (at most LOOKAHEAD): half of
+# it, so that each claim takes the jobs due in the next half.
+CLAIM_LEAD = LOOKAHEAD / 2
 
 
 class Pace:
@@ -50,6 +54,27 @@ class Pace:
         with: the dispatcher then neither claims more nor is woken, so
         that it later completes and claims many jobs in one transaction."""
         return self.quick and size > self.low_water
+
+    @staticmethod
+    def claim_at(due):
+        """When to claim a job due at ``due`` that nothing else wakes the
+        dispatcher for: once it is CLAIM_LEAD ahead, so that one claim
+        transaction takes every job due within the next LOOKAHEAD -- not
+        one claim (and commit) per run at light load."""
+        return due - CLAIM_LEAD
+
+    def settling_waits(self, backlog_ahead):
+        """Whether the dispatcher may sleep on when a run ends: quick runs
+        at light load, the backlog claimed ahead of time (``backlog_ahead``),
+        settle with the next claim rather than in a transaction each."""
+        return self.quick and backlog_ahead
+
+    def takes_turns(self, size):
+        """Whether pool threads take turns in the lane (see Lane) with a
+        claimed backlog of ``size`` jobs: only while quick computing runs
+        wait in a long backlog (a burst). Otherwise a run due while the
+        lane's holder is busy with another run would wait for it."""
+        return self.computing and self.backlog_long(size)
 
     def joins_group(self, cron):
         """Whether a run may join a group already under way. A slow run
