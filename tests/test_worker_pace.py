@@ -37,18 +37,6 @@ class TestPace:
         pace.observe("ok", duration=1.0, cpu=1.0)
         assert not pace.quick and not pace.joins_group(cron)
 
-    def test_threads_take_turns_only_in_a_burst(self):
-        """Quick computing runs take turns in the lane only while a long
-        backlog waits; at light load a run due while the lane's holder
-        commits another would wait for it."""
-        from zcron.worker.pace import GROUP_MAX
-        pace = _pace()
-        assert not pace.takes_turns(1000)             # slow runs overlap
-        pace.observe("ok", duration=0.001, cpu=0.001)
-        assert pace.takes_turns(GROUP_MAX + 1) and not pace.takes_turns(GROUP_MAX)
-        pace.observe("waits", duration=0.005, cpu=0.0001)
-        assert not pace.takes_turns(1000)             # waiting runs overlap
-
     def test_settling_waits_only_for_quick_runs_claimed_ahead(self):
         pace = _pace()
         assert not pace.settling_waits(True)          # slow: a run ending frees a claim

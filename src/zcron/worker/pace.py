@@ -69,13 +69,6 @@ class Pace:
         settle with the next claim rather than in a transaction each."""
         return self.quick and backlog_ahead
 
-    def takes_turns(self, size):
-        """Whether pool threads take turns in the lane (see Lane) with a
-        claimed backlog of ``size`` jobs: only while quick computing runs
-        wait in a long backlog (a burst). Otherwise a run due while the
-        lane's holder is busy with another run would wait for it."""
-        return self.computing and self.backlog_long(size)
-
     def joins_group(self, cron):
         """Whether a run may join a group already under way. A slow run
         among quick ones would hold back their logs (and leave their crons

@@ -41,7 +41,7 @@ class Pool:
         session = Session(self.db)
         try:
             while True:
-                if self.pace.takes_turns(len(self.backlog)):
+                if self.pace.computing:
                     self.lane.enter()
                 try:
                     job = self.backlog.get()
