@@ -21,7 +21,9 @@ def _dispatcher(fake_clock, due_in, quick=True):
     from zcron.worker.dispatcher import Dispatcher
     from zcron.worker.pace import Pace
     fake_clock.set(T0)
-    pace, backlog = Pace(4, 512), Backlog()
+    ticks = iter(range(10**6))
+    pace, backlog = Pace(4, 512, monotonic=lambda: next(ticks)), Backlog()
+    pace.observe("ok", duration=0.001, cpu=0.001)    # a run a second: light load
     pace.observe("ok", duration=0.001 if quick else 1.0, cpu=0.001)
     backlog.put(_job(T0 + timedelta(seconds=due_in)))
     return Dispatcher(None, ClaimBook(), backlog, pace, None, None, None, 0.25,
