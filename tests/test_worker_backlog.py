@@ -27,6 +27,11 @@ class TestBacklog:
         backlog = self._makeOne(_jobs(30))
         assert backlog.get_due(now_us=29) is None and len(backlog) == 1
 
+    def test_ahead_when_none_is_due_yet(self):
+        assert not self._makeOne().ahead(now_us=0)      # nothing claimed
+        backlog = self._makeOne(_jobs(30, 20))
+        assert backlog.ahead(now_us=19) and not backlog.ahead(now_us=20)
+
     def test_drain_then_stop_wakes_a_waiting_thread(self):
         jobs = _jobs(20, 10)
         backlog = self._makeOne(jobs)

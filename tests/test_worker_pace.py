@@ -9,6 +9,32 @@ def _pace(concurrency=4, batch=512):
     return Pace(concurrency, batch)
 
 
+class _Clock:
+    """A monotonic clock moved by hand."""
+
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self):
+        return self.t
+
+
+def _timed_pace():
+    from zcron.worker.pace import Pace
+    clock = _Clock()
+    return Pace(4, 512, monotonic=clock), clock
+
+
+def _runs(pace, clock, per_second, duration=0.001):
+    """One RATE_WINDOW of runs at ``per_second``, evenly spread; the last
+    ends the window."""
+    from zcron.worker.pace import RATE_WINDOW
+    count, start = int(per_second * RATE_WINDOW), clock.t
+    for n in range(1, count + 1):
+        clock.t = start + RATE_WINDOW * n / count
+        pace.observe("ok", duration=duration, cpu=duration)
+
+
 class TestPace:
     def test_slow_runs_hold_two_claims_per_thread(self):
         pace = _pace()
@@ -36,6 +62,35 @@ class TestPace:
         assert not pace.joins_group(Cron("ok", "* * * * *", timeout=5))
         pace.observe("ok", duration=1.0, cpu=1.0)
         assert not pace.quick and not pace.joins_group(cron)
+
+    def test_light_load_is_quick_runs_at_a_few_hundred_a_second(self):
+        from zcron.worker.pace import LIGHT_RATE
+        pace, clock = _timed_pace()
+        pace.observe("ok", duration=0.001, cpu=0.001)
+        assert pace.quick and not pace.light        # no rate measured yet
+        _runs(pace, clock, per_second=LIGHT_RATE - 1)    # and the one above
+        assert pace.light and pace.rate == LIGHT_RATE
+        _runs(pace, clock, per_second=LIGHT_RATE + 100)
+        assert not pace.light
+        _runs(pace, clock, per_second=10, duration=1.0)
+        assert not pace.light                       # slow runs
+
+    def test_settling_waits_at_light_load_for_a_backlog_claimed_ahead(self):
+        pace, clock = _timed_pace()
+        _runs(pace, clock, per_second=200)
+        assert pace.settling_waits(True)
+        assert not pace.settling_waits(False)       # a job is due: claim more
+        _runs(pace, clock, per_second=1000)
+        assert not pace.settling_waits(True)
+
+    def test_jobs_are_claimed_half_a_lookahead_ahead_at_light_load(self):
+        from datetime import datetime, timezone
+
+        from zcron.worker.claiming import LOOKAHEAD
+        due, (pace, clock) = datetime(2026, 3, 1, tzinfo=timezone.utc), _timed_pace()
+        assert due - pace.claim_at(due) == LOOKAHEAD
+        _runs(pace, clock, per_second=200)
+        assert due - pace.claim_at(due) == LOOKAHEAD / 2
 
     @pytest.mark.parametrize("size, seconds, full", [(1, 0.0, False), (64, 0.0, True),
                                                     (2, 0.05, True)])

@@ -43,6 +43,12 @@ class Backlog:
                 return heapq.heappop(self._heap)[2]
             return None
 
+    def ahead(self, now_us):
+        """Whether it holds jobs, none of them due at ``now_us`` yet (they
+        were claimed ahead of time)."""
+        with self._cond:
+            return bool(self._heap) and self._heap[0][0] > now_us
+
     def __len__(self):
         return len(self._heap)
 

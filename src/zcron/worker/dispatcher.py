@@ -8,8 +8,9 @@ import time
 from typing import NamedTuple
 
 from zcron import clock
+from zcron.model.timeutil import to_us
 from zcron.retry import RETRYABLE
-from zcron.worker.claiming import LOOKAHEAD, STEAL_GRACE
+from zcron.worker.claiming import STEAL_GRACE
 
 # A conflicting claim transaction is not retried: the next cycle claims
 # afresh after a random pause (seconds) between these.
@@ -97,10 +98,23 @@ class Dispatcher:
             return                      # more may be due right now
         timeout = self.poll
         if cycle.next_due is not None and not cycle.waiting and not full:
-            ahead = cycle.next_due - LOOKAHEAD - clock.now()
+            ahead = self.pace.claim_at(cycle.next_due) - clock.now()
             timeout = min(timeout, max(0.0, ahead.total_seconds()))
         if deadline is not None:
             timeout = min(timeout, max(0.0, deadline - time.monotonic()))
         if timeout > 0:
-            self.wake.wait(timeout)
+            self._wait(timeout, put_off=not (cycle.waiting or full))
         self.wake.clear()
+
+    def _wait(self, timeout, put_off):
+        """Up to ``timeout`` seconds, until woken. With ``put_off`` (no job
+        waits for a running one, the book has room) a finished run's wake
+        is slept through while the pace says its settling can wait."""
+        end = time.monotonic() + timeout
+        while self.wake.wait(max(0.0, end - time.monotonic())):
+            if not put_off or self.book.has_orphans or not self.pace.settling_waits(
+                    self.backlog.ahead(to_us(clock.now()))):
+                return
+            self.wake.clear()
+            if self.stopping.is_set():
+                return

@@ -1,6 +1,9 @@
 """The pace of recent runs -- quick or slow, computing or waiting -- and
 what follows from it: how many jobs to hold claimed, when to claim more,
 which runs share a commit, and whether threads take turns in the lane."""
+import time
+
+from zcron.worker.claiming import LOOKAHEAD
 
 # Runs shorter than this (seconds) count as quick.
 QUICK_RUN = 0.01
@@ -8,15 +11,27 @@ QUICK_RUN = 0.01
 # GROUP_MAX runs or GROUP_WINDOW seconds of them.
 GROUP_WINDOW = 0.05
 GROUP_MAX = 64
+# At light load a job is claimed this long before it is due: half the
+# look-ahead, so that each claim takes the jobs due in the next half.
+CLAIM_LEAD = LOOKAHEAD / 2
+# Quick runs at this rate (runs/s, over RATE_WINDOW seconds) or below are
+# light load. At 1,000 runs/s the soak fell behind for good with the
+# light-load rules (their larger claim transactions and later settling
+# held up the runs due meanwhile).
+LIGHT_RATE = 400
+RATE_WINDOW = 1.0
 
 
 class Pace:
     """Written by pool threads after each run without a lock: each field
     is one assignment, and a stale read costs a decision, not a run."""
 
-    def __init__(self, concurrency, batch):
+    def __init__(self, concurrency, batch, monotonic=time.monotonic):
         self.concurrency = concurrency
         self.batch = batch
+        self.rate = float("inf")     # runs/s over the last window (none yet: not light)
+        self._monotonic = monotonic
+        self._window = (monotonic(), 0)  # (its start, runs since)
         self.quick = False           # are recent runs quick?
         self.computing = False       # ... and mostly computing? (see Lane)
         self._quick_runners = set()  # runner names whose last run here was quick
@@ -24,6 +39,7 @@ class Pace:
     def observe(self, name, duration, cpu):
         """A run of runner ``name`` took ``duration`` seconds, ``cpu`` of
         them computing in its thread."""
+        self._count()
         self.quick = duration < QUICK_RUN
         # runs waiting on I/O overlap their waits; only computing ones take turns
         self.computing = self.quick and cpu >= duration / 2
@@ -31,6 +47,14 @@ class Pace:
             self._quick_runners.add(name)
         else:
             self._quick_runners.discard(name)
+
+    def _count(self):
+        now, (start, runs) = self._monotonic(), self._window
+        if now - start < RATE_WINDOW:
+            self._window = (start, runs + 1)
+        else:
+            self.rate = (runs + 1) / (now - start)
+            self._window = (now, 0)
 
     @property
     def capacity(self):
@@ -50,6 +74,25 @@ class Pace:
         with: the dispatcher then neither claims more nor is woken, so
         that it later completes and claims many jobs in one transaction."""
         return self.quick and size > self.low_water
+
+    @property
+    def light(self):
+        """Light load: quick runs, LIGHT_RATE a second at most."""
+        return self.quick and self.rate <= LIGHT_RATE
+
+    def claim_at(self, due):
+        """When to claim a job due at ``due`` that nothing else wakes the
+        dispatcher for: at light load CLAIM_LEAD ahead, so that one claim
+        transaction takes the jobs due in the next half look-ahead, not one
+        claim (and commit) per run; else LOOKAHEAD ahead."""
+        return due - (CLAIM_LEAD if self.light else LOOKAHEAD)
+
+    def settling_waits(self, backlog_ahead):
+        """Whether the dispatcher may sleep on when a run ends: at light
+        load, the backlog claimed ahead of time (``backlog_ahead``),
+        finished claims are settled with the next claim rather than in a
+        transaction each."""
+        return backlog_ahead and self.light
 
     def joins_group(self, cron):
         """Whether a run may join a group already under way. A slow run
