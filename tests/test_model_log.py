@@ -673,3 +673,14 @@ class TestOlderEntries:
         before = logs.entries
         logs.add(_log(SPILL + 3), 50)
         assert logs.entries is not before and len(logs.entries) == len(before) + 1
+
+    def test_a_spill_leaves_the_older_entries_out_of_the_cache(self, db, session):
+        from zcron.model.logs import SPILL
+        crontab, (one,) = _site_with_crons(session, "one")
+        for i in range(SPILL):
+            session.tm.begin()
+            one.add_log(_log(i, execution_id=f"e{i}"))
+            session.tm.commit()
+        older = one._logs.older
+        assert older._p_changed is None             # a ghost once committed
+        assert len(one.logs) == SPILL and one.has_logged("e0")

@@ -149,6 +149,8 @@ class CronLogs(Persistent):
         self.recent = kept[:1]
         self.older.entries = kept[1:]
         self.older_ids = ids_of(kept[1:])
+        if self._p_jar is not None:     # runs read the ids only: not kept in memory
+            self._p_jar.transaction_manager.get().addAfterCommitHook(_ghost, (self.older,))
 
     def reset_failures(self):
         if self.failures:
@@ -193,6 +195,11 @@ class CronLogs(Persistent):
                                               for s in (old, committed, new)))
         _merge_older(state, old, committed, new)
         return state
+
+
+def _ghost(committed, record):
+    if committed and record._p_jar is not None:
+        record._p_deactivate()
 
 
 def _normalised(state):
