@@ -9,7 +9,8 @@ before digests, until its build, reads every cron instead.
 """
 from datetime import datetime, timezone
 from heapq import nlargest, nsmallest
-from itertools import chain, filterfalse, islice
+from itertools import compress, filterfalse, islice
+from operator import itemgetter
 from types import SimpleNamespace as Row
 
 from zcron.interfaces import STATUSES
@@ -92,7 +93,7 @@ class Query:
 def select(crontab, query, row_for, soonest=None, running=None, now=None):
     """A Row with the page's ``rows`` (made by ``row_for(cron)``), ``page``,
     ``pages`` and ``total`` (None when only reading on would tell) and
-    ``more`` (a next page). ``soonest(desc, whole)``: uids of the site's
+    ``more`` (a next page). ``soonest(desc, among)``: uids of the site's
     crons in the order of their next run (see ``soonest``): the "next"
     sort reads that.
     ``running()``: uids of the site's claimed crons (a digest's status)."""
@@ -130,11 +131,15 @@ class Digested(digest.Reading):
     page's crons alone are loaded."""
 
     def entries(self, query):
-        """(uid, value) of the query's text and status."""
+        """(uid, value) of the query's text and status; None if they keep
+        every cron (no set of them all is made)."""
         entries = self.table.items()
         if query.text:
-            named = set(_uids(self.crontab, query))
-            entries = [(uid, value) for uid, value in entries if uid in named]
+            named = _named(self.crontab, query.text)
+            if len(named) < len(self.table):
+                entries = [(uid, value) for uid, value in entries if uid in named]
+            elif not query.status:
+                return None
         return self.having(query.status, entries) if query.status else list(entries)
 
     def select(self, query, row_for, soonest):
@@ -162,24 +167,27 @@ class Digested(digest.Reading):
 
     def _in_index_order(self, query, found, end, soonest):
         """By name or next run: an index's order, read only that far."""
+        if query.sort == "next":
+            among = None if found is None else \
+                {uid: value[digest.NUMBER] for uid, value in found}
+            return list(islice(soonest(desc=query.desc, among=among), end))
         keep = self.table if found is None else {uid for uid, _ in found}
-        order = _uids(self.crontab, query) if query.sort == "name" else \
-            soonest(desc=query.desc, whole=True)
-        return list(islice((uid for uid in order if uid in keep), end))
+        return list(islice((uid for uid in _uids(self.crontab, query) if uid in keep), end))
 
 
-def soonest(crontab, queue, site_name, desc=False, whole=False):
+def soonest(crontab, queue, site_name, desc=False, among=None):
     """Uids of a site's crons by their soonest pending job, then those of
     the crons that have none, in the crontab's order (``desc``: those
-    first, then the latest). Read lazily: soonest first from the queue's
+    first, then the latest), read lazily. Soonest first from the queue's
     due order, a batch at a time (other sites' jobs skipped), so that a
     first page costs a batch; latest first from its end, a due time at a
-    time; ``whole`` (soonest first, read to its end): at once from the
-    site's index of jobs by cron."""
+    time. ``among``: {uid: number in the crontab's order} of the crons a
+    filter keeps (None: all); those are read a due time at a time from
+    either end, each group's kept crons sorted by their numbers."""
+    if among is not None:
+        return _among(queue, site_name, among, desc)
     if desc:
         return _latest_first(crontab, queue, site_name)
-    if whole:
-        return _by_next_run(crontab, queue, site_name)
     return _soonest_lazily(crontab, queue, site_name)
 
 
@@ -197,12 +205,23 @@ def _soonest_lazily(crontab, queue, site_name):
     yield from (uid for uid in crontab.uids() if uid not in seen)
 
 
-def _by_next_run(crontab, queue, site_name):
-    """Ties in the crontab's order, as a stable sort of the rows has them."""
-    nexts = queue.site_next_runs(site_name)
-    uids = list(crontab.uids())
-    return chain(sorted(filter(nexts.__contains__, uids), key=nexts.__getitem__),
-                 filterfalse(nexts.__contains__, uids))
+def _among(queue, site_name, among, desc):
+    """The kept crons of each group (a removed cron's job: in none); those
+    without a job after them, or first when ``desc``."""
+    number = among.__getitem__
+    if desc:
+        latest = queue.site_latest(site_name)
+        yield from sorted(among.keys() - latest.crons, key=number)
+        groups = latest
+    else:
+        groups, untimed = queue.site_soonest(site_name), set(among)
+    for _, uids in groups:
+        kept = among.keys() & uids
+        if not desc:
+            untimed -= kept
+        yield from sorted(kept, key=number)
+    if not desc:
+        yield from sorted(untimed, key=number)
 
 
 def _latest_first(crontab, queue, site_name):
@@ -228,6 +247,16 @@ def _in_crontab_order(order, table, uids):
                                      for value, uid in numbered if value is not None)]
 
 
+def _named(crontab, text):
+    """The set of uids of the crons whose name holds ``text`` (any case):
+    each name tested once, the name index's pairs read in C calls."""
+    pairs = list(crontab.by_name())
+    names = list(map(itemgetter(0), pairs))
+    text = text.lower()
+    holds = {name: text in name.lower() for name in set(names)}
+    return set(compress(map(itemgetter(1), pairs), map(holds.__getitem__, names)))
+
+
 def _uids(crontab, query):
     """Uids in the query's order (the crontab's, or by name) and of its
     name text, read lazily from the indexes: no cron gets loaded."""
@@ -237,9 +266,8 @@ def _uids(crontab, query):
         return (uid for name, uid in pairs if text in name.lower())
     if not query.text:
         return crontab.uids()
-    text = query.text.lower()
-    wanted = {uid for name, uid in crontab.by_name() if text in name.lower()}
-    return (uid for uid in crontab.uids() if uid in wanted)
+    wanted = _named(crontab, query.text)
+    return filter(wanted.__contains__, crontab.uids())
 
 
 def _filtered(crontab, query, row_for, uids):
