@@ -191,7 +191,8 @@ def test_a_filtered_next_run_sort_reads_the_due_order_a_due_time_at_a_time(alice
     """A status filter sorted by next run, both ways: ties in the crontab's
     order (uids out of it), a cron at its soonest job (c004's retry), the
     crons without a job last (first reversed), a removed cron's job left
-    out; dense (every failed cron) and sparse (one) alike."""
+    out; dense (every failed cron, every cron named c...) and sparse (one)
+    alike."""
     with db.transaction() as conn:
         root = get_root(conn)
         crontab = load_crontab(root.add_site(zcron.CronSite("many")))
@@ -200,6 +201,7 @@ def test_a_filtered_next_run_sort_reads_the_due_order_a_due_time_at_a_time(alice
                                                uid=f"{99 - i:032x}", activated=i != 9))
             if i % 3 == 0:
                 cron.add_log(make_log(10, "FAILURE"))
+        crontab.add_cron(zcron.Cron("x-other", "5 10 * * *", uid=f"{500:032x}"))
         crontab.save()
         retry = NOW + timedelta(minutes=30)
         queue_for(root).put(Job("many", f"{99 - 12:032x}", to_us(retry), to_us(retry),
@@ -214,6 +216,13 @@ def test_a_filtered_next_run_sort_reads_the_due_order_a_due_time_at_a_time(alice
     assert uids(alice.get(SITE + "?status=FAILURE&sort=next&dir=desc").text) == reversed_order
     assert uids(alice.get(SITE + "?status=off&sort=next").text) == [f"{99 - 9:032x}"]
     assert uids(alice.get(SITE + "?status=FAILURE&sort=next&q=c012").text) == order[:1]
+    timed = sorted((i for i in range(60) if i not in (9, 12)), key=lambda i: i % 4)
+    named = [f"{99 - i:032x}" for i in [12] + timed + [9]]
+    assert uids(alice.get(SITE + "?sort=next&q=c").text) == named[:50]
+    assert uids(alice.get(SITE + "?sort=next&q=c&page=2").text) == named[50:]
+    latest = sorted((i for i in range(60) if i not in (9, 12)), key=lambda i: -(i % 4))
+    assert uids(alice.get(SITE + "?sort=next&q=c&dir=desc").text) == \
+        [f"{99 - i:032x}" for i in [9] + latest + [12]][:50]
 
 
 def test_a_name_filter_keeping_every_cron_is_no_filter(alice, db):

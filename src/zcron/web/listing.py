@@ -7,20 +7,16 @@ loading a cron; any other sort and a status filter read the crontab's
 digest (model/digest.py): each loads one page of crons. A crontab saved
 before digests, until its build, reads every cron instead.
 """
-from datetime import datetime, timezone
 from heapq import nlargest, nsmallest
-from itertools import compress, filterfalse, islice
+from itertools import compress, islice
 from operator import itemgetter
 from types import SimpleNamespace as Row
 
 from zcron.interfaces import STATUSES
 from zcron.model import digest
+from zcron.web import next_run
 
 PER_PAGE = 50
-FAR = datetime(9999, 1, 1, tzinfo=timezone.utc)      # every pending job is due by then
-# a group of crons due at once bigger than 1/SPARSE of the crontab is put in
-# its order by walking that order (a digest lookup costs more each)
-SPARSE = 16
 FILTERS = STATUSES + ("never", "running", "paused", "done", "off")
 SORTS = ("name", "state", "schedule", "next", "last", "status", "duration")
 # the table's sortable columns: (sort key, title, class); a column added
@@ -143,11 +139,22 @@ class Digested(digest.Reading):
         return self.having(query.status, entries) if query.status else list(entries)
 
     def select(self, query, row_for, soonest):
+        if query.sort == "next" and query.text and not query.status:
+            return self._named_by_next(query, row_for, soonest)
         found = self.entries(query) if query.text or query.status else None
         total = len(self.table) if found is None else len(found)
         page = min(query.page, _pages(total))
         uids = self.ordered(query, found, page * PER_PAGE, soonest)[(page - 1) * PER_PAGE:]
         return _page([row_for(self.crontab.get(uid)) for uid in uids], page, total)
+
+    def _named_by_next(self, query, row_for, soonest):
+        """A name filter by next run reads no entry: the name index's
+        matches counted, the due order walked keeping them."""
+        named = _named(self.crontab, query.text)
+        page = min(query.page, _pages(len(named)))
+        uids = islice(soonest(desc=query.desc, keep=named), (page - 1) * PER_PAGE,
+                      page * PER_PAGE)
+        return _page([row_for(self.crontab.get(uid)) for uid in uids], page, len(named))
 
     def ordered(self, query, found, end, soonest):
         """The first ``end`` uids of ``found`` (None: every entry) in the
@@ -167,84 +174,23 @@ class Digested(digest.Reading):
 
     def _in_index_order(self, query, found, end, soonest):
         """By name or next run: an index's order, read only that far."""
+        keep = None if found is None else {uid for uid, _ in found}
         if query.sort == "next":
-            among = None if found is None else \
-                {uid: value[digest.NUMBER] for uid, value in found}
-            return list(islice(soonest(desc=query.desc, among=among), end))
-        keep = self.table if found is None else {uid for uid, _ in found}
+            return list(islice(soonest(desc=query.desc, keep=keep), end))
+        keep = self.table if keep is None else keep
         return list(islice((uid for uid in _uids(self.crontab, query) if uid in keep), end))
 
 
-def soonest(crontab, queue, site_name, desc=False, among=None):
+def soonest(crontab, queue, site_name, desc=False, keep=None):
     """Uids of a site's crons by their soonest pending job, then those of
     the crons that have none, in the crontab's order (``desc``: those
-    first, then the latest), read lazily. Soonest first from the queue's
+    first, then the latest), read lazily; ``keep``: the set of uids a
+    filter keeps (None: all). Unfiltered, soonest first from the queue's
     due order, a batch at a time (other sites' jobs skipped), so that a
-    first page costs a batch; latest first from its end, a due time at a
-    time. ``among``: {uid: number in the crontab's order} of the crons a
-    filter keeps (None: all); those are read a due time at a time from
-    either end, each group's kept crons sorted by their numbers."""
-    if among is not None:
-        return _among(queue, site_name, among, desc)
-    if desc:
-        return _latest_first(crontab, queue, site_name)
-    return _soonest_lazily(crontab, queue, site_name)
-
-
-def _soonest_lazily(crontab, queue, site_name):
-    seen, limit, read = set(), PER_PAGE * 4, 0
-    while True:
-        jobs = queue.due(FAR, limit=limit)
-        for job in jobs[read:]:
-            if job.site == site_name and job.uid not in seen and job.uid in crontab:
-                seen.add(job.uid)
-                yield job.uid
-        if len(jobs) < limit:
-            break
-        read, limit = len(jobs), limit * 4
-    yield from (uid for uid in crontab.uids() if uid not in seen)
-
-
-def _among(queue, site_name, among, desc):
-    """The kept crons of each group (a removed cron's job: in none); those
-    without a job after them, or first when ``desc``."""
-    number = among.__getitem__
-    if desc:
-        latest = queue.site_latest(site_name)
-        yield from sorted(among.keys() - latest.crons, key=number)
-        groups = latest
-    else:
-        groups, untimed = queue.site_soonest(site_name), set(among)
-    for _, uids in groups:
-        kept = among.keys() & uids
-        if not desc:
-            untimed -= kept
-        yield from sorted(kept, key=number)
-    if not desc:
-        yield from sorted(untimed, key=number)
-
-
-def _latest_first(crontab, queue, site_name):
-    """The crons without a pending job (a pass of C calls over the
-    crontab's order, read once into a list: C calls over it cost less than
-    over the tree), then the queue's groups of a due time, each in the
-    crontab's order: a page reads its own groups only."""
-    latest, order = queue.site_latest(site_name), list(crontab.uids())
-    yield from filterfalse(latest.crons.__contains__, order)
-    table = digest.table(crontab)
-    for _, uids in latest:
-        yield from _in_crontab_order(order, table, uids)
-
-
-def _in_crontab_order(order, table, uids):
-    """A group of uids (of crons since removed: left out) in the crontab's
-    ``order``: a small one sorted by the crons' numbers in the digest, a
-    big one found walking that order until all are seen."""
-    if table is None or len(uids) * SPARSE > len(order):
-        return islice(filter(uids.__contains__, order), len(uids))
-    numbered = ((table.get(uid), uid) for uid in uids)
-    return [uid for _, uid in sorted((value[digest.NUMBER], uid)
-                                     for value, uid in numbered if value is not None)]
+    first page costs a batch; else a due time at a time (``next_run.walked``)."""
+    if keep is None and not desc:
+        return next_run.lazily(crontab, queue, site_name)
+    return next_run.walked(crontab, queue, site_name, desc, keep)
 
 
 def _named(crontab, text):
