@@ -8,7 +8,7 @@ digest (model/digest.py): each loads one page of crons. A crontab saved
 before digests, until its build, reads every cron instead.
 """
 from heapq import nlargest, nsmallest
-from itertools import compress, islice
+from itertools import groupby, islice
 from operator import itemgetter
 from types import SimpleNamespace as Row
 
@@ -195,12 +195,13 @@ def soonest(crontab, queue, site_name, desc=False, keep=None):
 
 def _named(crontab, text):
     """The set of uids of the crons whose name holds ``text`` (any case):
-    each name tested once, the name index's pairs read in C calls."""
-    pairs = list(crontab.by_name())
-    names = list(map(itemgetter(0), pairs))
-    text = text.lower()
-    holds = {name: text in name.lower() for name in set(names)}
-    return set(compress(map(itemgetter(1), pairs), map(holds.__getitem__, names)))
+    each name tested once (the name index gives a name's uids together),
+    its uids taken in C calls."""
+    text, found = text.lower(), set()
+    for name, pairs in groupby(crontab.by_name(), itemgetter(0)):
+        if text in name.lower():
+            found.update(map(itemgetter(1), pairs))
+    return found
 
 
 def _uids(crontab, query):
