@@ -230,3 +230,5 @@ def test_a_name_filter_keeping_every_cron_is_no_filter(alice, db):
     every = uids(alice.get(SITE + "?sort=next&dir=desc").text)
     page = alice.get(SITE + "?sort=next&dir=desc&q=C0").text
     assert uids(page) == every and "page 1 of 2" in page
+    soonest = uids(alice.get(SITE + "?sort=next").text)
+    assert uids(alice.get(SITE + "?sort=next&q=C0").text) == soonest
