@@ -98,10 +98,14 @@ class HeldKeptQueue(ZODBQueueManager):
         return sum(self.remove(job) for job in self.pending(site, uid))
 
 
-class LatestRunQueue(ZODBQueueManager):
-    def site_next_runs(self, site):
-        return {job.uid: job.due_us for job in sorted(self.site_pending(site),
-                                                       key=lambda j: j.due_us)}
+class EveryJobGroupedQueue(ZODBQueueManager):
+    """A cron in the group of each of its jobs, not its soonest only."""
+
+    def site_soonest(self, site):
+        from zcron.queue.keys import us_of_due
+        from zcron.queue.latest import due_groups
+        return ((us_of_due(due), uids) for due, uids in
+                due_groups(self.data.shards, site, latest=False))
 
 
 class EveryJobCountedQueue(ZODBQueueManager):
@@ -131,7 +135,7 @@ class PerWorkerClaimQueue(ZODBQueueManager):
     (HeldKeptQueue, "test_forget_a_crons_pending_and_held_jobs"),
     (PerWorkerClaimQueue, "test_two_claims_of_one_job_conflict_exactly_one_wins"),
     (ZeroLimitIgnoredQueue, "test_due_limit_zero_gives_nothing"),
-    (LatestRunQueue, "test_site_next_runs_gives_each_crons_soonest_due"),
+    (EveryJobGroupedQueue, "test_site_soonest_groups_crons_at_their_soonest_job"),
     (EveryJobCountedQueue, "test_site_latest_groups_crons_at_their_soonest_job"),
 ])
 def test_queue_contract_catches(memory_db, queue_class, test_name):

@@ -185,3 +185,50 @@ def test_times_carry_their_instant_for_the_zone_control(alice):
         assert re.search(r'<time\s+datetime="2026-03-02T[\d:.]+\+00:00"\s+'
                          r'title="2026-03-02 [\d:]+ UTC"><span class="abs">2026-03-02 '
                          r'[\d:]+ CET \+01:00</span>', page), path
+
+
+def test_a_filtered_next_run_sort_reads_the_due_order_a_due_time_at_a_time(alice, db):
+    """A status filter sorted by next run, both ways: ties in the crontab's
+    order (uids out of it), a cron at its soonest job (c004's retry), the
+    crons without a job last (first reversed), a removed cron's job left
+    out; dense (every failed cron, every cron named c...) and sparse (one)
+    alike."""
+    with db.transaction() as conn:
+        root = get_root(conn)
+        crontab = load_crontab(root.add_site(zcron.CronSite("many")))
+        for i in range(60):
+            cron = crontab.add_cron(zcron.Cron(f"c{i:03d}", f"{i % 4} 10 * * *",
+                                               uid=f"{99 - i:032x}", activated=i != 9))
+            if i % 3 == 0:
+                cron.add_log(make_log(10, "FAILURE"))
+        crontab.add_cron(zcron.Cron("x-other", "5 10 * * *", uid=f"{500:032x}"))
+        crontab.save()
+        retry = NOW + timedelta(minutes=30)
+        queue_for(root).put(Job("many", f"{99 - 12:032x}", to_us(retry), to_us(retry),
+                                "retry", 1))
+        queue_for(root).put(Job("many", f"{999:032x}", to_us(retry), to_us(retry)))
+    failed = [i for i in range(60) if i % 3 == 0]
+    timed = sorted((i for i in failed if i not in (9, 12)), key=lambda i: i % 4)
+    order = [f"{99 - i:032x}" for i in [12] + timed + [9]]
+    assert uids(alice.get(SITE + "?status=FAILURE&sort=next").text) == order
+    reversed_order = [f"{99 - i:032x}" for i in [9] + sorted(
+        (i for i in failed if i not in (9, 12)), key=lambda i: -(i % 4)) + [12]]
+    assert uids(alice.get(SITE + "?status=FAILURE&sort=next&dir=desc").text) == reversed_order
+    assert uids(alice.get(SITE + "?status=off&sort=next").text) == [f"{99 - 9:032x}"]
+    assert uids(alice.get(SITE + "?status=FAILURE&sort=next&q=c012").text) == order[:1]
+    timed = sorted((i for i in range(60) if i not in (9, 12)), key=lambda i: i % 4)
+    named = [f"{99 - i:032x}" for i in [12] + timed + [9]]
+    assert uids(alice.get(SITE + "?sort=next&q=c").text) == named[:50]
+    assert uids(alice.get(SITE + "?sort=next&q=c&page=2").text) == named[50:]
+    latest = sorted((i for i in range(60) if i not in (9, 12)), key=lambda i: -(i % 4))
+    assert uids(alice.get(SITE + "?sort=next&q=c&dir=desc").text) == \
+        [f"{99 - i:032x}" for i in [9] + latest + [12]][:50]
+
+
+def test_a_name_filter_keeping_every_cron_is_no_filter(alice, db):
+    add_site(db, 60)
+    every = uids(alice.get(SITE + "?sort=next&dir=desc").text)
+    page = alice.get(SITE + "?sort=next&dir=desc&q=C0").text
+    assert uids(page) == every and "page 1 of 2" in page
+    soonest = uids(alice.get(SITE + "?sort=next").text)
+    assert uids(alice.get(SITE + "?sort=next&q=C0").text) == soonest

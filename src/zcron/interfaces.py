@@ -434,11 +434,6 @@ class IQueueManager(Interface):
     def site_pending(site):
         """Every pending job of a site."""
 
-    def site_next_runs(site):
-        """{uid: due time in µs since the epoch of its soonest pending job}
-        of a site's crons having pending jobs: a listing's order by next
-        run, without reading the jobs."""
-
     def site_crons(site):
         """The set of uids of the crons of a site having pending jobs."""
 
@@ -449,6 +444,11 @@ class IQueueManager(Interface):
         due order (a listing's latest-first page reads its own groups
         only), with ``crons``, the set of every uid it gives, known before
         the first group (where the crons without a job go)."""
+
+    def site_soonest(site):
+        """The same groups soonest first, read lazily from the start of the
+        due order, a cron in the first group it has a job in (a listing's
+        filtered soonest-first page reads up to its own groups)."""
 
     def forget(site, uid):
         """Remove every pending and held job of one cron; returns how many."""

@@ -107,6 +107,24 @@ def latest_due(pending, site, before=None):
         bound = f"{due}{mine}\uffff" if rest > mine else due
 
 
+def earliest_due(pending, site, after=None):
+    """The due key of ``site``'s soonest pending key due after the due key
+    ``after`` (None: of all), walking on with minKey and skipping other
+    sites' jobs a due time at a time; None if there is none."""
+    mine = f"\x00{site}\x00"
+    bound = "" if after is None else after + "\x01"
+    while True:
+        try:
+            key = pending.minKey(bound)
+        except ValueError:
+            return None
+        due, rest = key[:DUE_WIDTH], key[DUE_WIDTH:]
+        if rest.startswith(mine):
+            return due
+        # the site's keys due at ``due`` sort after ``due + mine``; past them, the next due
+        bound = f"{due}{mine}" if rest < mine else due + "\x01"
+
+
 def job_from_pending(key, signature=None):
     due, site, uid, fire_us, kind, attempt = key.split("\x00")
     return Job(site, uid, int(fire_us), us_of_due(due), kind, int(attempt), signature)

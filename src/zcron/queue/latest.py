@@ -1,14 +1,32 @@
-"""The ZODB queue's read of one site's crons by the due time of their
-soonest job, latest first: the shards' due orders read back from their
-end a due time at a time (the crontab page's reversed next-run sort)."""
-from zcron.queue.keys import (DUE_WIDTH, cron_range, latest_due, repeated, site_due_range,
-                              soonest_due_by_uid, uids_at, us_of_due)
+"""The ZODB queue's reads of one site's crons by the due time of their
+soonest job, a due time at a time from either end of the shards' due
+orders: latest first (the crontab page's reversed next-run sort) and
+soonest first (its filtered next-run sort: a page reads its own groups)."""
+from zcron.queue.keys import (DUE_WIDTH, cron_range, earliest_due, latest_due, repeated,
+                              site_due_range, soonest_due_by_uid, uids_at, us_of_due)
 
 
 def site_uids(shard, site):
     """The uid of each of the site's index keys in ``shard`` (a cron's
     repeated, adjacent), as ``uids_at`` reads them."""
     return uids_at(shard.by_cron.keys(**cron_range(site)), len(site) + 1)
+
+
+def due_groups(shards, site, latest):
+    """(due key, set of uids of the site's jobs due then) of every due
+    time, the latest first (``latest``) or the soonest, read lazily."""
+    step = latest_due if latest else earliest_due
+    pick = max if latest else min
+    heads = [step(shard.pending, site) for shard in shards]
+    while any(heads):
+        due = pick(filter(None, heads))
+        found = set()
+        for i, shard in enumerate(shards):
+            if heads[i] == due:
+                found.update(uids_at(shard.pending.keys(**site_due_range(due, site)),
+                                     DUE_WIDTH + len(site) + 2))
+                heads[i] = step(shard.pending, site, due)
+        yield due, found
 
 
 class Latest:
@@ -29,16 +47,7 @@ class Latest:
                         shard.by_cron.keys(**cron_range(site, several))))
 
     def __iter__(self):
-        site = self.site
-        heads = [latest_due(shard.pending, site) for shard in self.shards]
-        while any(heads):
-            due = max(filter(None, heads))
-            found = set()
-            for i, shard in enumerate(self.shards):
-                if heads[i] == due:
-                    found.update(uids_at(shard.pending.keys(**site_due_range(due, site)),
-                                         DUE_WIDTH + len(site) + 2))
-                    heads[i] = latest_due(shard.pending, site, due)
+        for due, found in due_groups(self.shards, self.site, latest=True):
             yield from self._soonest_at(us_of_due(due), found)
 
     def _soonest_at(self, due_us, found):
@@ -46,3 +55,14 @@ class Latest:
         if self.several:
             found = {uid for uid in found if self.several.get(uid, due_us) == due_us}
         return [(due_us, found)] if found else []
+
+
+def soonest_groups(shards, site):
+    """Groups (due µs, set of uids) soonest first, each cron in one, at its
+    soonest job: the first group it is seen in (nothing read up front)."""
+    seen = set()
+    for due, found in due_groups(shards, site, latest=False):
+        found -= seen
+        if found:
+            seen |= found
+            yield us_of_due(due), found

@@ -26,8 +26,8 @@ from zcron.queue.base import Claim, WorkerInfo, shard_of
 from zcron.queue.shares import partition
 from zcron.queue.keys import (claim_from, claim_value, cron_range, due_key, due_of_pending,
                               held_key, index_key, job_from_index, job_from_pending,
-                              job_ref, pending_key, soonest_due_by_uid)
-from zcron.queue.latest import Latest, site_uids
+                              job_ref, pending_key)
+from zcron.queue.latest import Latest, site_uids, soonest_groups
 
 SHARDS = 8
 STAMPS = "marker:zodb:stamps"
@@ -96,19 +96,14 @@ class ZODBQueueManager:
                 job.signature = shard.pending.get(pending_key(job))
                 yield job
 
-    def site_next_runs(self, site):
-        """From the by-cron index alone: no job is built, no signature read
-        (a cron's jobs are all in its one shard)."""
-        soonest = {}
-        for shard in self.data.shards:
-            soonest.update(soonest_due_by_uid(shard.by_cron.keys(**cron_range(site))))
-        return soonest
-
     def site_crons(self, site):
         return set().union(*(site_uids(shard, site) for shard in self.data.shards))
 
     def site_latest(self, site):
         return Latest(self.data.shards, site)
+
+    def site_soonest(self, site):
+        return soonest_groups(self.data.shards, site)
 
     def forget(self, site, uid):
         """Every pending and held job of one cron; how many were removed."""

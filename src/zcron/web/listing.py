@@ -7,19 +7,16 @@ loading a cron; any other sort and a status filter read the crontab's
 digest (model/digest.py): each loads one page of crons. A crontab saved
 before digests, until its build, reads every cron instead.
 """
-from datetime import datetime, timezone
 from heapq import nlargest, nsmallest
-from itertools import chain, filterfalse, islice
+from itertools import groupby, islice
+from operator import itemgetter
 from types import SimpleNamespace as Row
 
 from zcron.interfaces import STATUSES
 from zcron.model import digest
+from zcron.web import next_run
 
 PER_PAGE = 50
-FAR = datetime(9999, 1, 1, tzinfo=timezone.utc)      # every pending job is due by then
-# a group of crons due at once bigger than 1/SPARSE of the crontab is put in
-# its order by walking that order (a digest lookup costs more each)
-SPARSE = 16
 FILTERS = STATUSES + ("never", "running", "paused", "done", "off")
 SORTS = ("name", "state", "schedule", "next", "last", "status", "duration")
 # the table's sortable columns: (sort key, title, class); a column added
@@ -92,7 +89,7 @@ class Query:
 def select(crontab, query, row_for, soonest=None, running=None, now=None):
     """A Row with the page's ``rows`` (made by ``row_for(cron)``), ``page``,
     ``pages`` and ``total`` (None when only reading on would tell) and
-    ``more`` (a next page). ``soonest(desc, whole)``: uids of the site's
+    ``more`` (a next page). ``soonest(desc, among)``: uids of the site's
     crons in the order of their next run (see ``soonest``): the "next"
     sort reads that.
     ``running()``: uids of the site's claimed crons (a digest's status)."""
@@ -130,19 +127,34 @@ class Digested(digest.Reading):
     page's crons alone are loaded."""
 
     def entries(self, query):
-        """(uid, value) of the query's text and status."""
+        """(uid, value) of the query's text and status; None if they keep
+        every cron (no set of them all is made)."""
         entries = self.table.items()
         if query.text:
-            named = set(_uids(self.crontab, query))
-            entries = [(uid, value) for uid, value in entries if uid in named]
+            named = _named(self.crontab, query.text)
+            if len(named) < len(self.table):
+                entries = [(uid, value) for uid, value in entries if uid in named]
+            elif not query.status:
+                return None
         return self.having(query.status, entries) if query.status else list(entries)
 
     def select(self, query, row_for, soonest):
+        if query.sort == "next" and query.text and not query.status:
+            return self._named_by_next(query, row_for, soonest)
         found = self.entries(query) if query.text or query.status else None
         total = len(self.table) if found is None else len(found)
         page = min(query.page, _pages(total))
         uids = self.ordered(query, found, page * PER_PAGE, soonest)[(page - 1) * PER_PAGE:]
         return _page([row_for(self.crontab.get(uid)) for uid in uids], page, total)
+
+    def _named_by_next(self, query, row_for, soonest):
+        """A name filter by next run reads no entry: the name index's
+        matches counted, the due order walked keeping them."""
+        named = _named(self.crontab, query.text)
+        page = min(query.page, _pages(len(named)))
+        uids = islice(soonest(desc=query.desc, keep=named), (page - 1) * PER_PAGE,
+                      page * PER_PAGE)
+        return _page([row_for(self.crontab.get(uid)) for uid in uids], page, len(named))
 
     def ordered(self, query, found, end, soonest):
         """The first ``end`` uids of ``found`` (None: every entry) in the
@@ -162,70 +174,34 @@ class Digested(digest.Reading):
 
     def _in_index_order(self, query, found, end, soonest):
         """By name or next run: an index's order, read only that far."""
-        keep = self.table if found is None else {uid for uid, _ in found}
-        order = _uids(self.crontab, query) if query.sort == "name" else \
-            soonest(desc=query.desc, whole=True)
-        return list(islice((uid for uid in order if uid in keep), end))
+        keep = None if found is None else {uid for uid, _ in found}
+        if query.sort == "next":
+            return list(islice(soonest(desc=query.desc, keep=keep), end))
+        keep = self.table if keep is None else keep
+        return list(islice((uid for uid in _uids(self.crontab, query) if uid in keep), end))
 
 
-def soonest(crontab, queue, site_name, desc=False, whole=False):
+def soonest(crontab, queue, site_name, desc=False, keep=None):
     """Uids of a site's crons by their soonest pending job, then those of
     the crons that have none, in the crontab's order (``desc``: those
-    first, then the latest). Read lazily: soonest first from the queue's
+    first, then the latest), read lazily; ``keep``: the set of uids a
+    filter keeps (None: all). Unfiltered, soonest first from the queue's
     due order, a batch at a time (other sites' jobs skipped), so that a
-    first page costs a batch; latest first from its end, a due time at a
-    time; ``whole`` (soonest first, read to its end): at once from the
-    site's index of jobs by cron."""
-    if desc:
-        return _latest_first(crontab, queue, site_name)
-    if whole:
-        return _by_next_run(crontab, queue, site_name)
-    return _soonest_lazily(crontab, queue, site_name)
+    first page costs a batch; else a due time at a time (``next_run.walked``)."""
+    if keep is None and not desc:
+        return next_run.lazily(crontab, queue, site_name)
+    return next_run.walked(crontab, queue, site_name, desc, keep)
 
 
-def _soonest_lazily(crontab, queue, site_name):
-    seen, limit, read = set(), PER_PAGE * 4, 0
-    while True:
-        jobs = queue.due(FAR, limit=limit)
-        for job in jobs[read:]:
-            if job.site == site_name and job.uid not in seen and job.uid in crontab:
-                seen.add(job.uid)
-                yield job.uid
-        if len(jobs) < limit:
-            break
-        read, limit = len(jobs), limit * 4
-    yield from (uid for uid in crontab.uids() if uid not in seen)
-
-
-def _by_next_run(crontab, queue, site_name):
-    """Ties in the crontab's order, as a stable sort of the rows has them."""
-    nexts = queue.site_next_runs(site_name)
-    uids = list(crontab.uids())
-    return chain(sorted(filter(nexts.__contains__, uids), key=nexts.__getitem__),
-                 filterfalse(nexts.__contains__, uids))
-
-
-def _latest_first(crontab, queue, site_name):
-    """The crons without a pending job (a pass of C calls over the
-    crontab's order, read once into a list: C calls over it cost less than
-    over the tree), then the queue's groups of a due time, each in the
-    crontab's order: a page reads its own groups only."""
-    latest, order = queue.site_latest(site_name), list(crontab.uids())
-    yield from filterfalse(latest.crons.__contains__, order)
-    table = digest.table(crontab)
-    for _, uids in latest:
-        yield from _in_crontab_order(order, table, uids)
-
-
-def _in_crontab_order(order, table, uids):
-    """A group of uids (of crons since removed: left out) in the crontab's
-    ``order``: a small one sorted by the crons' numbers in the digest, a
-    big one found walking that order until all are seen."""
-    if table is None or len(uids) * SPARSE > len(order):
-        return islice(filter(uids.__contains__, order), len(uids))
-    numbered = ((table.get(uid), uid) for uid in uids)
-    return [uid for _, uid in sorted((value[digest.NUMBER], uid)
-                                     for value, uid in numbered if value is not None)]
+def _named(crontab, text):
+    """The set of uids of the crons whose name holds ``text`` (any case):
+    each name tested once (the name index gives a name's uids together),
+    its uids taken in C calls."""
+    text, found = text.lower(), set()
+    for name, pairs in groupby(crontab.by_name(), itemgetter(0)):
+        if text in name.lower():
+            found.update(map(itemgetter(1), pairs))
+    return found
 
 
 def _uids(crontab, query):
@@ -237,9 +213,8 @@ def _uids(crontab, query):
         return (uid for name, uid in pairs if text in name.lower())
     if not query.text:
         return crontab.uids()
-    text = query.text.lower()
-    wanted = {uid for name, uid in crontab.by_name() if text in name.lower()}
-    return (uid for uid in crontab.uids() if uid in wanted)
+    wanted = _named(crontab, query.text)
+    return filter(wanted.__contains__, crontab.uids())
 
 
 def _filtered(crontab, query, row_for, uids):

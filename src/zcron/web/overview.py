@@ -10,7 +10,7 @@ from zcron.components import load_crontab
 from zcron.exceptions import InvalidInput
 from zcron.interfaces import FAILURE, STATUSES
 from zcron.model import digest
-from zcron.web.listing import FAR
+from zcron.web.next_run import FAR
 
 SUMMARY_LIMIT = 2000
 SCAN = 2000        # soonest pending jobs read to find each site's next run

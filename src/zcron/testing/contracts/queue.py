@@ -6,8 +6,8 @@ from zcron.testing.contracts.claims import ClaimsContract, WorkersContract
 
 
 class PendingJobsContract(QueueHook):
-    """put, remove, pending, site_pending, site_crons, site_next_runs,
-    site_latest, forget, clear_site, due, next_due, __len__, sites."""
+    """put, remove, pending, site_pending, site_crons, site_latest,
+    site_soonest, forget, clear_site, due, next_due, __len__, sites."""
 
     def test_an_empty_queue(self):
         with self.open_session() as s:
@@ -130,16 +130,16 @@ class PendingJobsContract(QueueHook):
             for at in (3, 4, 9):
                 q.put(job(n, T0 + at * SECOND, site=other))
 
-    def test_site_next_runs_gives_each_crons_soonest_due(self):
+    def test_site_soonest_groups_crons_at_their_soonest_job(self):
+        """Soonest first, ties grouped, each cron once (c3 at its retry)."""
         from zcron.model.timeutil import to_us
         with self.open_session() as s:
             q = self.make_queue(s.root)
-            for j in [job(n, T0 + k * SECOND) for n in range(3) for k in (2, 1)]:
-                q.put(j)
-            q.put(job(9, site="other"))
-            assert q.site_next_runs("default") == {uid(n): to_us(T0 + SECOND)
-                                                   for n in range(3)}
-            assert q.site_next_runs("nowhere") == {}
+            self._put_crons_of_sites(q)
+            assert list(q.site_soonest("default")) == [
+                (to_us(T0 + at * SECOND), uids) for at, uids in
+                ((1, {uid(3)}), (2, {uid(4)}), (3, {uid(1), uid(2)}))]
+            assert list(q.site_soonest("nowhere")) == []
 
     def test_site_latest_groups_crons_at_their_soonest_job(self):
         """Latest first, ties grouped, each cron once."""
@@ -154,13 +154,14 @@ class PendingJobsContract(QueueHook):
             nowhere = q.site_latest("nowhere")
             assert nowhere.crons == set() and list(nowhere) == []
 
-    def test_site_latest_skips_other_sites(self):
+    def test_site_latest_and_soonest_skip_other_sites(self):
         from zcron.model.timeutil import to_us
         with self.open_session() as s:
             q = self.make_queue(s.root)
             self._put_crons_of_sites(q)
             for n, other in ((10, "a"), (12, "z")):
                 assert list(q.site_latest(other)) == [(to_us(T0 + 3 * SECOND), {uid(n)})]
+                assert list(q.site_soonest(other)) == [(to_us(T0 + 3 * SECOND), {uid(n)})]
 
     def test_sites_with_pending_or_claimed_jobs(self):
         with self.open_session() as s:
