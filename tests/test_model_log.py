@@ -534,9 +534,9 @@ class TestLogRecordIsolation:
 
 
 class TestCronLogsRecord:
-    def test_a_fresh_log_pickles_no_state(self):
+    def test_a_fresh_log_pickles_its_older_record_only(self):
         from zcron.model.logs import CronLogs
-        assert CronLogs().__getstate__() == {}
+        assert list(CronLogs().__getstate__()) == ["older"]
 
 
 # -- the older entries' record ----------------------------------------------------
@@ -684,3 +684,12 @@ class TestOlderEntries:
         older = one._logs.older
         assert older._p_changed is None             # a ghost once committed
         assert len(one.logs) == SPILL and one.has_logged("e0")
+
+    def test_two_first_spills_at_once_merge(self, db):
+        """The older record comes with the log: both sides write that one."""
+        from zcron.model.logs import SPILL
+        prior = [_log(i - SPILL, execution_id=f"p{i}") for i in range(SPILL - 1)]
+        entries, counts = TestLogRecordIsolation()._log_concurrently(db, db, limit=50,
+                                                                     prior=prior)
+        assert [e.execution_id for e in entries][:2] == ["o", "w"]
+        assert len(entries) == SPILL + 1 and counts == {"OK": SPILL, "WARN": 1}

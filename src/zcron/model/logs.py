@@ -79,6 +79,9 @@ class CronLogs(Persistent):
     failures = 0
 
     def __init__(self, entries=(), limit=None):
+        # made with the log, not at its first spill: two transactions
+        # spilling a log at once then write one older record, which merges
+        self.older = OlderLogs()
         if entries:
             self.recent = bound(tuple(entries), limit)
         if limit is not None:
