@@ -14,12 +14,12 @@ from zcron.model.defaults import effective
 from zcron.model.older_logs import OlderLogs, has_id, ids_of, merge_entries
 
 SUCCESSES = (OK, WARN)
-# Age limits when neither the cron nor its site sets one: a week of
-# successes, a quarter of failures and fire times not run (NOTRUN), which
-# post-mortems ask about longest.
 # A log record holds fewer than this many entries before the older ones
 # go to their own record (see CronLogs).
 SPILL = 8
+# Age limits when neither the cron nor its site sets one: a week of
+# successes, a quarter of failures and fire times not run (NOTRUN), which
+# post-mortems ask about longest.
 KEEP_DEFAULTS = {"keep_ok_for": 7 * 86400, "keep_failures_for": 90 * 86400}
 
 
@@ -60,15 +60,15 @@ class CronLogs(Persistent):
     """Newest first, bounded by count and age; the newest FAILURE survives both.
 
     A run rewrites this record, so it holds only the newest entries
-    (``recent``, fewer than ``SPILL``) and a text of the execution ids of
-    the older ones, which live in an ``OlderLogs`` record of their own,
-    rewritten once every ``SPILL`` runs: a run pickles and loads a few
-    entries, not the whole log. An empty log stores nothing of its own
-    (the class holds the empty values): a cron's first claim writes one.
+    (``recent``, fewer than ``SPILL``) and the execution ids of the older
+    ones, which live in an ``OlderLogs`` record of their own, rewritten
+    once every ``SPILL`` runs: a run pickles and loads a few entries, not
+    the whole log. An empty log stores only its older record (the class
+    holds the empty values): a cron's first claim writes both.
     """
 
     recent = ()
-    older = None     # its OlderLogs, from the first spill on
+    older = None     # its OlderLogs (a record written before them: from its first spill)
     older_ids = b""  # the older entries' execution ids (see ids_of)
     counts = {}      # never changed in place: add() replaces it
     limit = None     # the cron's logs_limit, as of the last add()
@@ -110,7 +110,8 @@ class CronLogs(Persistent):
         """The last entry added (None: none), read without the older ones."""
         if self.recent:
             return self.recent[0]
-        return self.entries[0] if self.entries else None
+        entries = self.entries
+        return entries[0] if entries else None
 
     def newest_first(self):
         """Every entry stored, newest first, the older ones read only if
