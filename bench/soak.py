@@ -198,11 +198,14 @@ def take_runs(record):
     return taken
 
 
-def sample(t, runs, offsets, period, path):
+def sample(t, runs, offsets, period, path, db):
+    """A sample's figures, and each connection's objects in memory (the
+    non-ghosts: a pool thread's connection fills as the thread runs crons)."""
     late = [1000 * (started - fire.timestamp() - offsets[uid]) for started, uid, fire in runs]
     return {"t_s": round(t, 1), "runs": len(runs), "runs_per_s": len(runs) / period,
             "p50_ms": percentile(late, 50), "p99_ms": percentile(late, 99),
-            "rss_mb": rss_from_proc(), "datafs_mb": os.path.getsize(path) / (1024 * 1024)}
+            "rss_mb": rss_from_proc(), "datafs_mb": os.path.getsize(path) / (1024 * 1024),
+            "cached": [conn["ngsize"] for conn in db.cacheDetailSize()]}
 
 
 def soak(params):
@@ -232,7 +235,7 @@ def soak(params):
     for n in range(1, int(seconds // period) + 1):
         time.sleep(max(0.0, start + n * period - time.monotonic()))
         line = sample(n * period, take_runs(zc_side.RECORD), offsets, period,
-                      uri[len("file://"):].partition("?")[0])
+                      uri[len("file://"):].partition("?")[0], db)
         print(json.dumps(line), flush=True)
         if profiler:
             profiler.maybe_take(n * period)

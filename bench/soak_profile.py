@@ -6,9 +6,9 @@ default those) writes, at the first sample at or after each of those
 minutes, DIR/at-<t>s.json: RSS, the FileStorage index's length (the oids
 ever made), the connections' cache sizes and their non-ghost objects by
 type (with the empty buckets), the live objects per type, the pymalloc
-summary of sys._debugmallocstats(). ZCRON_SOAK_TRACE=FRAMES also traces
-allocations with tracemalloc from the first point on (it slows the worker
-many times) and snapshots DIR/at-<t>s.snapshot. After the last point,
+summary of sys._debugmallocstats(), glibc's heap (mallinfo2).
+ZCRON_SOAK_TRACE=FRAMES also traces allocations with tracemalloc from
+the first point on (it slows the worker many times) and snapshots DIR/at-<t>s.snapshot. After the last point,
 DIR/compare.txt: the types that grew, and the top 15 tracebacks of what
 was allocated after the first point and is still held at the last.
 ZCRON_SOAK_CACHE=N (read by soak.py) sets the connections' cache size
@@ -17,6 +17,7 @@ ZCRON_SOAK_CACHE=N (read by soak.py) sets the connections' cache size
     ZCRON_SOAK_PROFILE=/tmp/prof .venv/bin/python bench/run.py --only soak \\
         --soak-minutes 8 --soak-sample 30
 """
+import ctypes
 import gc
 import json
 import os
@@ -59,7 +60,8 @@ class Profiler:
                  "cache_size": self.db.cacheSize(),
                  "cache_detail_size": self.db.cacheDetailSize(),
                  "caches": [_cached(conn) for conn in self.db.pool.all],
-                 "pymalloc": _mallocstats_summary(), "types": dict(types.most_common(60))}
+                 "pymalloc": _mallocstats_summary(), "glibc": _mallinfo(),
+                 "types": dict(types.most_common(60))}
         name = os.path.join(self.directory, f"at-{t:g}s")
         with open(name + ".json", "w") as f:
             json.dump(facts, f, indent=1, default=str)
@@ -96,6 +98,26 @@ def _cached(conn):
                 and not len(obj))
     return {"empty_buckets": empty,
             "types": dict(Counter(type(obj).__name__ for obj in objects).most_common(6))}
+
+
+class _Mallinfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+        "uordblks", "fordblks", "keepcost")]
+
+
+def _mallinfo():
+    """glibc's heap in MB: its arenas' bytes (``arena``), in use
+    (``uordblks``), free inside them (``fordblks``: fragmentation, or
+    room kept), and mmapped blocks (``hblkhd``); {} where there is none."""
+    try:
+        call = ctypes.CDLL("libc.so.6").mallinfo2
+    except (OSError, AttributeError):
+        return {}
+    call.restype = _Mallinfo2
+    info = call()
+    return {name: getattr(info, name) / 2 ** 20
+            for name in ("arena", "uordblks", "fordblks", "hblkhd")}
 
 
 def _mallocstats_summary():
