@@ -1,7 +1,8 @@
 """The crontab page's next-run sort under a name filter, read from the
 queue's due order: the same order as sorting every row, both ways, whether
 the filter keeps most crons (the others dropped) or few (those kept),
-with crons without a pending job among the kept and the dropped."""
+with crons without a pending job among the kept and the dropped; the
+name index's groups it reads."""
 from datetime import timedelta
 from functools import partial
 
@@ -74,3 +75,12 @@ def test_the_kept_crons_without_a_job_come_first_reversed(session, site, fake_cl
                                                         "dir": "desc", "page": "2"})[0] + uids)
     few, total, _ = page(crontab, queue, now, {"q": "other", "sort": "next", "dir": "desc"})
     assert total == 10 and few[:2] == [f"{(42 * 37) % 101:032x}", seventh]
+
+
+def test_the_name_index_gives_each_names_uids_together(session, site):
+    crontab = load_crontab(site)
+    for i, name in enumerate(("b", "a", "b")):
+        crontab.add_cron(zcron.Cron(name, "@hourly", uid=f"{9 - i:032x}"))
+    assert [(name, list(uids)) for name, uids in crontab.names()] == [
+        ("a", [f"{8:032x}"]), ("b", [f"{7:032x}", f"{9:032x}"])]
+    assert listing._named(crontab, "B") == {f"{7:032x}", f"{9:032x}"}
