@@ -152,7 +152,7 @@ class Digested(digest.Reading):
         the others, when fewer)."""
         matching, others = _name_groups(self.crontab, query.text)
         total = sum(map(len, matching))
-        if total * 2 > len(self.crontab):
+        if total > sum(map(len, others)):      # (no index more read for the crontab's size)
             keep, drop = None, set().union(*others)
         else:
             keep, drop = set().union(*matching), set()
