@@ -152,7 +152,7 @@ class Digested(digest.Reading):
         the others, when fewer)."""
         matching, others = _name_groups(self.crontab, query.text)
         total = sum(map(len, matching))
-        if total > sum(map(len, others)):      # (no index more read for the crontab's size)
+        if total > sum(map(len, others)):      # (the crontab's size: one index more read)
             keep, drop = None, set().union(*others)
         else:
             keep, drop = set().union(*matching), set()

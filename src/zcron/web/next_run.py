@@ -37,6 +37,8 @@ def walked(crontab, queue, site_name, desc, keep=None, drop=None):
     kept crons without a pending job first (``desc``) or last (the timed
     known up front reversed, at the end else; see ``_untimed``)."""
     order, table = list(crontab.uids()), digest.table(crontab)
+    if keep is not None and len(keep) == len(order):      # kept crons are the crontab's
+        keep = None
 
     def kept(uids):
         uids = uids if keep is None else uids & keep
@@ -50,7 +52,7 @@ def walked(crontab, queue, site_name, desc, keep=None, drop=None):
     for _, uids in groups:
         uids = kept(uids)
         if not desc:
-            timed |= uids        # the kept ones: the others are no untimed kept
+            timed |= uids        # the kept ones: only they are asked of (_untimed)
         yield from in_crontab_order(order, table, uids)
     if not desc:
         yield from in_crontab_order(order, table, _untimed(order, keep, drop, timed))
