@@ -334,6 +334,11 @@ class ICrontab(Interface):
         """(name, uid) pairs in name order (then uid), from the name index:
         no cron is loaded (the dashboard pages 100,000 crons with it)."""
 
+    def names():
+        """(name, its uids) of each name in name order: the name index's
+        own groups (not to change), so that a name filter counts and sets
+        its matches in C calls."""
+
     def __len__():
         """Number of crons."""
 

@@ -154,6 +154,9 @@ class Crontab(Persistent):
             return ((name, uid) for name, uids in names for uid in reversed(list(uids)))
         return ((name, uid) for name, uids in names for uid in uids)
 
+    def names(self):
+        return self._names.items()
+
     def find(self, name=None, activated=None, periodicity=None):
         if periodicity is not None:
             # stored expressions are normalised: compare like with like

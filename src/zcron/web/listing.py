@@ -8,8 +8,7 @@ digest (model/digest.py): each loads one page of crons. A crontab saved
 before digests, until its build, reads every cron instead.
 """
 from heapq import nlargest, nsmallest
-from itertools import groupby, islice
-from operator import itemgetter
+from itertools import islice
 from types import SimpleNamespace as Row
 
 from zcron.interfaces import STATUSES
@@ -149,12 +148,18 @@ class Digested(digest.Reading):
 
     def _named_by_next(self, query, row_for, soonest):
         """A name filter by next run reads no entry: the name index's
-        matches counted, the due order walked keeping them."""
-        named = _named(self.crontab, query.text)
-        page = min(query.page, _pages(len(named)))
-        uids = islice(soonest(desc=query.desc, keep=named), (page - 1) * PER_PAGE,
+        matches counted, the due order walked keeping them (or dropping
+        the others, when fewer)."""
+        matching, others = _name_groups(self.crontab, query.text)
+        total = sum(map(len, matching))
+        if total > sum(map(len, others)):      # (the crontab's size: one index more read)
+            keep, drop = None, set().union(*others)
+        else:
+            keep, drop = set().union(*matching), set()
+        page = min(query.page, _pages(total))
+        uids = islice(soonest(desc=query.desc, keep=keep, drop=drop), (page - 1) * PER_PAGE,
                       page * PER_PAGE)
-        return _page([row_for(self.crontab.get(uid)) for uid in uids], page, len(named))
+        return _page([row_for(self.crontab.get(uid)) for uid in uids], page, total)
 
     def ordered(self, query, found, end, soonest):
         """The first ``end`` uids of ``found`` (None: every entry) in the
@@ -181,27 +186,33 @@ class Digested(digest.Reading):
         return list(islice((uid for uid in _uids(self.crontab, query) if uid in keep), end))
 
 
-def soonest(crontab, queue, site_name, desc=False, keep=None):
+def soonest(crontab, queue, site_name, desc=False, keep=None, drop=None):
     """Uids of a site's crons by their soonest pending job, then those of
     the crons that have none, in the crontab's order (``desc``: those
-    first, then the latest), read lazily; ``keep``: the set of uids a
-    filter keeps (None: all). Unfiltered, soonest first from the queue's
-    due order, a batch at a time (other sites' jobs skipped), so that a
-    first page costs a batch; else a due time at a time (``next_run.walked``)."""
-    if keep is None and not desc:
+    first, then the latest), read lazily; a filter keeps the set ``keep``
+    (None: all) but the set ``drop`` (None, with ``keep``: no filter).
+    Unfiltered, soonest first from the queue's due order, a batch at a
+    time (other sites' jobs skipped), so that a first page costs a batch;
+    else a due time at a time (``next_run.walked``), ties in the crontab's
+    order."""
+    if keep is None and drop is None and not desc:
         return next_run.lazily(crontab, queue, site_name)
-    return next_run.walked(crontab, queue, site_name, desc, keep)
+    return next_run.walked(crontab, queue, site_name, desc, keep, drop)
+
+
+def _name_groups(crontab, text):
+    """(matching, others): the name index's groups of uids of the names
+    holding ``text`` (any case), and of the other names: each name tested
+    once, its uids left in the index (counted and read in C calls)."""
+    text, groups = text.lower(), ([], [])
+    for name, uids in crontab.names():
+        groups[text not in name.lower()].append(uids)
+    return groups
 
 
 def _named(crontab, text):
-    """The set of uids of the crons whose name holds ``text`` (any case):
-    each name tested once (the name index gives a name's uids together),
-    its uids taken in C calls."""
-    text, found = text.lower(), set()
-    for name, pairs in groupby(crontab.by_name(), itemgetter(0)):
-        if text in name.lower():
-            found.update(map(itemgetter(1), pairs))
-    return found
+    """The set of uids of the crons whose name holds ``text`` (any case)."""
+    return set().union(*_name_groups(crontab, text)[0])
 
 
 def _uids(crontab, query):

@@ -30,30 +30,43 @@ def lazily(crontab, queue, site_name):
     yield from (uid for uid in crontab.uids() if uid not in seen)
 
 
-def walked(crontab, queue, site_name, desc, keep):
+def walked(crontab, queue, site_name, desc, keep=None, drop=None):
     """The queue's groups of a due time from either end, each's kept crons
-    in the crontab's order: a page reads its own groups only. The kept
-    crons without a pending job first (``desc``) or last: found in passes
-    of C calls over the crontab's order, read once into a list (C calls
-    over it cost less than over the tree)."""
+    in the crontab's order: a page reads its own groups only. A filter
+    keeps the set ``keep`` (None: every cron) but the set ``drop``. The
+    kept crons without a pending job first (``desc``) or last (the timed
+    known up front reversed, at the end else; see ``_untimed``)."""
     order, table = list(crontab.uids()), digest.table(crontab)
-    if keep is not None and len(keep) < len(order):    # kept crons are the crontab's
-        order = list(filter(keep.__contains__, order))
-    else:
+    if keep is not None and len(keep) == len(order):      # kept crons are the crontab's
         keep = None
+
+    def kept(uids):
+        uids = uids if keep is None else uids & keep
+        return uids - drop if drop else uids
+
     if desc:
         groups = queue.site_latest(site_name)
-        yield from filterfalse(groups.crons.__contains__, order)
+        yield from in_crontab_order(order, table, _untimed(order, keep, drop, groups.crons))
     else:
         groups, timed = queue.site_soonest(site_name), set()
     for _, uids in groups:
-        if keep is not None:
-            uids = uids & keep
+        uids = kept(uids)
         if not desc:
-            timed |= uids
+            timed |= uids        # the kept ones: only they are asked of (_untimed)
         yield from in_crontab_order(order, table, uids)
     if not desc:
-        yield from filterfalse(timed.__contains__, order)
+        yield from in_crontab_order(order, table, _untimed(order, keep, drop, timed))
+
+
+def _untimed(order, keep, drop, timed):
+    """The kept crons of ``order`` (``keep``, else all, but ``drop``) not
+    in ``timed``: none, the usual case, seen in one C call making no set
+    (a set of 100,000 costs more to make than to look into)."""
+    kept = order if keep is None else keep
+    if timed.issuperset(kept):
+        return set()
+    untimed = set(filterfalse(timed.__contains__, kept))
+    return untimed - drop if drop else untimed
 
 
 def in_crontab_order(order, table, uids):
