@@ -8,9 +8,10 @@ ever made), the connections' cache sizes and their non-ghost objects by
 type (with the empty buckets), the live objects per type, the pymalloc
 summary of sys._debugmallocstats(), glibc's heap (mallinfo2).
 ZCRON_SOAK_TRACE=FRAMES also traces allocations with tracemalloc from
-the first point on (it slows the worker many times) and snapshots DIR/at-<t>s.snapshot. After the last point,
-DIR/compare.txt: the types that grew, and the top 15 tracebacks of what
-was allocated after the first point and is still held at the last.
+the first point on (it slows the worker many times) and snapshots
+DIR/at-<t>s.snapshot. After the last point, DIR/compare.txt: the types
+that grew, and the top 15 tracebacks of what was allocated after the
+first point and is still held at the last.
 ZCRON_SOAK_CACHE=N (read by soak.py) sets the connections' cache size
 (zcron's default: 20,000 objects). For instance:
 
