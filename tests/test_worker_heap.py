@@ -1,7 +1,12 @@
-"""zcron.worker.heap: the collector tuned while workers run, as it was after."""
+"""zcron.worker.heap: the collector tuned while workers run, as it was after;
+the C allocator's free pages given back."""
 import gc
+import os
 import threading
 
+import pytest
+
+from zcron.worker import heap
 from zcron.worker.heap import RARER, tuned_collector
 
 
@@ -35,3 +40,22 @@ def test_workers_in_threads_leave_it_as_it_was():
     for thread in threads:
         thread.join(10)
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def _rss_mb():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+
+
+@pytest.mark.skipif(heap._trim is None or not os.path.exists("/proc/self/status"),
+                    reason="glibc's malloc_trim and /proc only")
+def test_free_pages_inside_the_heap_go_back_to_the_system():
+    # 64 MB in 1,000-byte blocks (glibc's, not pymalloc's), one in 64 kept:
+    # the freed ones are holes free() cannot give back, 63 KB each
+    blocks = [bytes(1000) for _ in range(64 * 1024)]
+    kept = blocks[::64]
+    del blocks
+    before = _rss_mb()
+    heap.release_free_memory()
+    assert before - _rss_mb() > 30
+    assert len(kept) == 1024
