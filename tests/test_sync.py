@@ -173,51 +173,6 @@ class TestCrontabManager:
         assert next_runs(cron, T0, 3)[0].year >= 9000
 
 
-class TestBulkSave:
-    """``save_crons`` of many crons computes each schedule once (a bulk
-    add repeats its schedules): its jobs are those of each cron saved alone."""
-
-    KINDS = [dict(), dict(timezone="Europe/Zurich"), dict(jitter=30),
-             dict(end=T0 + timedelta(minutes=7)), dict(start=T0 + timedelta(days=2)),
-             dict(paused_until=T0 + timedelta(hours=1)), dict(exclude=["lunch"]),
-             dict(activated=False)]
-
-    def _fill(self, crontab):
-        from zcron.model.calendar import Calendar
-        crontab.set_calendar(Calendar("lunch", dates=["2026-03-01"]))
-        return [crontab.add_cron(_cron(f"c{n}", expr, **kinds))
-                for n, (expr, kinds) in enumerate(
-                    (expr, kinds) for expr in ("*/5 * * * *", "0 8 * * 1-5")
-                    for kinds in self.KINDS for _ in range(3))]
-
-    def test_a_bulk_save_queues_what_single_saves_do(self, session, crontab):
-        crons = self._fill(crontab)
-        crontab.save_crons(crons)
-        bulk = [(j.uid, j.due_us, j.signature) for j in _pending(session)]
-        for cron in crons:
-            crontab_manager_of(crontab).synchronize([cron.uid])   # alone: no change
-        assert [(j.uid, j.due_us, j.signature) for j in _pending(session)] == bulk
-        from zcron.components import queue_for
-        queue = queue_for(session.root)
-        for cron in crons:
-            queue.forget("default", cron.uid)
-            crontab.save_cron(cron)
-        assert sorted((j.uid, j.due_us, j.signature) for j in _pending(session)) == \
-            sorted(bulk)
-        assert len(bulk) == len(crons) - 2 * 3 - 3    # switched off; ended before 08:00
-
-    def test_equal_schedules_share_their_signature(self, session, crontab):
-        crons = self._fill(crontab)
-        crontab.save_crons(crons)
-        jobs = [job for job in _pending(session) if job.uid in {c.uid for c in crons[:3]}]
-        assert len(jobs) == 3 and jobs[0].signature is jobs[1].signature is jobs[2].signature
-
-
-def crontab_manager_of(crontab):
-    from zcron.components import crontab_manager
-    return crontab_manager(crontab.__parent__, crontab)
-
-
 class TestServerRestart:
     def test_restart_twice_leaves_one_job_per_cron(self, session, crontab, site):
         from zope.event import notify

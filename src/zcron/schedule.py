@@ -59,45 +59,14 @@ def needs_cron(job):
     return job.signature is None or job.signature.endswith(_MARKERS)
 
 
-def schedule_after(cron, after, sig=None, fire_after=None):
+def schedule_after(cron, after):
     """The scheduled job of ``cron`` for the first fire time after
-    ``after`` (or after its pause), or None when it never fires (again).
-    A caller scheduling many crons at once hands their ``signature`` if
-    it has it and a ``FireTimes.of``."""
+    ``after`` (or after its pause), or None when it never fires (again)."""
     left = cron.runs_left()
     if left is not None and left <= 0:
         return None
-    fire_after = cron.next_fire_time if fire_after is None else fire_after(cron)
-    return _scheduled(cron.__parent__.site, cron.uid, fire_after, cron.jitter,
-                      cron.paused_until, after, sig or signature(cron))
-
-
-class FireTimes:
-    """The fire times of one pass scheduling many crons (a bulk save):
-    crons of one schedule share each computation (a big crontab repeats
-    its schedules), and their signatures one string (one in a pickle of
-    the queue's bucket where their jobs sit side by side)."""
-
-    def __init__(self):
-        self._known = {}
-        self._signatures = {}
-
-    def of(self, cron):
-        """``cron.next_fire_time``, remembered for equal schedules; its
-        crontab's calendars stay as they are during the pass."""
-        schedule = (cron.periodicity, cron.timezone, cron.start, cron.end, cron.exclude)
-        known = self._known
-
-        def fire_after(after):
-            key = schedule + (after,)
-            if key not in known:
-                known[key] = cron.next_fire_time(after)
-            return known[key]
-        return fire_after
-
-    def signature(self, cron):
-        sig = signature(cron)
-        return self._signatures.setdefault(sig, sig)
+    return _scheduled(cron.__parent__.site, cron.uid, cron.next_fire_time, cron.jitter,
+                      cron.paused_until, after, signature(cron))
 
 
 def next_scheduled(job):

@@ -21,14 +21,13 @@ from zcron.components import (cron_manager_factory, crontab_manager, load_cronta
 from zcron.db import sparingly
 from zcron.declared.sync import forget_site, keep_in_step, keep_site_in_step
 from zcron.events import CrontabSynchronisationEvent
-from zcron.exceptions import UnknownCron
 from zcron.interfaces import (ICron, ICronManager, ICrontab, ICrontabManager,
                               IModifiedCrontabEvent, ICrontabSynchronisationEvent,
                               IServerRestartEvent)
 from zcron.model.timeutil import to_us
 from zcron.queue.base import MANUAL, SCHEDULE, Job
 from zcron.reread import reread_site
-from zcron.schedule import FireTimes, schedule_after, signature
+from zcron.schedule import schedule_after, signature
 
 # The crontab's insertion counter in its stamp: a restart re-reads only
 # the crons numbered from the recorded one on when nothing else changed.
@@ -39,17 +38,14 @@ RECORD = " oid"      # no attribute's name
 @adapter(Interface, ICron)
 @implementer(ICronManager)
 class CronManager:
-    def __init__(self, site, cron, queue=None, queued=None, fire_times=None):
-        """A synchronisation of many crons hands its ``queue``, its
-        ``fire_times`` (``schedule.FireTimes``) and, when it knows them,
-        ``queued``, the uids of the site's crons having jobs: one lookup
-        less per cron."""
+    def __init__(self, site, cron, queue=None, queued=None):
+        """A full synchronisation hands its ``queue`` and ``queued``, the
+        uids of the site's crons having jobs: one lookup less per cron."""
         self.site = site
         self.cron = cron
         if queue is not None:
             self.queue = queue
         self.queued = queued
-        self.fire_times = fire_times
 
     @cached_property
     def queue(self):
@@ -57,10 +53,8 @@ class CronManager:
         schedule (``schedule_after``) needs no queue."""
         return queue_for(root_of(self.site))
 
-    def schedule_after(self, after, sig=None):
-        """``sig``: the cron's signature, when the caller has it."""
-        times = self.fire_times
-        return schedule_after(self.cron, after, sig, times and times.of)
+    def schedule_after(self, after):
+        return schedule_after(self.cron, after)
 
     def register_job(self, now=None):
         """Returns the number of queue changes (0 when already right)."""
@@ -71,12 +65,11 @@ class CronManager:
             scheduled = self.queue.pending(self.site.name, cron.uid, SCHEDULE)
         else:
             scheduled = []
-        times = self.fire_times
-        sig = signature(cron) if times is None else times.signature(cron)
+        sig = signature(cron)
         if len(scheduled) == 1 and scheduled[0].signature == sig:
             return 0
         changes = sum(self.queue.remove(job) for job in scheduled)
-        job = self.schedule_after(now or clock.now(), sig)
+        job = self.schedule_after(now or clock.now())
         if job is not None:
             self.queue.put(job)
             changes += 1
@@ -121,15 +114,8 @@ class CrontabManager:
         in one pass; the jobs of those removed go."""
         crontab, site = self.crontab, self.site
         managers = _managers(site, queue, None)
-        changes = 0
-        for uid in uids:
-            try:
-                cron = crontab.get(uid)
-            except UnknownCron:
-                changes += queue.forget(site.name, uid)
-            else:
-                changes += managers(cron).register_job(now)
-        return changes
+        return sum(managers(crontab.get(uid)).register_job(now) if uid in crontab
+                   else queue.forget(site.name, uid) for uid in uids)
 
     def _register_all(self, queue, now):
         crontab, site = self.crontab, self.site
@@ -143,10 +129,9 @@ class CrontabManager:
 
 def _managers(site, queue, queued):
     """cron -> its ICronManager, the factory looked up once per kind of
-    cron; ours share one queue manager, the pass's fire times (``now``
-    is one for the pass) and ``queued`` (the uids having jobs, when
-    known)."""
-    factories, fire_times = {}, FireTimes()
+    cron; ours share one queue manager (and ``queued``: the uids having
+    jobs, when known)."""
+    factories = {}
 
     def manager(cron):
         kind = providedBy(cron)
@@ -154,8 +139,7 @@ def _managers(site, queue, queued):
         if factory is None:
             factory = cron_manager_factory(site, cron)
             if factory is CronManager:
-                factory = partial(CronManager, queue=queue, queued=queued,
-                                  fire_times=fire_times)
+                factory = partial(CronManager, queue=queue, queued=queued)
             factories[kind] = factory
         return factory(site, cron)
     return manager
