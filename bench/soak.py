@@ -169,8 +169,8 @@ def rows(summary, row, lateness_target):
             None, "MB/hour", better="lower"),
         row("soak", "RSS steady after warm-up", None if s("rss_grows") is None
             else not s("rss_grows"), None, "",
-            note="NO (it grows): the fitted line rises by more than 2 % of the "
-                 "mean RSS over the samples after warm-up"),
+            note="yes when the fitted line rises by at most 2 % of the mean RSS "
+                 "over the samples after warm-up"),
         row("soak", "Data.fs growth", s("datafs_slope_mb_per_h"), None, "MB/hour",
             better="lower", note=history),
         row("soak", "Data.fs growth per run", s("datafs_bytes_per_run"), None, "bytes",

@@ -5,8 +5,10 @@ ZCRON_SOAK_PROFILE=DIR (with ZCRON_SOAK_PROFILE_AT=2,8, the minutes, by
 default those) writes, at the first sample at or after each of those
 minutes, DIR/at-<t>s.json: RSS, the FileStorage index's length (the oids
 ever made), the connections' cache sizes and their non-ghost objects by
-type (with the empty buckets), the live objects per type, the pymalloc
-summary of sys._debugmallocstats(), glibc's heap (mallinfo2).
+type (with the empty buckets), the live objects per type, the ten
+largest dicts, lists and sets (a container growing hides in one count),
+the pymalloc summary of sys._debugmallocstats(), glibc's heap
+(mallinfo2).
 ZCRON_SOAK_TRACE=FRAMES also traces allocations with tracemalloc from
 the first point on (it slows the worker many times) and snapshots
 DIR/at-<t>s.snapshot. After the last point, DIR/compare.txt: the types
@@ -54,7 +56,10 @@ class Profiler:
 
     def take(self, t):
         gc.collect()
-        types = Counter(type(o).__qualname__ for o in gc.get_objects())
+        objects = gc.get_objects()
+        types = Counter(type(o).__qualname__ for o in objects)
+        largest = sorted(((len(o), type(o).__qualname__) for o in objects
+                          if type(o) in (dict, list, set)), reverse=True)[:10]
         facts = {"t_s": t, "rss_mb": rss_mb(),
                  "traced_mb": tracemalloc.get_traced_memory()[0] / 2 ** 20,
                  "fs_index_len": len(self.db.storage._index),
@@ -62,6 +67,7 @@ class Profiler:
                  "cache_detail_size": self.db.cacheDetailSize(),
                  "caches": [_cached(conn) for conn in self.db.pool.all],
                  "pymalloc": _mallocstats_summary(), "glibc": _mallinfo(),
+                 "largest_containers": largest,
                  "types": dict(types.most_common(60))}
         name = os.path.join(self.directory, f"at-{t:g}s")
         with open(name + ".json", "w") as f:
