@@ -152,7 +152,8 @@ class Digested(digest.Reading):
         the others, when fewer)."""
         matching, others = _name_groups(self.crontab, query.text)
         total = sum(map(len, matching))
-        if total > sum(map(len, others)):      # (the crontab's size: one index more read)
+        # the others counted, not len(crontab): its size index is one read more
+        if total > sum(map(len, others)):
             keep, drop = None, set().union(*others)
         else:
             keep, drop = set().union(*matching), set()
