@@ -7,8 +7,10 @@ minutes, DIR/at-<t>s.json: RSS, the FileStorage index's length (the oids
 ever made), the connections' cache sizes and their non-ghost objects by
 type (with the empty buckets), the live objects per type, the ten
 largest dicts, lists and sets (a container growing hides in one count),
-the pymalloc summary of sys._debugmallocstats(), glibc's heap
-(mallinfo2).
+the memory the collector does not track (strings, bytes, numbers,
+tuples and dicts of those) by the type holding it, with the largest such
+containers, the pymalloc summary of sys._debugmallocstats() and its
+blocks in use per size class, glibc's heap (mallinfo2).
 ZCRON_SOAK_TRACE=FRAMES also traces allocations with tracemalloc from
 the first point on (it slows the worker many times) and snapshots
 DIR/at-<t>s.snapshot. After the last point, DIR/compare.txt: the types
@@ -68,6 +70,8 @@ class Profiler:
                  "caches": [_cached(conn) for conn in self.db.pool.all],
                  "pymalloc": _mallocstats_summary(), "glibc": _mallinfo(),
                  "largest_containers": largest,
+                 "untracked": _untracked(objects),
+                 "pymalloc_classes": _mallocstats_classes(),
                  "types": dict(types.most_common(60))}
         name = os.path.join(self.directory, f"at-{t:g}s")
         with open(name + ".json", "w") as f:
@@ -127,8 +131,8 @@ def _mallinfo():
             for name in ("arena", "uordblks", "fordblks", "hblkhd")}
 
 
-def _mallocstats_summary():
-    """The summary lines of sys._debugmallocstats() (it writes to fd 2)."""
+def _debugmallocstats():
+    """The lines of sys._debugmallocstats() (it writes to fd 2)."""
     with tempfile.TemporaryFile("w+") as tmp:
         saved = os.dup(2)
         sys.stderr.flush()
@@ -139,4 +143,44 @@ def _mallocstats_summary():
             os.dup2(saved, 2)
             os.close(saved)
         tmp.seek(0)
-        return [x.strip() for x in tmp if x.startswith("#") or x.startswith("Total")]
+        return tmp.read().splitlines()
+
+
+def _mallocstats_summary():
+    return [x.strip() for x in _debugmallocstats() if x.startswith(("#", "Total"))]
+
+
+def _mallocstats_classes():
+    """pymalloc's blocks in use per size class: which sizes of object grow."""
+    classes = {}
+    for line in _debugmallocstats():
+        fields = line.split()
+        if len(fields) == 5 and all(f.isdigit() for f in fields):
+            classes[int(fields[1])] = int(fields[3])
+        elif line.startswith("#"):
+            break
+    return classes
+
+
+def _untracked(objects):
+    """Bytes of the objects the collector does not track, reached from
+    those it does, by (holder type, their type); the 25 largest groups and
+    the 10 largest untracked dicts and tuples with their holders."""
+    groups, seen, largest = Counter(), set(), []
+    owners = {}               # an instance's __dict__ is named by the instance's type
+    for obj in objects:
+        attributes = getattr(obj, "__dict__", None) if not isinstance(obj, type) else None
+        if type(attributes) is dict:
+            owners[id(attributes)] = type(obj).__qualname__
+    for holder in objects:
+        name = owners.get(id(holder)) or type(holder).__qualname__
+        for obj in gc.get_referents(holder):
+            if gc.is_tracked(obj) or id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            key = f"{name} > {type(obj).__qualname__}"
+            groups[key] += sys.getsizeof(obj)
+            if type(obj) in (dict, tuple) and len(obj) > 100:
+                largest.append((len(obj), key))
+    return {"groups": dict(groups.most_common(25)),
+            "largest": sorted(largest, reverse=True)[:10]}

@@ -147,6 +147,17 @@ class TestOpenDB:
         finally:
             db.close()
 
+    def test_closed_connections_are_released_from_the_pool_in_minutes(self, tmp_path):
+        """ZODB keeps them 68 years; each collects every oid committed."""
+        from zcron.db import POOL_TIMEOUT
+        db = self._callFUT(f"file://{tmp_path}/Data.fs")
+        given = self._callFUT(f"file://{tmp_path}/Other.fs?connection_pool_timeout=7")
+        try:
+            assert (db.pool.timeout, given.pool.timeout) == (POOL_TIMEOUT, 7)
+        finally:
+            db.close()
+            given.close()
+
     def test_zeo(self, zeo_server):
         from zcron.db import Session
         from zcron.model import CronSite

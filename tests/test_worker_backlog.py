@@ -42,3 +42,11 @@ class TestBacklog:
         backlog.stop()
         thread.join(5)
         assert got == [None]
+
+    def test_get_gives_up_after_its_timeout(self):
+        from zcron.worker.backlog import IDLE
+        backlog = self._makeOne()
+        assert backlog.get(timeout=0.05) is IDLE
+        jobs = _jobs(10)
+        backlog.put(jobs[0])
+        assert backlog.get(timeout=0.05) == jobs[0]

@@ -29,6 +29,7 @@ class TestLane:
         """A lane held by one thread until ``leave`` is set, and a second
         thread entering it: (holder, other, leave, entered, errors)."""
         lane, errors = self._makeOne(patience), []
+        self._lane = lane
         held, leave, entered = threading.Event(), threading.Event(), threading.Event()
         holder = self._thread(lane, held, leave, errors, run=run)
         assert held.wait(5)
@@ -60,3 +61,13 @@ class TestLane:
         assert entered.wait(5)
         lane.leave()
         other.join()
+
+    def test_a_wait_gives_up_after_its_timeout(self):
+        holder, other, leave, entered, errors = self._contended(patience=0.05, run=False)
+        lane = self._lane
+        assert lane.enter(timeout=0.1) is False    # the holder is not in a run
+        leave.set()
+        holder.join(), other.join()
+        assert lane.enter(timeout=0.1) is True
+        lane.leave()
+        assert errors == []

@@ -31,3 +31,35 @@ class TestWaitUntilDue:
         fake_clock.set(T0)
         wait_until_due(_job(T0 - timedelta(seconds=1)))
         assert fake_clock.now() == T0
+
+
+class TestIdleThreads:
+    def test_an_idle_threads_connection_does_not_collect_others_changes(
+            self, db, monkeypatch):
+        """A connection open outside a transaction is handed the oid of
+        every object the others' commits change; an idle pool thread ends
+        its transaction every IDLE_SYNC seconds, which empties that set."""
+        import time
+
+        from persistent.mapping import PersistentMapping
+
+        from zcron.worker import pool as pool_module
+        from zcron.worker.backlog import Backlog
+        from zcron.worker.lane import Lane
+        from zcron.worker.pace import Pace
+        monkeypatch.setattr(pool_module, "IDLE_SYNC", 0.05)
+        backlog, pace = Backlog(), Pace(2, 1)
+        pace.computing = True              # the threads wait in the lane too
+        workers = pool_module.Pool(db, 2, backlog, Lane(), pace, groups=None)
+        workers.start()
+        try:
+            time.sleep(0.2)
+            with db.transaction() as conn:
+                conn.root()["made"] = [PersistentMapping() for _ in range(50)]
+            time.sleep(0.5)
+            held = [len(conn._storage._invalidations) for conn in db.pool.all
+                    if conn.opened]
+        finally:
+            backlog.stop()
+            workers.join(5)
+        assert len(held) == 2 and held == [0, 0]

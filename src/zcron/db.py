@@ -15,6 +15,11 @@ DEFAULT_URI = "file://var/Data.fs"
 CACHE_SIZE = 20_000     # objects per connection
 CONNECT_TIMEOUT = 10    # seconds a ZEO server has to answer a new client
 GC_EVERY = 1000         # objects a long read loads between two collections of its cache
+# Seconds a closed connection may wait in the pool before DB.open releases
+# it: until reopened it collects the oid of every object any commit changes
+# (ZODB hands them over when it reopens), which in a worker or a dashboard
+# running for days grows without end. (ZODB's own default: 68 years.)
+POOL_TIMEOUT = 120
 
 
 def normalize_uri(uri):
@@ -56,6 +61,8 @@ def open_db(uri=None, create_dirs=True, create=True, **db_options):
         storage = storage_factory()
     except Exception as e:
         raise _storage_error(uri, e) from None
+    if "connection_pool_timeout=" not in uri.partition("?")[2]:
+        dbkw["pool_timeout"] = POOL_TIMEOUT
     if "connection_cache_size=" not in uri.partition("?")[2]:
         # zodburi's 10,000 objects per connection are too few for the
         # buckets of a big crontab's indexes: a restart re-reading 100,000

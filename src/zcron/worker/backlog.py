@@ -2,6 +2,10 @@
 soonest due first. (The queue's "pending" jobs are unclaimed ones.)"""
 import heapq
 import threading
+import time
+
+# What ``get`` returns when it waited its timeout for a job in vain.
+IDLE = object()
 
 
 class Backlog:
@@ -23,11 +27,16 @@ class Backlog:
             self._stopped = True
             self._cond.notify_all()
 
-    def get(self):
-        """The soonest job, waiting for one; None once stopped."""
+    def get(self, timeout=None):
+        """The soonest job, waiting for one (IDLE after ``timeout`` seconds
+        without); None once stopped."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
             while not self._heap and not self._stopped:
-                self._cond.wait()
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return IDLE
+                self._cond.wait(left)
             return heapq.heappop(self._heap)[2] if self._heap else None
 
     def peek_due(self, now_us, limit):

@@ -33,10 +33,9 @@ class Claims:
 
 
 class Claimer:
-    def __init__(self, worker_id, batch, stats):
+    def __init__(self, worker_id, batch):
         self.worker_id = worker_id
         self.batch = batch
-        self.stats = stats
 
     def claim(self, tx, free):
         """Claim up to ``free`` due jobs (``batch`` at most)."""
@@ -106,7 +105,6 @@ class Claimer:
     def _not_run(self, tx, cron, job, fire_time, messages):
         log = cron.add_log(Log(tx.now, NOTRUN, messages, fire_time=fire_time,
                                backfill=job.kind == BACKFILL))
-        self.stats.count(NOTRUN)
         tx.events.append(FinishedCronJobEvent(cron, tx.crons.site(job), job, log))
 
 

@@ -58,11 +58,11 @@ class Worker:
         self.pace = Pace(self.concurrency, batch)
         self.session = DispatcherSession(db, self.stats)
         self._stopping = threading.Event()
-        settler = Settler(self.book, self.stats)
+        settler = Settler(self.book)
         self.leases = Leases(self.id, lease, self.concurrency,
                              reap_interval or max(0.5, lease / 3), settler)
         self.dispatcher = Dispatcher(self.session, self.book, self.backlog, self.pace,
-                                     Claimer(self.id, batch, self.stats), self.leases,
+                                     Claimer(self.id, batch), self.leases,
                                      settler, poll, self._stopping)
         self.resync = Resync(db, self.dispatcher.wake.set)
         self.dispatcher.synchronised = self.resync.done

@@ -35,10 +35,10 @@ class HereRun:
         self.lease = lease
         self.stats = Stats()
         self.book = ClaimBook()
-        self.settler = Settler(self.book, self.stats)
+        self.settler = Settler(self.book)
         self.session = DispatcherSession(db, self.stats)
         self.leases = Leases(self.id, lease, 1, lease, self.settler)
-        self.claimer = Claimer(self.id, 1, self.stats)
+        self.claimer = Claimer(self.id, 1)
         # a cron's ``isolation: process`` is honoured as a worker does: one child
         self.children = ChildPool(run_runner)
         self.executor = Executor(db, self.id, Pace(1, 1), Lane(), self.stats, self.children)

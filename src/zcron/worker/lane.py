@@ -23,17 +23,25 @@ class Lane:
         self._holder = None
         self._run_since = None      # when the holder's current run started
 
-    def enter(self):
+    def enter(self, timeout=None):
+        """Take the lane, or go ahead without it past a slow run; False
+        after ``timeout`` seconds of waiting (neither happened)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
             while self._holder is not None:
-                timeout = self.patience
+                wait = self.patience
                 if self._run_since is not None:
-                    timeout -= time.monotonic() - self._run_since
-                    if timeout <= 0:
-                        return          # the holder is stuck in a slow run
-                self._cond.wait(timeout)
+                    wait -= time.monotonic() - self._run_since
+                    if wait <= 0:
+                        return True     # the holder is stuck in a slow run
+                if deadline is not None:
+                    if deadline <= time.monotonic():
+                        return False
+                    wait = min(wait, deadline - time.monotonic())
+                self._cond.wait(wait)
             self._holder = threading.get_ident()
             self._run_since = None
+            return True
 
     def started(self):
         """The calling thread starts a run."""

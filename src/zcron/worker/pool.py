@@ -9,9 +9,16 @@ from zcron import clock
 from zcron.audit import WORKER, acting
 from zcron.db import Session
 from zcron.retry import abort
+from zcron.worker.backlog import IDLE
 from zcron.worker.claiming import LOOKAHEAD
 
 logger = logging.getLogger("zcron.worker")
+
+# Seconds a pool thread waits for work before it ends its transaction: a
+# connection left open outside one collects the oid of every object any
+# commit changes (ZODB hands them over only at a transaction's start), so
+# an idle thread's set would grow with every object the others make.
+IDLE_SYNC = 5.0
 
 
 class Pool:
@@ -41,12 +48,16 @@ class Pool:
         session = Session(self.db)
         try:
             while True:
-                if self.pace.computing:
-                    self.lane.enter()
+                if self.pace.computing and not self.lane.enter(IDLE_SYNC):
+                    abort(session.tm)
+                    continue
                 try:
-                    job = self.backlog.get()
+                    job = self.backlog.get(IDLE_SYNC)
                     if job is None:
                         return
+                    if job is IDLE:
+                        abort(session.tm)
+                        continue
                     wait_until_due(job)
                     session = self.groups.execute(session, job)
                 except Exception:

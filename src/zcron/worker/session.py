@@ -18,7 +18,9 @@ ATTEMPTS = 20
 # Seconds between emptyings of the dispatcher's cache: the queue's buckets
 # its claims emptied stay in it otherwise, dead, until the cache is full
 # (20,000 objects; 3,000 new ones a minute at 1,000 runs/s). The C
-# allocator's free pages go back to the system then too.
+# allocator's free pages go back to the system then too, and the session
+# reopens its connection: DB.open releases the connections closed in the
+# pool longer ago than its pool_timeout (see zcron.db.POOL_TIMEOUT).
 EMPTY_EVERY = 60.0
 
 
@@ -71,9 +73,12 @@ class DispatcherSession:
             raise
         for callback in tx.callbacks:
             callback()
+        self.stats.count_logged(tx.events)
         if tx.events:
             fire(session.tm, tx.events)
         if time.monotonic() - self._emptied > EMPTY_EVERY:
+            self.close()
+            self.open()
             self.empty_cache()
             release_free_memory()
         return result

@@ -26,9 +26,8 @@ def complete(q, job):
 
 
 class Settler:
-    def __init__(self, book, stats):
+    def __init__(self, book):
         self.book = book
-        self.stats = stats
 
     def finished(self, tx):
         """Complete the claims the pool finished; they leave the book once
@@ -70,7 +69,6 @@ class Settler:
         job, site = claim.job, tx.crons.site(claim.job)
         log = cron.add_log(Log(tx.now, FAILURE, [reason], fire_time=job.fire_time,
                                execution_id=claim.execution_id, **attempts(cron, job)))
-        self.stats.count(FAILURE)
         tx.events.append(FinishedCronJobEvent(cron, site, job, log))
         note = trip(cron, tx.now)
         if note is not None:

@@ -1,6 +1,10 @@
 """A worker's counts (runs by status, claim conflicts): what the CLI and
-the bench report when it stops."""
+the bench report when it stops. Runs are counted once committed, so that
+an attempt undone by a conflict is not counted and every count has its
+FinishedCronJobEvent."""
 import threading
+
+from zcron.interfaces import IFinishedCronJobEvent
 
 
 class Stats:
@@ -12,6 +16,12 @@ class Stats:
     def count(self, status):
         with self.lock:
             self.by_status[status] = self.by_status.get(status, 0) + 1
+
+    def count_logged(self, events):
+        """Count the runs a committed transaction logged (its events)."""
+        for event in events:
+            if IFinishedCronJobEvent.providedBy(event):
+                self.count(event.log.status)
 
     @property
     def runs(self):
