@@ -17,8 +17,9 @@ logger = logging.getLogger("zcron.worker")
 # Seconds a pool thread waits for work before it ends its transaction: a
 # connection left open outside one collects the oid of every object any
 # commit changes (ZODB hands them over only at a transaction's start), so
-# an idle thread's set would grow with every object the others make.
-IDLE_SYNC = 5.0
+# an idle thread's set would grow with every object the others make, and
+# its cache would keep its old copies of what they changed.
+IDLE_SYNC = 1.0
 
 
 class Pool:
