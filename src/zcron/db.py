@@ -61,14 +61,7 @@ def open_db(uri=None, create_dirs=True, create=True, **db_options):
         storage = storage_factory()
     except Exception as e:
         raise _storage_error(uri, e) from None
-    if "connection_pool_timeout=" not in uri.partition("?")[2]:
-        dbkw["pool_timeout"] = POOL_TIMEOUT
-    if "connection_cache_size=" not in uri.partition("?")[2]:
-        # zodburi's 10,000 objects per connection are too few for the
-        # buckets of a big crontab's indexes: a restart re-reading 100,000
-        # crons would reload them over and over (26 s instead of 15 s).
-        dbkw["cache_size"] = CACHE_SIZE
-    dbkw.update(db_options)
+    dbkw.update(_defaults_not_in(uri), **db_options)
     if hasattr(storage, "ping") and hasattr(storage, "server_sync"):
         # ZEO: start every transaction from the server's latest state, so
         # that a worker never judges another's lease or claims from stale
@@ -78,6 +71,17 @@ def open_db(uri=None, create_dirs=True, create=True, **db_options):
     db = ZODB.DB(storage, **dbkw)
     ensure_root(db)
     return db
+
+
+def _defaults_not_in(uri):
+    """zcron's connection settings the URI's query does not give.
+    zodburi's 10,000 objects per connection are too few for the buckets of
+    a big crontab's indexes: a restart re-reading 100,000 crons would
+    reload them over and over (26 s instead of 15 s)."""
+    query = uri.partition("?")[2]
+    defaults = {"pool_timeout": POOL_TIMEOUT, "cache_size": CACHE_SIZE}
+    return {name: value for name, value in defaults.items()
+            if f"connection_{name}=" not in query}
 
 
 def zeo_options(uri):
