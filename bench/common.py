@@ -123,6 +123,9 @@ def child_command(task, params, result_path):
 def child_env():
     env = dict(os.environ)
     env.setdefault("PYTHONHASHSEED", "0")
+    # zcron alone: an installed plugin (``make demo`` installs the example
+    # host's) would add a cron of its own to every site the bench makes
+    env.setdefault("ZCRON_PLUGINS", "none")
     # the parent's own output is what the reader looks at; children stay quiet
     env["PYTHONWARNINGS"] = env.get("PYTHONWARNINGS") or "ignore"
     return env
