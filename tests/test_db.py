@@ -158,6 +158,37 @@ class TestOpenDB:
             db.close()
             given.close()
 
+    def test_the_pool_keeper_releases_idle_connections(self, tmp_path):
+        """Between a dashboard's requests nothing opens a connection: the
+        keeper does, so the idle ones go but the one it opened, which
+        takes the oids handed to it meanwhile."""
+        import time
+
+        import transaction
+        from persistent.mapping import PersistentMapping
+
+        from zcron.db import PoolKeeper
+        db = self._callFUT(f"file://{tmp_path}/Data.fs?connection_pool_timeout=1")
+        idle = [db.open(transaction.TransactionManager()) for _ in range(2)]
+        writer = db.open(transaction.TransactionManager())
+        for conn in idle:
+            conn.close()
+        writer.root()["made"] = PersistentMapping()
+        writer.transaction_manager.commit()
+        time.sleep(1.1)                 # both idle past the pool's timeout
+        assert all(conn in db.pool.all and conn._storage._invalidations for conn in idle)
+        keeper = PoolKeeper(db, every=0.05).start()
+        try:
+            time.sleep(0.3)
+        finally:
+            keeper.stop()
+        try:
+            kept = [conn for conn in idle if conn in db.pool.all]
+            assert len(kept) == 1 and not kept[0]._storage._invalidations
+        finally:
+            writer.close()
+            db.close()
+
     def test_zeo(self, zeo_server):
         from zcron.db import Session
         from zcron.model import CronSite

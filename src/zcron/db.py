@@ -1,6 +1,7 @@
 """Open a ZODB database from a URI and find zcron's root container in it;
 read many objects in one transaction without keeping them all."""
 import os
+import threading
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import transaction
@@ -178,6 +179,33 @@ class Session:
 
     def __exit__(self, *exc):
         self.close()
+
+
+class PoolKeeper:
+    """Opens and closes a connection every ``every`` seconds in a thread of
+    its own, for a process whose connections are opened only now and then
+    (the dashboard between requests): DB.open releases the connections
+    closed longer ago than POOL_TIMEOUT, and the one it opens takes the
+    oids handed to it meanwhile. (A worker's dispatcher reopens its own.)"""
+
+    def __init__(self, db, every=POOL_TIMEOUT / 2):
+        self.db = db
+        self.every = every
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="zcron-pool-keeper",
+                                        daemon=True)
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stopped.set()
+        self._thread.join(5)
+
+    def _loop(self):
+        while not self._stopped.wait(self.every):
+            self.db.open().close()
 
 
 def sparingly(objects, anchor):

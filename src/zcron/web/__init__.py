@@ -50,7 +50,7 @@ from pyramid.tweens import EXCVIEW
 from pyramid.static import QueryStringConstantCacheBuster
 
 from zcron import clock
-from zcron.db import get_root, open_db
+from zcron.db import PoolKeeper, get_root, open_db
 from zcron.retry import retry
 from zcron.inifile import config_path, read_config
 from zcron.web import formatting
@@ -263,6 +263,7 @@ def serve(db_uri, zcml, host="127.0.0.1", port=8080, config=None, ready=None, **
     in_main_thread = threading.current_thread() is threading.main_thread()
     if in_main_thread:      # SIGTERM stops it as Ctrl-C does
         previous = signal.signal(signal.SIGTERM, _interrupt)
+    keeper = PoolKeeper(app.zcron_db).start()
     try:
         server = waitress.create_server(app, host=host, port=int(port), **options)
         (ready or print)(f"http://{host}:{server.effective_port}/")
@@ -272,6 +273,7 @@ def serve(db_uri, zcml, host="127.0.0.1", port=8080, config=None, ready=None, **
     finally:
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous)
+        keeper.stop()
         app.zcron_db.close()
 
 
