@@ -62,16 +62,17 @@ class Profiler:
         types = Counter(type(o).__qualname__ for o in objects)
         largest = sorted(((len(o), type(o).__qualname__) for o in objects
                           if type(o) in (dict, list, set)), reverse=True)[:10]
+        pymalloc = _debugmallocstats()
         facts = {"t_s": t, "rss_mb": rss_mb(),
                  "traced_mb": tracemalloc.get_traced_memory()[0] / 2 ** 20,
                  "fs_index_len": len(self.db.storage._index),
                  "cache_size": self.db.cacheSize(),
                  "cache_detail_size": self.db.cacheDetailSize(),
                  "caches": [_cached(conn) for conn in self.db.pool.all],
-                 "pymalloc": _mallocstats_summary(), "glibc": _mallinfo(),
+                 "pymalloc": _mallocstats_summary(pymalloc), "glibc": _mallinfo(),
                  "largest_containers": largest,
                  "untracked": _untracked(objects),
-                 "pymalloc_classes": _mallocstats_classes(),
+                 "pymalloc_classes": _mallocstats_classes(pymalloc),
                  "types": dict(types.most_common(60))}
         name = os.path.join(self.directory, f"at-{t:g}s")
         with open(name + ".json", "w") as f:
@@ -146,14 +147,14 @@ def _debugmallocstats():
         return tmp.read().splitlines()
 
 
-def _mallocstats_summary():
-    return [x.strip() for x in _debugmallocstats() if x.startswith(("#", "Total"))]
+def _mallocstats_summary(lines):
+    return [x.strip() for x in lines if x.startswith(("#", "Total"))]
 
 
-def _mallocstats_classes():
+def _mallocstats_classes(lines):
     """pymalloc's blocks in use per size class: which sizes of object grow."""
     classes = {}
-    for line in _debugmallocstats():
+    for line in lines:
         fields = line.split()
         if len(fields) == 5 and all(f.isdigit() for f in fields):
             classes[int(fields[1])] = int(fields[3])

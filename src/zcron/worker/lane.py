@@ -35,9 +35,10 @@ class Lane:
                     if wait <= 0:
                         return True     # the holder is stuck in a slow run
                 if deadline is not None:
-                    if deadline <= time.monotonic():
+                    left = deadline - time.monotonic()
+                    if left <= 0:
                         return False
-                    wait = min(wait, deadline - time.monotonic())
+                    wait = min(wait, left)
                 self._cond.wait(wait)
             self._holder = threading.get_ident()
             self._run_since = None
