@@ -30,7 +30,13 @@ from common import REPO_DIR, child_env, make_tmpdir, percentile, remove_tree  # 
 SIZES = {"full": {"soak_minutes": 30.0, "soak_sample_s": 60.0, "soak_warmup_s": 300.0},
          "quick": {"soak_minutes": 1.0, "soak_sample_s": 10.0, "soak_warmup_s": 20.0}}
 CRONS, JITTER, CONCURRENCY = 1_000, 1, 4
-COLUMNS = ("t_s", "runs_per_s", "p50_ms", "p99_ms", "rss_mb", "datafs_mb")
+COLUMNS = ("t_s", "runs_per_s", "p50_ms", "p99_ms", "rss_mb", "rss_max_mb", "datafs_mb")
+# Seconds between the RSS readings a sample averages: the worker empties
+# its dispatcher's cache and trims the C heap now and then (every 10 s;
+# once a minute before, a 5-7 MB sawtooth), so one reading a sample would
+# see that sawtooth at a phase drifting from one sample to the next, and
+# its slope could be the drift's.
+RSS_EVERY = 5.0
 
 
 # -- the parent (run.py) --------------------------------------------------------------
@@ -140,6 +146,8 @@ def summarise(samples, params):
         "p50_ms_worst": max((s["p50_ms"] for s in steady if s["p50_ms"] is not None),
                             default=None),
         "rss_mb_first": steady[0]["rss_mb"], "rss_mb_last": steady[-1]["rss_mb"],
+        "rss_mb_least": min(s.get("rss_min_mb", s["rss_mb"]) for s in steady),
+        "rss_mb_most": max(s.get("rss_max_mb", s["rss_mb"]) for s in steady),
         "rss_slope_mb_per_h": rss_slope,
         "rss_grows": None if rss_slope is None else rss_slope * span_h > 0.02 * mean_rss,
         "datafs_mb_last": samples[-1]["datafs_mb"],
@@ -163,8 +171,12 @@ def rows(summary, row, lateness_target):
             better="lower"),
         row("soak", "p99 lateness, worst sample", s("p99_ms_worst"), None, "ms",
             better="lower", target=lateness_target),
-        row("soak", "worker RSS after warm-up / at the end",
+        row("soak", "worker RSS after warm-up / at the end (sample means)",
             f"{_cell(s('rss_mb_first'))} / {_cell(s('rss_mb_last'))}", None, "MB"),
+        row("soak", "worker RSS after warm-up, least / most of all readings",
+            f"{_cell(s('rss_mb_least'))} / {_cell(s('rss_mb_most'))}", None, "MB",
+            note=f"RSS is read every {RSS_EVERY:g} s; a sample's RSS is the mean of "
+                 "its period's readings"),
         row("soak", "RSS slope after warm-up (least squares)", s("rss_slope_mb_per_h"),
             None, "MB/hour", better="lower"),
         row("soak", "RSS steady after warm-up", None if s("rss_grows") is None
@@ -198,14 +210,29 @@ def take_runs(record):
     return taken
 
 
-def sample(t, runs, offsets, period, path, db):
-    """A sample's figures, and each connection's objects in memory (the
-    non-ghosts: a pool thread's connection fills as the thread runs crons)."""
+def sample(t, runs, offsets, period, rss, path, db):
+    """A sample's figures: RSS as the mean, least and most of the readings
+    taken over the period (see ``RSS_EVERY``), and each connection's
+    objects in memory (the non-ghosts: a pool thread's connection fills as
+    the thread runs crons)."""
     late = [1000 * (started - fire.timestamp() - offsets[uid]) for started, uid, fire in runs]
     return {"t_s": round(t, 1), "runs": len(runs), "runs_per_s": len(runs) / period,
             "p50_ms": percentile(late, 50), "p99_ms": percentile(late, 99),
-            "rss_mb": rss_from_proc(), "datafs_mb": os.path.getsize(path) / (1024 * 1024),
+            "rss_mb": sum(rss) / len(rss), "rss_min_mb": min(rss), "rss_max_mb": max(rss),
+            "rss_readings_mb": rss,
+            "datafs_mb": os.path.getsize(path) / (1024 * 1024),
             "cached": [conn["ngsize"] for conn in db.cacheDetailSize()]}
+
+
+def rss_over(until):
+    """RSS readings every ``RSS_EVERY`` seconds, the last at the monotonic
+    time ``until``."""
+    readings = []
+    while (left := until - time.monotonic()) > RSS_EVERY:
+        time.sleep(RSS_EVERY)
+        readings.append(rss_from_proc())
+    time.sleep(max(0.0, left))
+    return readings + [rss_from_proc()]
 
 
 def soak(params):
@@ -233,8 +260,8 @@ def soak(params):
     start = time.monotonic()
     thread.start()
     for n in range(1, int(seconds // period) + 1):
-        time.sleep(max(0.0, start + n * period - time.monotonic()))
-        line = sample(n * period, take_runs(zc_side.RECORD), offsets, period,
+        rss = rss_over(start + n * period)
+        line = sample(n * period, take_runs(zc_side.RECORD), offsets, period, rss,
                       uri[len("file://"):].partition("?")[0], db)
         print(json.dumps(line), flush=True)
         if profiler:

@@ -118,21 +118,31 @@ def _figures(outs, runs, seconds):
     return {
         "runs_per_s": sum(counted) / seconds if seconds > 0 else None,
         "runs": counted,
-        "shares_pct": [100.0 * c / sum(counted) if sum(counted) else 0 for c in counted],
+        "shares_pct": _pct(counted),
         "duplicates": len(every) - len(set(every)),
         "workers_cpu_s": [out["cpu_s"] for out in outs],
+        "claim_conflicts": [out["claim_conflicts"] for out in outs],
     }
+
+
+def _pct(counts):
+    return [100.0 * c / sum(counts) if sum(counts) else 0 for c in counts]
 
 
 def steady_round(uri, count, size, d):
     """Per-second crons: the runs whose fire time falls in the window after
-    the warm-up, as runs/s and shares."""
+    the warm-up, as runs/s and shares; and the shares of the runs started
+    in it, whatever their fire time (workers behind run earlier ones)."""
     warmup, duration = size["workers_warmup"], size["workers_duration"]
     _populate(uri, "steady", size["workers_crons"])
     go, outs = run_together(uri, count, size["workers_concurrency"], warmup + duration + 1, d)
     window = (go + warmup, go + warmup + duration)
     runs = [[r for r in out["runs"] if window[0] <= r[1] < window[1]] for out in outs]
-    return _figures(outs, runs, duration)
+    result = _figures(outs, runs, duration)
+    started = [sum(window[0] <= r[2] < window[1] for r in out["runs"]) for out in outs]
+    result["started_per_s"] = sum(started) / duration
+    result["started_shares_pct"] = _pct(started)
+    return result
 
 
 def burst_round(uri, count, size, d):
@@ -257,7 +267,10 @@ def _rounds(backends, name, label, load, run_round, size, log, details):
         r = results[count]
         log(f"  done: {r['runs_per_s']:.0f} runs/s, shares "
             + " / ".join(f"{s:.0f}%" for s in r["shares_pct"])
-            + f", twice {r['duplicates']}, CPU s server {r['server_cpu_s']:.1f} workers "
+            + (" (of runs started: " + " / ".join(f"{s:.0f}%" for s in
+                                                 r["started_shares_pct"]) + ")"
+               if "started_shares_pct" in r else "")
+            + f", twice {r['duplicates']}, conflicts {sum(r['claim_conflicts'])}, CPU s server {r['server_cpu_s']:.1f} workers "
             + " + ".join(f"{c:.1f}" for c in r["workers_cpu_s"]))
     return results
 
@@ -274,6 +287,10 @@ def _rows(label, load, results, Row):
                 note="target: not below the step before" if previous else None),
             Row("workers", f"shares, {what}",
                 " / ".join(f"{s:.0f}%" for s in r.get("shares_pct", [])) or None, None, "%"),
+            *([Row("workers", f"shares of the runs started in the window, {what}",
+                   " / ".join(f"{s:.0f}%" for s in r.get("started_shares_pct", [])) or None,
+                   None, "%", note="steady load: of the runs started in the window, "
+                                   "whatever their fire time")] if load == "steady" else []),
             Row("workers", f"fire times run twice, {what}", r.get("duplicates"), None,
                 "runs", better="lower", target=("<=", 0)),
             Row("workers", f"CPU s server / workers, {what}", _cpu_text(r), None, "s"),

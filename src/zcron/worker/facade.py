@@ -16,7 +16,7 @@ from zcron.worker.claiming import Claimer
 from zcron.worker.dispatcher import Dispatcher
 from zcron.worker.execution import Executor
 from zcron.worker.group import GroupRunner
-from zcron.worker.heap import tuned_collector
+from zcron.worker.heap import tuned_memory
 from zcron.worker.isolation import PROCESS, THREAD, ChildPool
 from zcron.worker.lane import Lane
 from zcron.worker.leases import Leases
@@ -89,7 +89,7 @@ class Worker:
     def run(self, max_seconds=None, until_idle=False):
         deadline = None if max_seconds is None else time.monotonic() + max_seconds
         self.session.open()
-        with tuned_collector():
+        with tuned_memory():
             try:
                 self._start()
                 self.dispatcher.run(deadline, until_idle)
