@@ -270,7 +270,8 @@ def _rounds(backends, name, label, load, run_round, size, log, details):
             + (" (of runs started: " + " / ".join(f"{s:.0f}%" for s in
                                                  r["started_shares_pct"]) + ")"
                if "started_shares_pct" in r else "")
-            + f", twice {r['duplicates']}, conflicts {sum(r['claim_conflicts'])}, CPU s server {r['server_cpu_s']:.1f} workers "
+            + f", twice {r['duplicates']}, conflicts {sum(r['claim_conflicts'])}, "
+            + f"CPU s server {r['server_cpu_s']:.1f} workers "
             + " + ".join(f"{c:.1f}" for c in r["workers_cpu_s"]))
     return results
 
