@@ -20,7 +20,7 @@ def test_tuned_while_any_worker_runs_and_restored_after_the_last():
         tuned = gc.get_threshold()
         assert tuned == (before[0], before[1], before[2] * RARER)
         assert gc.get_freeze_count() > frozen
-        with tuned_memory():         # a second worker in the process
+        with tuned_memory():            # a second worker in the process
             assert gc.get_threshold() == tuned
         assert gc.get_threshold() == tuned      # the first still runs
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
@@ -87,7 +87,9 @@ ARENAS = textwrap.dedent("""
         libc.malloc_info(0, out)
         libc.fclose(out)
         with open(path) as f:
-            return f.read().count("<heap nr=")
+            text = f.read()
+        os.remove(path)
+        return text.count("<heap nr=")
 
     def count():
         threads = [threading.Thread(target=hold) for _ in range(4)]
