@@ -93,6 +93,67 @@ class ZODBQueueManagerTests(ShippedQueueContract):
             assert [q.get_claim(job).worker_id for job in jobs] == ["w1", "w2"]
             assert len(q) == 0 and len(q.claimed()) == 2
 
+    def test_a_rolling_queue_makes_few_new_buckets(self):
+        """Jobs put at the late end and taken at the early one, as a cron
+        firing every second makes them: a bucket split of the pending tree
+        makes a new object (FileStorage indexes each until a pack), one in
+        60 jobs, not one in 15 (OOBTree's buckets of 30 keys)."""
+        from datetime import timedelta
+        jobs = [_job("0" * 32, T0 + timedelta(seconds=n)) for n in range(1_240)]
+        seen = set()
+        with self.open_session() as s:
+            q = self.make_queue(s.root)
+            for n, job in enumerate(jobs):
+                q.put(job)
+                if n >= 200:
+                    assert q.remove(jobs[n - 200])
+                if n % 20 == 19:
+                    s.tm.commit()
+                    shard = q._shard(job.site, job.uid)
+                    seen |= _bucket_oids(shard.pending)
+        assert 10 <= len(seen) <= len(jobs) // 60 + 4, len(seen)
+
+    def test_a_claim_and_the_settling_that_empties_the_claims_commit_together(self):
+        """One worker removes the last claim of a shard while another
+        claims a job of that shard: both commit (the claims merge key by
+        key); two claims of one job still conflict."""
+        from ZODB.MappingStorage import MappingStorage
+        from ZODB.POSException import ConflictError
+        from zcron.queue.base import shard_of
+        from zcron.queue.zodb import SHARDS
+        if isinstance(self.db.storage, MappingStorage):
+            pytest.skip("MappingStorage resolves no conflicts")
+        uids = [f"{n:032x}" for n in range(64)]
+        one = uids[0]
+        two = next(u for u in uids[1:] if shard_of("default", u, SHARDS)
+                   == shard_of("default", one, SHARDS))
+        ran, due = _job(one, T0), _job(two, T0)
+        with self.open_session() as s:
+            q = self.make_queue(s.root)
+            q.put(ran)
+            q.put(due)
+            q.claim(ran, "w1", T0)
+            s.tm.commit()
+        with self.open_session() as s1, self.open_session() as s2:
+            s1.tm.begin()
+            self.make_queue(s1.root).complete(ran)
+            s2.tm.begin()
+            self.make_queue(s2.root).claim(due, "w2", T0)
+            s1.tm.commit()
+            s2.tm.commit()
+        with self.open_session() as s:
+            q = self.make_queue(s.root)
+            assert [c.job for c in q.claimed()] == [due] and len(q) == 0
+            q.put(ran)
+            s.tm.commit()
+        with self.open_session() as s1, self.open_session() as s2:
+            for s, wid in ((s1, "w1"), (s2, "w2")):
+                s.tm.begin()
+                self.make_queue(s.root).claim(ran, wid, T0)
+            s1.tm.commit()
+            with pytest.raises(ConflictError):
+                s2.tm.commit()
+
     def test_a_run_has_ended_when_its_log_entry_exists(self):
         from zcron.model import Cron, Log
         from zcron.queue.base import still_running
@@ -104,6 +165,18 @@ class ZODBQueueManagerTests(ShippedQueueContract):
             cron.add_log(Log(T0, "OK", execution_id="1" * 32))
             assert still_running(cron, claims) == claims[1:]
             assert still_running(cron, []) == []
+
+
+def _bucket_oids(tree):
+    """The oids of a committed BTree's buckets (none: its one bucket is
+    kept in the tree's own record)."""
+    state = tree.__getstate__()
+    if state is None or len(state) == 1:
+        return set()
+    found = set()
+    for child in state[0][::2]:
+        found |= _bucket_oids(child) if isinstance(child, type(tree)) else {child._p_oid}
+    return found
 
 
 # tests/test_postgresql.py imports it under this name

@@ -49,6 +49,21 @@ class TestPace:
         assert pace.capacity == 4 + 512 and pace.low_water == GROUP_MAX
         assert pace.backlog_long(GROUP_MAX + 1) and not pace.backlog_long(GROUP_MAX)
 
+    def test_quick_runs_hold_what_the_recent_rate_starts_soon(self):
+        """A worker running 186 quick runs a second holds 93 claimed (and
+        its threads' share), not a batch of 512 that would wait seconds
+        while another worker could run them; a group at the least."""
+        from zcron.worker.pace import GROUP_MAX, HOLD_SECONDS
+        pace, clock = _timed_pace()
+        _runs(pace, clock, per_second=186)
+        _runs(pace, clock, per_second=186)
+        assert pace.capacity == 4 + int(186 * HOLD_SECONDS) == 4 + 93
+        assert pace.low_water == (4 + 93) // 2
+        _runs(pace, clock, per_second=20)
+        assert pace.capacity == 4 + GROUP_MAX
+        _runs(pace, clock, per_second=5_000)
+        assert pace.capacity == 4 + 512
+
     def test_quick_runs_that_wait_do_not_compute(self):
         pace = _pace()
         pace.observe("waits", duration=0.005, cpu=0.0001)

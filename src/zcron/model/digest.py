@@ -17,6 +17,7 @@ from zcron import clock
 from zcron.components import load_crontab
 from zcron.exceptions import InvalidInput
 from zcron.interfaces import FAILURE, STATUSES, IServerRestartEvent
+from zcron.model.resolving import MISSING, resolving
 from zcron.model.timeutil import to_us
 
 # positions in an entry
@@ -25,45 +26,6 @@ SLOT = 600 * 1_000_000          # failures are counted by ten minutes (µs)
 KEEP_SLOTS = 2 * 24 * 6         # two days of them
 LAG = 60 * 1_000_000             # a run of the same status rewrites its entry after that
 CHUNK = 1000                    # crons an old crontab's build reads a transaction
-MISSING = object()              # a key absent from one side of a conflict
-
-
-def _resolve(states, merged):
-    """A bucket's state from (old, committed, new) states: each key as
-    the side that changed it left it; ``merged(old, committed, new)`` of
-    a key both changed (MISSING where absent). A bucket emptied or split
-    on one side changes the tree above it: that stays a conflict."""
-    if len({len(state) for state in states}) > 1 or \
-            any(state[1:] != states[0][1:] for state in states):
-        raise ConflictError("a digest bucket split meanwhile")
-    old, com, new = (dict(zip(state[0][::2], state[0][1::2])) for state in states)
-    if not com or not new:
-        raise ConflictError("a digest bucket emptied meanwhile")
-    result = dict(com)
-    for key in old.keys() | new.keys():
-        value = _key(old.get(key, MISSING), com.get(key, MISSING), new.get(key, MISSING),
-                     merged)
-        if value is MISSING:
-            result.pop(key, None)
-        else:
-            result[key] = value
-    return (tuple(x for key in sorted(result) for x in (key, result[key])),) + states[0][1:]
-
-
-def _key(was, com, new, merged):
-    if new == was or new is com is MISSING:       # unchanged, or removed on both
-        return com
-    return new if com == was else merged(was, com, new)
-
-
-def _resolve_tree(states, merged):
-    """A tree small enough to hold its one bucket inline (None: empty)
-    resolves as that bucket; a bigger one in its buckets (its nodes
-    changed on both sides: a conflict)."""
-    states = [((((),),),) if state is None else state for state in states]
-    if not all(len(state) == 1 and len(state[0]) == 1 for state in states):
-        raise ConflictError("a digest tree changed its nodes meanwhile")
-    return ((_resolve([state[0][0] for state in states], merged),),)
 
 
 def _merged_entry(was, com, new):
@@ -87,20 +49,9 @@ def _summed(was, com, new):
     return com + new - was
 
 
-def _resolving(name, tree_base, bucket_base, merged):
-    """A BTree class (and its buckets') resolving conflicts with ``merged``."""
-    bucket = type(f"{name}Bucket", (bucket_base,), {
-        "__module__": __name__,
-        "_p_resolveConflict": lambda self, *states: _resolve(states, merged)})
-    tree = type(name, (tree_base,), {
-        "__module__": __name__, "_bucket_type": bucket,
-        "_p_resolveConflict": lambda self, *states: _resolve_tree(states, merged)})
-    return tree, bucket
-
-
 # uid -> entry; ten minutes' slot -> failures logged in it
-Digest, DigestBucket = _resolving("Digest", OOBTree, OOBucket, _merged_entry)
-Counts, CountsBucket = _resolving("Counts", LLBTree, LLBucket, _summed)
+Digest, DigestBucket = resolving("Digest", __name__, OOBTree, OOBucket, _merged_entry)
+Counts, CountsBucket = resolving("Counts", __name__, LLBTree, LLBucket, _summed)
 
 
 def table(crontab):

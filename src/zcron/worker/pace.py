@@ -20,6 +20,13 @@ CLAIM_LEAD = LOOKAHEAD / 2
 # held up the runs due meanwhile).
 LIGHT_RATE = 400
 RATE_WINDOW = 1.0
+# Quick runs: a worker holds claimed about this many seconds of its own
+# runs, at its recent rate (a group at least, a batch at most). Holding
+# a whole batch at any rate, a worker falling behind held jobs for
+# seconds that another could have run, and that other's claims of 512
+# grew long and lost every conflict to the holder's short ones (two
+# workers under a steady load it could not keep up with: 0 / 100 %).
+HOLD_SECONDS = 0.5
 
 
 class Pace:
@@ -58,10 +65,16 @@ class Pace:
 
     @property
     def capacity(self):
-        """How many jobs to hold claimed: while runs are quick, a batch
-        (they are committed together: one fsync for many); while they are
-        slow, two per thread, leaving the rest to other workers."""
-        return self.concurrency + (self.batch if self.quick else self.concurrency)
+        """How many jobs to hold claimed: while runs are quick, up to a
+        batch (they are committed together: one fsync for many), as many
+        as HOLD_SECONDS of runs at the recent rate (no rate yet: a batch);
+        while they are slow, two per thread, leaving the rest to other
+        workers."""
+        if not self.quick:
+            return 2 * self.concurrency
+        held = self.rate * HOLD_SECONDS
+        return self.concurrency + (self.batch if held >= self.batch
+                                   else max(GROUP_MAX, int(held)))
 
     @property
     def low_water(self):
