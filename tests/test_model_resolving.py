@@ -6,7 +6,7 @@ from ZODB.POSException import ConflictError
 
 from zcron.model.digest import Counts, CountsBucket, Digest, DigestBucket
 from zcron.model.resolving import tree_state
-from zcron.queue.zodb import ClaimsTree, ClaimsTreeBucket
+from zcron.queue.trees import ClaimsTree, ClaimsTreeBucket
 
 
 @pytest.mark.parametrize("cls", [Digest, DigestBucket, Counts, CountsBucket, ClaimsTree,

@@ -18,6 +18,12 @@ def bucket_state(states, merged, inline=False):
     old, com, new = (dict(zip(state[0][::2], state[0][1::2])) for state in states)
     if not inline and (not com or not new):
         raise ConflictError("a bucket emptied meanwhile")
+    result = _items(old, com, new, merged)
+    return (tuple(x for key in sorted(result) for x in (key, result[key])),) + states[0][1:]
+
+
+def _items(old, com, new, merged):
+    """The merged {key: value} of three sides' items."""
     result = dict(com)
     for key in old.keys() | new.keys():
         value = _key(old.get(key, MISSING), com.get(key, MISSING), new.get(key, MISSING),
@@ -26,7 +32,7 @@ def bucket_state(states, merged, inline=False):
             result.pop(key, None)
         else:
             result[key] = value
-    return (tuple(x for key in sorted(result) for x in (key, result[key])),) + states[0][1:]
+    return result
 
 
 def _key(was, com, new, merged):

@@ -14,18 +14,17 @@ import socket
 from datetime import timedelta
 
 from BTrees.Length import Length
-from BTrees.OOBTree import OOBTree, OOBucket, OOTreeSet
+from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
-from ZODB.POSException import ConflictError
 from zope.component import adapter
 from zope.interface import implementer
 
 from zcron.interfaces import IQueueManager, IQueueMarker, IZcronRoot
 from zcron.model.log import new_execution_id
-from zcron.model.resolving import resolving
 from zcron.model.timeutil import to_us
 from zcron.queue.base import Claim, WorkerInfo, shard_of
 from zcron.queue.shares import partition
+from zcron.queue.trees import ClaimsTree, PendingTree
 from zcron.queue.keys import (claim_from, claim_value, cron_range, due_key, due_of_pending,
                               held_key, index_key, job_from_index, job_from_pending,
                               job_ref, pending_key)
@@ -33,31 +32,6 @@ from zcron.queue.latest import Latest, site_uids, soonest_groups
 
 SHARDS = 8
 STAMPS = "marker:zodb:stamps"
-
-
-class PendingTree(OOBTree):
-    """Jobs join at the late end and leave at the early one: each bucket
-    split at the tail is a new object, each drained head bucket is dropped,
-    and FileStorage's index keeps an entry for every object ever made (and
-    RelStorage a row) until a pack. Buckets of up to 120 keys, not 30: a
-    quarter as many new objects (18.8 for 1,000 per-second runs, not 75),
-    for about 500 bytes more written a run."""
-
-    max_leaf_size = 120
-
-
-def _claimed_on_both_sides(was, committed, new):
-    raise ConflictError("a job claimed, or its claim removed, on both sides")
-
-
-# A shard's claims come and go by the dozen, added by the claiming worker
-# and removed by the settling one: a tree of them mostly fits in its own
-# record (one bucket, up to 120 claims), where two such changes merge key
-# by key, one emptying it included. OOBTree's own resolution refused an
-# emptied tree: of two ZEO workers under steady load, the one that ran 128
-# runs in 20 s saw 33 claim transactions conflict, 34 of all on such trees.
-ClaimsTree, ClaimsTreeBucket = resolving("ClaimsTree", __name__, OOBTree, OOBucket,
-                                         _claimed_on_both_sides, max_leaf_size=120)
 
 
 class Shard(Persistent):
