@@ -330,6 +330,7 @@ def million_add(params):
                 uids += [cron.uid for cron in crons]
     with open(os.path.join(tmp, "uids.json"), "w") as f:
         json.dump(uids, f)
+    last_batch = records_by_class(db)
     session.close()
     db.close()
     n = sites * per_site
@@ -337,6 +338,7 @@ def million_add(params):
             "add_s": elapsed, "add_per_s": n / elapsed, "add_peak_rss_mb": peak,
             "add_cpu_s": cpu, "add_per_cpu_s": n / cpu,
             "construct_note": "each batch's Cron objects are built before its clock starts",
+            "last_batch_records": last_batch,
             "file_mb": os.path.getsize(os.path.join(tmp, "Data.fs")) / 1024 / 1024}
 
 
@@ -349,6 +351,19 @@ def last_transaction_records(db):
         return len(records), sum(len(r.data or b"") for r in records), \
             sorted({_class_of(r.data) for r in records})
     return 0, 0, []
+
+
+def records_by_class(db):
+    """{class: [records, bytes]} of the storage's last transaction, the
+    most bytes first: what a commit rewrites besides its new records."""
+    found = {}
+    for txn in db.storage.iterator(db.storage.lastTransaction()):
+        for record in txn:
+            entry = found.setdefault(_class_of(record.data), [0, 0])
+            entry[0] += 1
+            entry[1] += len(record.data or b"")
+        break
+    return dict(sorted(found.items(), key=lambda item: -item[1][1]))
 
 
 def _class_of(data):
@@ -399,6 +414,9 @@ def scale_edit(params):
         "bytes_per_commit_median": sorted(sizes)[len(sizes) // 2],
         "record_classes": classes, "first_edit_ms": times[0] * 1000,
         "cpu_p50": summary_ms(cpus)["p50"],
+        # the second half: the trees' inner nodes read by then (as in a
+        # long-running process), each edit loading its own buckets only
+        "warm_p50": summary_ms(times[edits // 2:])["p50"],
     })
     return result
 

@@ -442,6 +442,10 @@ class IQueueManager(Interface):
     def site_crons(site):
         """The set of uids of the crons of a site having pending jobs."""
 
+    def site_crons_after(site, after, count):
+        """Up to ``count`` of those uids in uid order, after the uid
+        ``after`` ("": from the first): a long walk in bounded steps."""
+
     def site_latest(site):
         """A site's crons having pending jobs by the due time of their
         soonest job, the latest first: an iterable of (due time in µs, set

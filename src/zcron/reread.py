@@ -13,16 +13,16 @@ CHUNK = 1000
 
 def reread_site(root, name, stamp, first, step):
     """The site's crons re-registered, CHUNK crons a ``step``: the jobs of
-    removed crons first (read from the queue's index, no cron loaded);
-    then the crons from the one numbered ``first`` on by insertion number,
-    or (``first`` 0: a full re-read) every cron in uid order, the order of
-    its tree and of the queue's index (each chunk reads a few of their
-    buckets, not one per cron); both cursors hold across commits. Then
-    the ``stamp``, once all are done. Nothing read in one step is trusted
-    in the next."""
-    removed = step(partial(_removed_uids, root, name))
-    for at in range(0, len(removed), CHUNK):
-        step(partial(_sync_uids, root, name, removed[at:at + CHUNK]))
+    removed crons first (the queue's index walked in uid order, CHUNK
+    uids a step, no cron loaded); then the crons from the one numbered
+    ``first`` on by insertion number, or (``first`` 0: a full re-read)
+    every cron in uid order, the order of its tree and of the queue's
+    index (each chunk reads a few of their buckets, not one per cron);
+    every cursor holds across commits. Then the ``stamp``, once all are
+    done. Nothing read in one step is trusted in the next."""
+    after = ""
+    while after is not None:
+        after = step(partial(_removed_chunk, root, name, after))
     chunk, start = (_numbered_chunk, first) if first else (_ordered_chunk, "")
     while start is not None:
         start = step(partial(chunk, root, name, start))
@@ -30,19 +30,19 @@ def reread_site(root, name, stamp, first, step):
         step(partial(_set_stamp, root, name, stamp))
 
 
-def _removed_uids(root, name):
-    """Uids having jobs queued whose cron is gone; read, nothing written."""
+def _removed_chunk(root, name, after):
+    """The jobs gone of the removed crons among the CHUNK queued after
+    uid ``after``; the last uid read, None after the last chunk (or once
+    the site is gone)."""
     site = root.sites.get(name)
     if site is None:
-        return []
+        return None
     crontab = load_crontab(site)
-    return [uid for uid in queue_for(root).site_crons(name) if uid not in crontab]
-
-
-def _sync_uids(root, name, uids):
-    site = root.sites.get(name)
-    if site is not None:
-        crontab_manager(site, load_crontab(site)).synchronize(crons=uids)
+    queued = queue_for(root).site_crons_after(name, after, CHUNK)
+    removed = [uid for uid in queued if uid not in crontab]
+    if removed:
+        crontab_manager(site, crontab).synchronize(crons=removed)
+    return queued[-1] if len(queued) == CHUNK else None
 
 
 def _numbered_chunk(root, name, start):

@@ -9,6 +9,7 @@ A database server gone away (restarted) is waited for by ``reconnecting``.
 import itertools
 import logging
 import random
+import sys
 import time
 
 from transaction.interfaces import TransientError
@@ -20,24 +21,20 @@ RECONNECT_PATIENCE = 300.0
 RECONNECT_PAUSE = 1.0
 
 
-def _disconnected():
+# Where the database drivers keep the errors of a server gone away, and their names.
+DRIVER_ERRORS = (("ZEO.Exceptions", ("ClientDisconnected",)),
+                 ("psycopg2", ("OperationalError", "InterfaceError")))
+
+
+def disconnected():
     """The errors of a database server that went away: ZEO's (after its own
-    wait) and the PostgreSQL driver's, when installed."""
-    errors = []
-    try:
-        from ZEO.Exceptions import ClientDisconnected
-        errors.append(ClientDisconnected)
-    except ImportError:       # pragma: no cover - without the zeo extra
-        pass
-    try:
-        import psycopg2
-        errors += [psycopg2.OperationalError, psycopg2.InterfaceError]
-    except ImportError:       # pragma: no cover - without the postgresql extra
-        pass
-    return tuple(errors)
+    wait) and the PostgreSQL driver's, of the drivers in use: one never
+    imported raised nothing, and importing it would slow every start."""
+    return tuple(getattr(module, name)
+                 for module, names in ((sys.modules.get(path), names)
+                                       for path, names in DRIVER_ERRORS)
+                 if module is not None for name in names)
 
-
-DISCONNECTED = _disconnected()
 
 logger = logging.getLogger("zcron.retry")
 
@@ -90,7 +87,7 @@ def abort(tm):
     resyncs): the error that brought us here is the one to tell."""
     try:
         tm.abort()
-    except DISCONNECTED as error:
+    except disconnected() as error:
         logger.debug("abort without the database: %s", error)
 
 
@@ -102,7 +99,7 @@ def reconnecting(func, patience=RECONNECT_PATIENCE):
     for attempt in itertools.count(1):
         try:
             return func()
-        except DISCONNECTED as error:
+        except disconnected() as error:
             if time.monotonic() >= deadline:
                 raise
             if attempt == 1:

@@ -2,14 +2,29 @@
 soonest job, a due time at a time from either end of the shards' due
 orders: latest first (the crontab page's reversed next-run sort) and
 soonest first (its filtered next-run sort: a page reads its own groups)."""
-from zcron.queue.keys import (DUE_WIDTH, cron_range, earliest_due, latest_due, repeated,
-                              site_due_range, soonest_due_by_uid, uids_at, us_of_due)
+from heapq import merge
+from itertools import groupby, islice
+from operator import itemgetter
+
+from zcron.queue.keys import (DUE_WIDTH, UID_WIDTH, cron_range, earliest_due, latest_due,
+                              repeated, site_due_range, soonest_due_by_uid, uids_at, us_of_due)
 
 
 def site_uids(shard, site):
     """The uid of each of the site's index keys in ``shard`` (a cron's
     repeated, adjacent), as ``uids_at`` reads them."""
     return uids_at(shard.by_cron.keys(**cron_range(site)), len(site) + 1)
+
+
+def site_uids_after(shards, site, after, count):
+    """Up to ``count`` uids of the site's index keys, each once, in uid
+    order after ``after``: the shards' key ranges merged, read lazily."""
+    start, bounds = len(site) + 1, cron_range(site)
+    if after:
+        bounds["min"] = f"{site}\x00{after}\x00\uffff"     # past every key of ``after``
+    uid_of = itemgetter(slice(start, start + UID_WIDTH))
+    streams = [map(uid_of, shard.by_cron.keys(**bounds)) for shard in shards]
+    return [uid for uid, _ in islice(groupby(merge(*streams)), count)]
 
 
 def due_groups(shards, site, latest):

@@ -28,7 +28,7 @@ from zcron.queue.trees import ClaimsTree, PendingTree
 from zcron.queue.keys import (claim_from, claim_value, cron_range, due_key, due_of_pending,
                               held_key, index_key, job_from_index, job_from_pending,
                               job_ref, pending_key)
-from zcron.queue.latest import Latest, site_uids, soonest_groups
+from zcron.queue.latest import Latest, site_uids, site_uids_after, soonest_groups
 
 SHARDS = 8
 STAMPS = "marker:zodb:stamps"
@@ -99,6 +99,9 @@ class ZODBQueueManager:
 
     def site_crons(self, site):
         return set().union(*(site_uids(shard, site) for shard in self.data.shards))
+
+    def site_crons_after(self, site, after, count):
+        return site_uids_after(self.data.shards, site, after, count)
 
     def site_latest(self, site):
         return Latest(self.data.shards, site)

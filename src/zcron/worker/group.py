@@ -8,7 +8,7 @@ import time
 from zcron import clock
 from zcron.components import queue_for
 from zcron.model.timeutil import to_us
-from zcron.retry import DISCONNECTED, RETRYABLE, abort
+from zcron.retry import RETRYABLE, abort, disconnected
 from zcron.worker.crons import Crons
 from zcron.worker.execution import Run
 from zcron.worker.pace import GROUP_MAX
@@ -141,7 +141,7 @@ class GroupRunner:
         if group.left is not None:
             self.backlog.put(group.left)
         said = f"{type(error).__name__}: {' '.join(str(error).split())}"
-        if isinstance(error, DISCONNECTED):
+        if isinstance(error, disconnected()):
             said = f"database unreachable ({said})"
         self.book.orphaned(jobs, f"interrupted: {said}")
         self.wake()

@@ -7,7 +7,8 @@ from zcron.testing.contracts.claims import ClaimsContract, WorkersContract
 
 class PendingJobsContract(QueueHook):
     """put, remove, pending, site_pending, site_crons, site_latest,
-    site_soonest, forget, clear_site, due, next_due, __len__, sites."""
+    site_soonest, site_crons_after, forget, clear_site, due, next_due,
+    __len__, sites."""
 
     def test_an_empty_queue(self):
         with self.open_session() as s:
@@ -116,6 +117,20 @@ class PendingJobsContract(QueueHook):
             assert sorted(crons) == [uid(n) for n in range(5)]      # each once
             assert list(q.site_crons("other")) == [uid(9)]
             assert list(q.site_crons("nowhere")) == []
+
+    def test_site_crons_after_walks_them_in_uid_order(self):
+        with self.open_session() as s:
+            q = self.make_queue(s.root)
+            for n in (4, 1, 7, 3, 9):
+                q.put(job(n, T0))
+                q.put(job(n, T0 + SECOND))          # a cron's jobs: its uid once
+            q.put(job(5, site="other"))
+            q.put(job(0, site="defaultx"))           # a site sorting just after
+            assert q.site_crons_after("default", "", 3) == [uid(1), uid(3), uid(4)]
+            assert q.site_crons_after("default", uid(4), 3) == [uid(7), uid(9)]
+            assert q.site_crons_after("default", uid(5), 10) == [uid(7), uid(9)]
+            assert q.site_crons_after("default", uid(9), 10) == []
+            assert q.site_crons_after("nowhere", "", 10) == []
 
     @staticmethod
     def _put_crons_of_sites(q):
