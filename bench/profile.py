@@ -2,7 +2,7 @@
 py-spy (every thread sampled), each sample given to the first stage of
 STAGES its stack passes through, the shares printed as a table:
 
-    .venv/bin/python bench/profile.py burst|lateness|add|batches|edit [--json PATH]
+    .venv/bin/python bench/profile.py burst|lateness|add|batches|edit [--json PATH] [--raw PATH]
 
 The children and their parameters are the full bench's (``run.py``), so
 the shares explain its figures; the targets it misses say which stage
@@ -12,6 +12,7 @@ as are those of what the bench's clock leaves out (set-up, counting).
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,15 +26,18 @@ RATE = 250          # samples a second
 # (stage, frames that put a sample in it): the first that matches wins, so
 # a commit's pickling counts as pickling whoever commits.
 STAGES = (
-    ("commit: pickling the records", ("ObjectWriter.serialize",)),
+    ("commit: pickling the records", ("ObjectWriter", "PersistentPickler", "persistent_id")),
     ("commit: resolving conflicts", ("tryToResolveConflict",)),
-    ("commit: FileStorage writes, index, fsync", ("FileStorage.store", "FileStorage.tpc_",
-                                                  "FileStorage._finish", "tpc_vote")),
-    ("loading records (unpickling, FileStorage reads)", ("Connection.setstate",
-                                                        "Connection._setstate")),
+    ("loading records (unpickling, FileStorage reads)", (
+        "Connection.setstate", "ObjectReader", "loadBefore", "_read_data_header")),
+    ("transactions: FileStorage writes, index, begin and end", (
+        "ZODB/FileStorage/", "fsIndex", "Connection.tpc_", "Connection._commit",
+        "Connection.newTransaction", "poll_invalidations", "transaction/_")),
     ("the runner called (a no-op)", ("run_runner",)),
     ("claiming jobs (dispatcher)", ("Claimer.",)),
     ("the job's policies, log and events", ("runner_call.py", "execution.py")),
+    ("pacing: the clock, waits until due, lanes", ("clock.py", "wait_until_due", "pace.py",
+                                                   "lane.py")),
     ("queueing next fire times", ("zcron/queue/", "zcron/sync.py", "zcron/schedule.py")),
     ("zcron model: crons, indexes, audit", ("zcron/model/", "zcron/audit/")),
     ("rest of zcron", ("zcron/",)),
@@ -75,7 +79,7 @@ def shares(raw_path):
     return {stage: n / total for stage, n in counts.most_common()}, total
 
 
-def run(name, spy):
+def run(name, spy, keep_raw=None):
     d = tempfile.mkdtemp(prefix=f"profile-{name}-", dir=os.environ.get("ZCRON_BENCH_TMP"))
     try:
         children = SCENARIOS[name]
@@ -84,12 +88,14 @@ def run(name, spy):
                        json.dumps(dict(params, tmpdir=d)), os.path.join(d, f"{number}.json")]
             if number == len(children):
                 command = [spy, "record", "--rate", str(RATE), "--format", "raw", "--output",
-                           os.path.join(d, "raw.txt"), "--nonblocking", "--gil", "--", *command]
+                           os.path.join(d, "raw.txt"), "--gil", "--", *command]
             subprocess.run(command, check=True, env=child_env(), cwd=REPO_DIR,
                            stdout=subprocess.DEVNULL)
         with open(os.path.join(d, f"{len(children)}.json")) as f:
             result = json.load(f)
         found, samples = shares(os.path.join(d, "raw.txt"))
+        if keep_raw:
+            shutil.copyfile(os.path.join(d, "raw.txt"), keep_raw)
         return {"scenario": name, "task": children[-1][0], "samples": samples,
                 "shares": found, "result": result}
     finally:
@@ -100,9 +106,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("scenario", choices=sorted(SCENARIOS))
     parser.add_argument("--json", help="also write the shares and the child's result here")
+    parser.add_argument("--raw", help="keep py-spy's samples here (folded stacks, one a line)")
     args = parser.parse_args(argv)
     spy = os.path.join(os.path.dirname(sys.executable), "py-spy")
-    found = run(args.scenario, spy)
+    found = run(args.scenario, spy, args.raw)
     print(f"{args.scenario} ({found['task']}): {found['samples']:,} busy samples at {RATE}/s")
     for stage, share in found["shares"].items():
         print(f"  {share * 100:5.1f} %  {stage}")
