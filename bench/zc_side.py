@@ -343,14 +343,10 @@ def million_add(params):
 
 
 def last_transaction_records(db):
-    """(records, bytes) written by the storage's last transaction."""
-    storage = db.storage
-    last = storage.lastTransaction()
-    for txn in storage.iterator(last):
-        records = list(txn)
-        return len(records), sum(len(r.data or b"") for r in records), \
-            sorted({_class_of(r.data) for r in records})
-    return 0, 0, []
+    """(records, bytes, classes) written by the storage's last transaction."""
+    found = records_by_class(db)
+    return (sum(n for n, _ in found.values()), sum(size for _, size in found.values()),
+            sorted(found))
 
 
 def records_by_class(db):
