@@ -8,7 +8,6 @@ from ZODB.POSException import ConflictError
 from zcron.retry import disconnected, retry
 
 ASK = """
-import sys
 from zcron.retry import disconnected
 print(sorted(error.__name__ for error in disconnected()))
 import ZEO.Exceptions, psycopg2
