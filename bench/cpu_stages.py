@@ -2,7 +2,7 @@
 py-spy (every thread sampled), each sample given to the first stage of
 STAGES its stack passes through, the shares printed as a table:
 
-    .venv/bin/python bench/profile.py burst|lateness|add|batches|edit [--json PATH] [--raw PATH]
+    .venv/bin/python bench/cpu_stages.py burst|lateness|add|batches|edit [--json PATH] [--raw PATH]
 
 The children and their parameters are the full bench's (``run.py``), so
 the shares explain its figures; the targets it misses say which stage
@@ -20,7 +20,9 @@ from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import million  # noqa: E402
 from common import REPO_DIR, child_env, remove_tree  # noqa: E402
+from run import SIZES  # noqa: E402
 
 RATE = 250          # samples a second
 # (stage, frames that put a sample in it): the first that matches wins, so
@@ -47,13 +49,20 @@ WAITING = ("Condition.wait", "Event.wait", "Thread.join", "_wait_for_tstate_lock
 # What the bench's clock leaves out: a child's set-up and its counting after.
 SETUP = ("create_crons", "queue_run_now", "count_logs", "open_db", "setup (",
          "<listcomp> (zc_side.py")
+FULL = SIZES["full"]
 SCENARIOS = {       # name: [(task, params)...]; the last child is the one profiled
-    "burst": [("zcron.burst", {"n": 10_000, "concurrency": 4})],
-    "lateness": [("zcron.lateness", {"crons": 200, "warmup": 2.0, "duration": 10.0,
-                                     "jitter": 1, "concurrency": 4})],
-    "add": [("zcron.scale_add", {"n": 100_000})],
-    "batches": [("zcron.million_add", {"sites": 1, "per_site": 200_000, "batch": 10_000})],
-    "edit": [("zcron.scale_add", {"n": 100_000}), ("zcron.scale_edit", {"edits": 200})],
+    "burst": [("zcron.burst", {"n": FULL["burst_n"],
+                               "concurrency": max(FULL["burst_concurrency"])})],
+    "lateness": [("zcron.lateness", {"crons": FULL["lateness_crons"],
+                                     "warmup": FULL["lateness_warmup"],
+                                     "duration": FULL["lateness_duration"], "jitter": 1,
+                                     "concurrency": FULL["lateness_concurrency"]})],
+    "add": [("zcron.scale_add", {"n": FULL["scale_n"]})],
+    # the million scenario's batches, over a fifth of its crons
+    "batches": [("zcron.million_add", {"sites": 1, "per_site": 200_000,
+                                       "batch": million.BATCH})],
+    "edit": [("zcron.scale_add", {"n": FULL["scale_n"]}),
+             ("zcron.scale_edit", {"edits": million.EDITS})],
 }
 
 
