@@ -3,6 +3,7 @@ and run.
 """
 import json
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -89,8 +90,10 @@ class TestEdit:
         assert (data["periodicity"], data["timezone"], data["environ"], data["timeout"]) \
             == ("0 9 * * *", "America/New_York", {"a": 1}, 60)
         [after] = pending(uri, uid=uid)
-        assert after.fire_time != before.fire_time
-        assert after.fire_time.astimezone().minute == 0
+        # 9:00 in New York (from 13:55 to 14:00 UTC the old */5 had it too)
+        local = after.fire_time.astimezone(ZoneInfo("America/New_York"))
+        assert (local.hour, local.minute) == (9, 0)
+        assert after.fire_time >= before.fire_time      # no earlier than */5's next
         assert len(data["logs"]) == 4                   # logs are kept
 
     def test_rename_and_clear(self, zcron, populated):

@@ -63,3 +63,37 @@ class TestIdleThreads:
             backlog.stop()
             workers.join(5)
         assert len(held) == 2 and held == [0, 0]
+
+
+class NoOp:
+    def __init__(self, site, cron):
+        pass
+
+    def run(self):
+        pass
+
+
+class TestRunCache:
+    def test_a_pool_threads_cache_keeps_few_objects(self, db, session, site, monkeypatch):
+        """Each loaded bucket of a crontab's trees holds a ghost of every cron
+        it points to: a pool connection keeps RUN_CACHE_SIZE objects between
+        its transactions, not the database's 20,000 (which held every run's
+        buckets and their ghosts), and is handed back with the database's size."""
+        import zcron
+        from zcron.components import cron_manager, load_crontab
+        from zcron.worker import Worker
+        from zcron.worker import pool as pool_module
+        monkeypatch.setattr(pool_module, "RUN_CACHE_SIZE", 30)
+        zcron.add_runner("noop", NoOp)
+        crontab = load_crontab(site)
+        crons = [crontab.add_cron(zcron.Cron("noop", "0 0 1 1 *")) for _ in range(400)]
+        crontab.save_crons(crons)
+        for cron in crons:
+            cron_manager(site, cron).run_now()
+        session.tm.commit()
+        stats = Worker(db, concurrency=2).run(until_idle=True, max_seconds=60)
+        assert stats.by_status == {"OK": 400}
+        others = [conn for conn in db.pool.all if conn is not session.conn]
+        assert {conn._cache.cache_size for conn in others} == {db.getCacheSize()}
+        kept = sorted(conn._cache.cache_non_ghost_count for conn in others)
+        assert kept[-1] < 200, kept           # 400 crons, and their logs, were loaded

@@ -5,10 +5,10 @@ import threading
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import transaction
-import zodburi
 import ZODB
 from zc.lockfile import LockError
 
+from zcron import local_uri
 from zcron.exceptions import DatabaseLocked, DatabaseUnavailable, InvalidURI
 from zcron.model.site import ROOT_KEY, ZcronRoot
 
@@ -42,18 +42,7 @@ def open_db(uri=None, create_dirs=True, create=True, **db_options):
     postgres://... (with the 'postgresql' extra). Without ``create``, no
     FileStorage is made: a mistyped path is reported, not left behind."""
     uri = normalize_uri(uri)
-    try:
-        storage_factory, dbkw = zodburi.resolve_uri(zeo_options(uri))
-    except zodburi.NoResolverForScheme:
-        scheme = uri.split("://", 1)[0]
-        if scheme == "postgres":
-            raise InvalidURI(uri, "postgres:// needs RelStorage: pip install "
-                                  "'zcron[postgresql]'") from None
-        raise InvalidURI(uri, f"unknown scheme {scheme!r} (file, memory, zeo, "
-                              "postgres)") from None
-    except Exception as e:
-        # KeyError and ValueError carry their message as their first arg
-        raise InvalidURI(uri, str(e.args[0]) if e.args else type(e).__name__) from None
+    storage_factory, dbkw = local_uri.resolve(uri) or _zodburi_resolve(uri)
     if uri.startswith("postgres://"):
         _check_postgres_uri(uri)
     if uri.startswith("file://"):
@@ -72,6 +61,24 @@ def open_db(uri=None, create_dirs=True, create=True, **db_options):
     db = ZODB.DB(storage, **dbkw)
     ensure_root(db)
     return db
+
+
+def _zodburi_resolve(uri):
+    """zodburi's reading of a URI zcron's own (``local_uri``) leaves to it;
+    imported only then (it imports ZEO and scans the installed packages)."""
+    import zodburi
+    try:
+        return zodburi.resolve_uri(zeo_options(uri))
+    except zodburi.NoResolverForScheme:
+        scheme = uri.split("://", 1)[0]
+        if scheme == "postgres":
+            raise InvalidURI(uri, "postgres:// needs RelStorage: pip install "
+                                  "'zcron[postgresql]'") from None
+        raise InvalidURI(uri, f"unknown scheme {scheme!r} (file, memory, zeo, "
+                              "postgres)") from None
+    except Exception as e:
+        # KeyError and ValueError carry their message as their first arg
+        raise InvalidURI(uri, str(e.args[0]) if e.args else type(e).__name__) from None
 
 
 def _defaults_not_in(uri):

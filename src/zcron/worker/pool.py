@@ -20,6 +20,14 @@ logger = logging.getLogger("zcron.worker")
 # an idle thread's set would grow with every object the others make, and
 # its cache would keep its old copies of what they changed.
 IDLE_SYNC = 1.0
+# Objects (not ghosts) a pool thread's connection keeps between its
+# transactions, instead of the database's 20,000. A run loads a few
+# buckets of the crontab's trees, and each loaded bucket holds a ghost of
+# every cron it points to: 3,000 runs over 100,000 crons left 45,000 cron
+# ghosts in the pool's caches. Kept below this, the four threads' caches
+# stay a few MB each while the trees' inner nodes, used by every run, stay
+# warm; bursts of 10,000 ran as fast (bench/README.rst).
+RUN_CACHE_SIZE = 2000
 
 
 class Pool:
@@ -46,7 +54,7 @@ class Pool:
 
     @acting(WORKER)
     def _loop(self):
-        session = Session(self.db)
+        session = run_session(Session(self.db))
         try:
             while True:
                 if self.pace.computing and not self.lane.enter(IDLE_SYNC):
@@ -60,14 +68,22 @@ class Pool:
                         abort(session.tm)
                         continue
                     wait_until_due(job)
-                    session = self.groups.execute(session, job)
+                    session = run_session(self.groups.execute(session, job))
                 except Exception:
                     logger.exception("zcron worker: unexpected error running %r", job)
                     abort(session.tm)
                 finally:
                     self.lane.leave()
         finally:
+            session.conn._cache.cache_size = self.db.getCacheSize()   # back in DB's pool
             session.close()
+
+
+def run_session(session):
+    """``session``, its connection's cache kept to RUN_CACHE_SIZE objects
+    (a new session, after a timeout, gets it too)."""
+    session.conn._cache.cache_size = RUN_CACHE_SIZE
+    return session
 
 
 def wait_until_due(job):
