@@ -646,6 +646,32 @@ class TestOlderEntries:
         finally:
             db.close()
 
+    def test_a_log_nothing_was_added_to_reads_no_older_record(self, tmp_path, zca):
+        """A cron's first claim writes its log record and the older one; its
+        first run reads its log (the window's start, the last run) without
+        loading the older record, which cannot hold an entry yet."""
+        from zcron.components import load_crontab
+        from zcron.db import Session, open_db
+        uri = f"file://{tmp_path}/Data.fs"
+        db = open_db(uri)
+        try:
+            with Session(db) as session:
+                crontab, (one,) = _site_with_crons(session, "one")
+                one.log_record()
+                session.tm.commit()
+                uid = one.uid
+            db.close()
+            db = open_db(uri)
+            with Session(db) as session:
+                cron = load_crontab(session.root.get_site("logged")).get(uid)
+                assert cron.last_log() is None and list(cron.logs_newest_first()) == []
+                assert list(cron.logs) == [] and cron.last_success is None
+                assert cron._logs.older._p_changed is None      # still a ghost
+                cron.add_log(_log(1, execution_id="e1"))
+                assert [e.execution_id for e in cron.logs_newest_first()] == ["e1"]
+        finally:
+            db.close()
+
     def test_two_spills_at_once_merge(self, db):
         from zcron.model.logs import SPILL
         """Both sides' runs at the spill point of a log that spilled before."""

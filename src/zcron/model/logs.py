@@ -98,10 +98,11 @@ class CronLogs(Persistent):
     def entries(self):
         """The log as kept: every entry within the bounds, newest first
         (kept for the record's state: readers ask for it again and again)."""
-        packed = b"" if self.older is None else self.older.packed
+        kept = self._older_kept()
+        packed = b"" if kept is None else kept.packed
         view = getattr(self, "_v_view", None)
         if view is None or view[0] is not self.recent or view[1] is not packed:
-            older = () if self.older is None else self.older.entries
+            older = () if kept is None else kept.entries
             view = self._v_view = (self.recent, packed,
                                    bound(self.recent + older, self.limit, self.ages))
         return view[2]
@@ -117,8 +118,15 @@ class CronLogs(Persistent):
         """Every entry stored, newest first, the older ones read only if
         reached (bounds not applied: for the run path, which wants the last few)."""
         yield from self.recent
-        if self.older is not None:
-            yield from self.older.entries
+        kept = self._older_kept()
+        if kept is not None:
+            yield from kept.entries
+
+    def _older_kept(self):
+        """The older record, None when it cannot hold an entry: until a
+        first entry is added (``counts`` stays empty), a new cron's runs
+        need not load it (and its ghost need not become an object)."""
+        return self.older if self.counts else None
 
     def has(self, execution_id):
         """Whether a run of ``execution_id`` is logged, without loading the older entries."""
