@@ -1,6 +1,7 @@
 """zcron.model.log and zcron.model.logs: log entries, retention, and the
 per-cron log record (its isolation in ZODB and its conflict resolution)."""
 import threading
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -623,54 +624,27 @@ class TestOlderEntries:
         assert writes.count(True) == 2 and len(one.logs) == 2 * SPILL
 
     def test_has_logged_reads_no_older_entry(self, tmp_path, zca):
-        from zcron.components import load_crontab
-        from zcron.db import Session, open_db
         from zcron.model.logs import SPILL
-        uri = f"file://{tmp_path}/Data.fs"
-        db = open_db(uri)
-        try:
-            with Session(db) as session:
-                crontab, (one,) = _site_with_crons(session, "one")
-                for i in range(SPILL + 1):
-                    one.add_log(_log(i, execution_id=f"e{i}"))
-                session.tm.commit()
-                uid = one.uid
-            db.close()
-            db = open_db(uri)
-            with Session(db) as session:
-                cron = load_crontab(session.root.get_site("logged")).get(uid)
-                assert cron.has_logged("e0") and not cron.has_logged("x")
-                assert cron.last_log().execution_id == f"e{SPILL}"
-                assert cron._logs.older._p_changed is None      # still a ghost
-                assert [e.execution_id for e in cron.logs][-1] == "e0"
-        finally:
-            db.close()
+
+        def spill(one):
+            for i in range(SPILL + 1):
+                one.add_log(_log(i, execution_id=f"e{i}"))
+        with _reopened_cron(tmp_path, spill) as cron:
+            assert cron.has_logged("e0") and not cron.has_logged("x")
+            assert cron.last_log().execution_id == f"e{SPILL}"
+            assert cron._logs.older._p_changed is None      # still a ghost
+            assert [e.execution_id for e in cron.logs][-1] == "e0"
 
     def test_a_log_nothing_was_added_to_reads_no_older_record(self, tmp_path, zca):
         """A cron's first claim writes its log record and the older one; its
         first run reads its log (the window's start, the last run) without
         loading the older record, which cannot hold an entry yet."""
-        from zcron.components import load_crontab
-        from zcron.db import Session, open_db
-        uri = f"file://{tmp_path}/Data.fs"
-        db = open_db(uri)
-        try:
-            with Session(db) as session:
-                crontab, (one,) = _site_with_crons(session, "one")
-                one.log_record()
-                session.tm.commit()
-                uid = one.uid
-            db.close()
-            db = open_db(uri)
-            with Session(db) as session:
-                cron = load_crontab(session.root.get_site("logged")).get(uid)
-                assert cron.last_log() is None and list(cron.logs_newest_first()) == []
-                assert list(cron.logs) == [] and cron.last_success is None
-                assert cron._logs.older._p_changed is None      # still a ghost
-                cron.add_log(_log(1, execution_id="e1"))
-                assert [e.execution_id for e in cron.logs_newest_first()] == ["e1"]
-        finally:
-            db.close()
+        with _reopened_cron(tmp_path, lambda one: one.log_record()) as cron:
+            assert cron.last_log() is None and list(cron.logs_newest_first()) == []
+            assert list(cron.logs) == [] and cron.last_success is None
+            assert cron._logs.older._p_changed is None      # still a ghost
+            cron.add_log(_log(1, execution_id="e1"))
+            assert [e.execution_id for e in cron.logs_newest_first()] == ["e1"]
 
     def test_two_spills_at_once_merge(self, db):
         from zcron.model.logs import SPILL
@@ -719,3 +693,25 @@ class TestOlderEntries:
                                                                      prior=prior)
         assert [e.execution_id for e in entries][:2] == ["o", "w"]
         assert len(entries) == SPILL + 1 and counts == {"OK": SPILL, "WARN": 1}
+
+
+@contextmanager
+def _reopened_cron(tmp_path, fill):
+    """A cron given ``fill``, committed, then read from the FileStorage
+    reopened: every record a ghost until something reads it."""
+    from zcron.components import load_crontab
+    from zcron.db import Session, open_db
+    uri = f"file://{tmp_path}/Data.fs"
+    db = open_db(uri)
+    try:
+        with Session(db) as session:
+            crontab, (one,) = _site_with_crons(session, "one")
+            fill(one)
+            session.tm.commit()
+            uid = one.uid
+        db.close()
+        db = open_db(uri)
+        with Session(db) as session:
+            yield load_crontab(session.root.get_site("logged")).get(uid)
+    finally:
+        db.close()
