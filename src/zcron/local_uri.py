@@ -1,7 +1,8 @@
 """The storage factory of a file:// or memory:// URI with plain options,
 made without zodburi: its entry-point scan and its resolvers' imports
-(ZEO, ZConfig, importlib.metadata, email) cost every command ~0.1 s and a
-worker ~4 MB. Any other option goes to zodburi, which knows them all."""
+(ZEO, ZConfig, importlib.metadata, email) cost every command about 60 ms
+and a worker about 3 MB. Any other option goes to zodburi, which knows
+them all."""
 import os
 from urllib.parse import parse_qsl
 

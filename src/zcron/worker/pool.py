@@ -26,7 +26,7 @@ IDLE_SYNC = 1.0
 # every cron it points to: 3,000 runs over 100,000 crons left 45,000 cron
 # ghosts in the pool's caches. Kept below this, the four threads' caches
 # stay a few MB each while the trees' inner nodes, used by every run, stay
-# warm; bursts of 10,000 ran as fast (bench/README.rst).
+# warm; bursts of 10,000 ran as fast (README.rst, "Speed").
 RUN_CACHE_SIZE = 2000
 
 
