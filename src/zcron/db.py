@@ -178,7 +178,10 @@ class Session:
         return get_root(self.conn)
 
     def close(self):
+        """Back to the database's pool with the database's cache size (a
+        worker's run threads keep a smaller one, ``zcron.worker.pool``)."""
         self.tm.abort()
+        self.conn._cache.cache_size = self.db.getCacheSize()
         self.conn.close()
 
     def __enter__(self):

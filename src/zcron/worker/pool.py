@@ -75,7 +75,6 @@ class Pool:
                 finally:
                     self.lane.leave()
         finally:
-            session.conn._cache.cache_size = self.db.getCacheSize()   # back in DB's pool
             session.close()
 
 
