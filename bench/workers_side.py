@@ -61,7 +61,8 @@ def work(uri, concurrency, seconds):
     db.close()
     runs = [[uid, fire.timestamp(), started] for started, uid, fire in zc_side.RECORD]
     print(json.dumps({"worker_id": worker.id, "cpu_s": cpu, "end": end, "runs": runs,
-                      "claim_conflicts": stats.claim_conflicts}), flush=True)
+                      "claim_conflicts": stats.claim_conflicts,
+                      "by_status": dict(stats.by_status)}), flush=True)
 
 
 # -- in the parent ---------------------------------------------------------------------

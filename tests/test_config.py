@@ -46,6 +46,37 @@ class TestConfigure:
         self._callFUT(path)
         assert config.runner_names() == ["base"]
 
+    def test_a_host_including_zcron_adds_nothing_twice(self, clean_zca, tmp_path):
+        from zope.component import getGlobalSiteManager
+        from zcron import config
+        registry = getGlobalSiteManager()
+        self._callFUT()
+        before = (len(list(registry.registeredHandlers())),
+                  len(list(registry.registeredAdapters())))
+        path = _zcml(tmp_path / "host.zcml", '<include package="zcron" />'
+                     '<include package="zope.component" />'
+                     '<adapter factory="zcron.runners.Runner" name="base" />')
+        self._callFUT(path)
+        assert len(list(registry.registeredHandlers())) == before[0]
+        assert len(list(registry.registeredAdapters())) == before[1] + 1
+        assert config.runner_names() == ["base"]
+
+    def test_a_host_file_replaces_a_kind_and_uses_zcron_directives(self, clean_zca, tmp_path):
+        from zope.component import getUtility
+        from zcron.declared.store import held
+        from zcron.interfaces import IPeriodicityKind
+        from zcron.periodicity.daily import DAILY
+        path = tmp_path / "host.zcml"
+        path.write_text(
+            '<configure xmlns="http://namespaces.zope.org/zope" '
+            'xmlns:zcron="http://namespaces.zope.org/zcron">'
+            '<utility component="zcron.periodicity.daily.DAILY" name="cron" '
+            'provides="zcron.interfaces.IPeriodicityKind" />'
+            '<zcron:cron name="nightly" runner="x" schedule="every day at 02:30" /></configure>')
+        self._callFUT(str(path))
+        assert getUtility(IPeriodicityKind, "cron") is DAILY
+        assert [d.name for d in held("zcml").declarations()] == ["nightly"]
+
     def test_relative_path_loaded_once(self, clean_zca, tmp_path, monkeypatch):
         from zope.component import getGlobalSiteManager
         from zcron.interfaces import IModifiedCrontabEvent

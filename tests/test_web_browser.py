@@ -512,10 +512,12 @@ def test_a_viewer_cannot_change_anything(victor, alice, stack):
     for action in ("delete", "toggle", "run"):
         response = page.request.post(f"{victor.url}/sites/default/crons/{uid}/{action}",
                                      form={"csrf_token": token, "activated": "0"})
-        assert response.status == 403, action
+        assert response.status == 403, (action, stack["server"].output())
     response = page.request.post(victor.url + "/sites/default/switch",
                                  form={"csrf_token": token, "activated": "0"})
-    assert response.status == 403
+    # a 500 here was seen twice in full runs and never alone: the server's
+    # log says why, next time
+    assert response.status == 403, stack["server"].output()
     after = alice.export()
     assert [(c["uid"], c["activated"]) for c in after["crons"]][:-1] == \
         [(c["uid"], c["activated"]) for c in before["crons"]]

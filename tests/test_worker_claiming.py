@@ -32,3 +32,55 @@ def test_one_job_is_decided_however_slow(session, site, fake_clock):
 
 def test_quick_decisions_take_all_that_is_wanted(session, site, fake_clock):
     assert _claimed(session, fake_clock, lambda: 0.0) == (JOBS, JOBS)
+
+
+class TestPrefetch:
+    """Over a network, the crons and logs that late jobs' decisions read
+    are asked for in bulk before deciding; on-time jobs read neither."""
+
+    def test_late_jobs_crons_and_logs_are_asked_for_together(self, zeo_server, zca,
+                                                             fake_clock):
+        from datetime import datetime, timedelta, timezone
+
+        import zcron
+        from zcron.components import load_crontab
+        from zcron.db import Session, open_db
+        from zcron.model import CronSite
+        t0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+        fake_clock.set(t0)
+        db = open_db(zeo_server.uri)
+        try:
+            with Session(db) as session:
+                site = session.root.add_site(CronSite("default"))
+                crontab = load_crontab(site)
+                late = [crontab.add_cron(zcron.Cron("ok", "* * * * * *")) for _ in range(3)]
+                on_time = crontab.add_cron(zcron.Cron("ok", "0 0 1 1 *"))
+                for cron in late:
+                    cron.log_record()
+                crontab.save()
+                session.tm.commit()
+                late_uids = {cron.uid for cron in late}
+                fake_clock.set(t0 + timedelta(seconds=2.5))   # 3 fire times due each
+                queue_for(session.root).put(Job("default", on_time.uid,
+                                                to_us(fake_clock.now()), kind="manual"))
+                session.tm.commit()
+            session = Session(db)
+            asked = []
+            session.conn.prefetch = lambda objects: asked.append(list(objects))
+            claims = Claimer("w1", 512, prefetches=True).claim(Tx(session.root), 512)
+            crons, logs = asked
+            assert {cron.uid for cron in crons} == late_uids
+            assert sorted(log._p_oid for log in logs) == sorted(
+                cron.log_record()._p_oid for cron in crons)
+            assert len(claims.jobs) == 4
+            session.close()
+        finally:
+            db.close()
+
+    def test_without_a_network_nothing_is_asked_for(self, session, site, fake_clock):
+        asked = []
+        session.conn.prefetch = lambda objects: asked.append(objects)
+        q = queue_for(session.root)
+        q.put(Job("default", f"{1:032x}", to_us(fake_clock.now()), kind="manual"))
+        Claimer("w1", 512).claim(Tx(session.root), 1)
+        assert asked == []

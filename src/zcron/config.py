@@ -12,41 +12,63 @@ from types import ModuleType
 
 import zope.component.event  # noqa: F401  (routes zope.event to subscribers)
 from zope.component import getGlobalSiteManager
-from zope.configuration import xmlconfig
-from zope.configuration.config import ConfigurationExecutionError
-from zope.configuration.exceptions import ConfigurationError
 from zope.interface import Interface
 from zope.interface.interface import InterfaceClass
 
 import zcron
+import zcron.defaults
 from zcron.exceptions import InvalidInput
 from zcron.interfaces import ICron, IJobRunner, IPeriodicityKind
 
-_configured = []
+_configured = []          # "zcron", then each host file configure loaded
+_context = None           # the host files' configuration context, once one is
 
 
 def configure(*zcml_files: str) -> None:
     """Load zcron's default components, then each host ZCML file (a path).
     Safe to call again with other files: each file is loaded once."""
+    if not _configured:
+        zcron.defaults.register()        # no ZCML parsed unless a host has some
+        _configured.append("zcron")
+    for path in zcml_files:
+        path = os.path.abspath(path)
+        if path in _configured:
+            continue
+        if not os.path.isfile(path):
+            raise InvalidInput("zcml", path, "no such file")
+        _load_host_file(path, " ".join(zcml_files))
+        _configured.append(path)
+
+
+def _load_host_file(path, named):
+    from zope.configuration import xmlconfig
+    from zope.configuration.config import ConfigurationExecutionError
+    from zope.configuration.exceptions import ConfigurationError
     try:
-        if not _configured:
-            context = xmlconfig.file("configure.zcml", zcron)
-            # A host file outside any package must not resolve its
-            # leading-dot names against zcron.
-            context.package = None
-            _configured.append(("zcron", context))
-        context = _configured[0][1]
-        for path in zcml_files:
-            path = os.path.abspath(path)
-            if path in [name for name, _ in _configured]:
-                continue
-            if not os.path.isfile(path):
-                raise InvalidInput("zcml", path, "no such file")
-            xmlconfig.file(path, package=package_of(path), context=context)
-            _configured.append((path, context))
+        xmlconfig.file(path, package=package_of(path), context=_host_context())
     except (ConfigurationError, ConfigurationExecutionError) as e:
-        raise InvalidInput("zcml", " ".join(zcml_files) or "zcron",
-                           " ".join(str(e).split())) from None
+        raise InvalidInput("zcml", named, " ".join(str(e).split())) from None
+
+
+def _host_context():
+    """The configuration context host files share: the directives of
+    zope.component and zcron known, and the files that
+    ``zcron.defaults.register`` stands for counted as loaded, so that a
+    host's ``<include package="zcron" />`` adds nothing twice."""
+    global _context
+    if _context is None:
+        from zope.configuration import config, xmlconfig
+        context = config.ConfigurationMachine()
+        xmlconfig.registerCommonDirectives(context)
+        for package in (zope.component, zcron):
+            xmlconfig.include(context, "meta.zcml", package)
+            context.processFile(os.path.join(os.path.dirname(package.__file__),
+                                             "configure.zcml"))
+        # A host file outside any package must not resolve its
+        # leading-dot names against zcron.
+        context.package = None
+        _context = context
+    return _context
 
 
 def package_of(path: str) -> ModuleType | None:
@@ -69,7 +91,9 @@ def package_of(path: str) -> ModuleType | None:
 
 def reset() -> None:
     """Forget what ``configure`` loaded (tests)."""
+    global _context
     del _configured[:]
+    _context = None
 
 
 def add_runner(name: str, factory: Callable[[object, object], object],

@@ -4,7 +4,6 @@ and run under the runner ``plugin:NAME``. ``pip install`` of the package
 declaring the entry point is all it takes; ``$ZCRON_PLUGINS`` or
 ``[zcron] plugins`` may choose among the installed ones."""
 import os
-from importlib.metadata import entry_points
 
 from zope.interface import implementer
 
@@ -55,6 +54,7 @@ def runner_name(name):
 
 def installed_runner_names():
     """The runner names of the installed plugins (their crons' names)."""
+    from importlib.metadata import entry_points     # with email, 2 MB: imported when asked
     return [runner_name(entry_point.name) for entry_point in entry_points(group=GROUP)]
 
 
@@ -111,6 +111,7 @@ class PluginSource:
     """The installed plugins, looked up each time they are asked for."""
 
     def declarations(self):
+        from importlib.metadata import entry_points
         chosen = chosen_plugins()
         found = (declare(entry_point) for entry_point in entry_points(group=GROUP)
                  if chosen is None or entry_point.name in chosen)

@@ -54,6 +54,7 @@ class Worker:
         self.stats = Stats()
         self.book = ClaimBook()
         self.backlog = Backlog()
+        prefetches = hasattr(db.storage, "prefetch")     # ZEO, RelStorage
         self.lane = Lane()
         self.pace = Pace(self.concurrency, batch)
         self.session = DispatcherSession(db, self.stats)
@@ -62,7 +63,7 @@ class Worker:
         self.leases = Leases(self.id, lease, self.concurrency,
                              reap_interval or max(0.5, lease / 3), settler)
         self.dispatcher = Dispatcher(self.session, self.book, self.backlog, self.pace,
-                                     Claimer(self.id, batch), self.leases,
+                                     Claimer(self.id, batch, prefetches), self.leases,
                                      settler, poll, self._stopping)
         self.resync = Resync(db, self.dispatcher.wake.set)
         self.dispatcher.synchronised = self.resync.done
@@ -71,7 +72,7 @@ class Worker:
         executor = Executor(db, self.id, self.pace, self.lane, self.stats, self.children)
         groups = GroupRunner(executor,
                              self.backlog, self.book, self.pace, self.lane,
-                             prefetches=hasattr(db.storage, "prefetch"),
+                             prefetches=prefetches,
                              wake=self.dispatcher.wake.set)
         self.pool = Pool(db, self.concurrency, self.backlog, self.lane, self.pace, groups)
         self.shutdown = Shutdown(self.id, self.session, self.book, self.backlog, self.pool,
