@@ -84,3 +84,41 @@ class TestPrefetch:
         q.put(Job("default", f"{1:032x}", to_us(fake_clock.now()), kind="manual"))
         Claimer("w1", 512).claim(Tx(session.root), 1)
         assert asked == []
+
+
+class TestNotRunAndTheDigest:
+    """A NOTRUN logged as its cron's run is claimed leaves the crontab's
+    digest to that run's own entry; one logged alone is the digest's."""
+
+    def _late_by(self, session, site, fake_clock, expression, seconds, missed):
+        from datetime import timedelta
+
+        import zcron
+        from zcron.components import load_crontab
+        from zcron.interfaces import OK
+        from zcron.model.digest import STATUS, table
+        from zcron.model.log import Log
+        crontab = load_crontab(site)
+        cron = crontab.add_cron(zcron.Cron("ok", expression, missed=missed))
+        cron.add_log(Log(fake_clock.now(), OK, []))
+        crontab.save()
+        session.tm.commit()
+        assert table(crontab)[cron.uid][STATUS] == OK
+        fake_clock.set(fake_clock.now() + timedelta(seconds=seconds))
+        claims = Claimer("w1", 512).claim(Tx(session.root), 512)
+        return claims, cron.last_log().status, table(crontab)[cron.uid][STATUS]
+
+    def test_a_run_claimed_with_it_keeps_the_digest_as_it_was(self, session, site,
+                                                              fake_clock):
+        claims, newest, shown = self._late_by(session, site, fake_clock, "* * * * * *", 2.5,
+                                              "once")
+        assert len(claims.jobs) == 1
+        assert newest == "NOTRUN" and shown == "OK"
+
+    def test_alone_it_is_the_digests_last_entry(self, session, site, fake_clock):
+        # the minute's fire time, 45 s late: past the grace of 'skip'
+        fake_clock.set(fake_clock.now().replace(second=0, microsecond=0))
+        claims, newest, shown = self._late_by(session, site, fake_clock, "* * * * *", 105,
+                                              "skip")
+        assert claims.jobs == []
+        assert newest == "NOTRUN" and shown == "NOTRUN"

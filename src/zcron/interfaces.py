@@ -271,10 +271,13 @@ class ICron(Interface):
         need (that writes the cron's own record once). Recording a run
         afterwards writes this record only."""
 
-    def add_log(log):
+    def add_log(log, summarised=True):
         """Record a log entry, applying retention (``logs_limit``, and
         ``keep_ok_for`` / ``keep_failures_for`` by age; the newest FAILURE
-        is kept even when pushed out of either)."""
+        is kept even when pushed out of either). ``summarised=False``
+        leaves the crontab's summary of its crons' last runs as it is: a
+        NOTRUN logged as its cron's run is claimed, whose own entry will
+        be the last."""
 
     def clear_logs():
         """Forget every log entry."""

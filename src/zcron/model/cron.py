@@ -212,11 +212,12 @@ class Cron(Persistent):
         counts = self.log_counts
         return sum(counts.values()) - counts.get(NOTRUN, 0)
 
-    def add_log(self, log):
+    def add_log(self, log, summarised=True):
         if not ILog.providedBy(log):
             raise InvalidInput("log", log, "expected a zcron.Log")
         self.log_record().add(log, self.logs_limit, ages_of(self))
-        digest.logged(self, log)
+        if summarised:
+            digest.logged(self, log)
         return log
 
     def clear_logs(self):

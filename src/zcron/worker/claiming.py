@@ -118,7 +118,10 @@ class Claimer:
         if decision.next_job is not None:
             q.put(decision.next_job)
         for fire_time, messages in decision.notrun:
-            self._not_run(tx, cron, job, fire_time, messages)
+            # a run claimed below logs after them: the crontab's summary
+            # shows that one (rewriting it twice a run slowed a busy worker)
+            self._not_run(tx, cron, job, fire_time, messages,
+                          summarised=run_job is None or decision.hold)
         if run_job is None:
             return
         if decision.hold:
@@ -131,9 +134,9 @@ class Claimer:
         if decision.next_job is not None:
             claims.successors[run_job.claim_key] = decision.next_job
 
-    def _not_run(self, tx, cron, job, fire_time, messages):
+    def _not_run(self, tx, cron, job, fire_time, messages, summarised=True):
         log = cron.add_log(Log(tx.now, NOTRUN, messages, fire_time=fire_time,
-                               backfill=job.kind == BACKFILL))
+                               backfill=job.kind == BACKFILL), summarised)
         tx.events.append(FinishedCronJobEvent(cron, tx.crons.site(job), job, log))
 
 
