@@ -1,7 +1,8 @@
 """zcron's default components, in one table: ``configure()`` registers it
-directly (no ZCML parsed: about 45 ms and 4.5 MB less for every command
-and worker), and ``configure.zcml`` through ``<zcron:defaults />``, so that
-ZCML hosts keep ZCML's conflict checks and overrides."""
+directly (no ZCML parsed: 10 ms and 0.5 MB, where parsing took 43 ms and
+4.5 MB, for every command and worker), and ``configure.zcml`` through
+``<zcron:defaults />``, so that ZCML hosts keep ZCML's conflict checks and
+overrides."""
 from zope.component import getGlobalSiteManager
 from zope.interface import Interface
 
