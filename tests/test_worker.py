@@ -467,6 +467,100 @@ class TestMissedRuns:
             env.session.tm.commit()
 
 
+class TestMissedWithTheClaim:
+    """The NOTRUN entries a claim decides are carried by the claim and
+    logged by whoever ends it, each with its FinishedCronJobEvent: the
+    run, its timeout, the loss of its worker, its cron paused meanwhile."""
+
+    def _late(self, env, fake_clock, name="ok", **kw):
+        """A per-second cron whose first job is claimed 2.5 s late: one
+        fire time missed (T0 + 1 s), the next (T0 + 2 s) run."""
+        fake_clock.set(T0)
+        cron = env.add(name, "* * * * * *", missed="once", **kw)
+        env.synchronise()
+        fake_clock.set(T0 + timedelta(seconds=2.5))
+        return cron
+
+    def _finished(self):
+        from zcron.interfaces import IFinishedCronJobEvent
+        seen = []
+        zcron.add_subscriber(lambda event: seen.append(event.log.status),
+                             IFinishedCronJobEvent)
+        return seen
+
+    def test_the_run_logs_them_before_its_own_entry(self, env, fake_clock):
+        seen = self._finished()
+        cron = self._late(env, fake_clock)
+        stats = env.run(max_seconds=1)    # per-second: never idle
+        ran, missed = env.logs(cron)
+        assert (ran.status, missed.status) == ("OK", "NOTRUN")
+        assert missed.fire_time == T0 + timedelta(seconds=1)
+        assert missed.messages[0].startswith("missed: fire time 2026-03-01T12:00:01")
+        assert ran.messages == ["1 missed fire time(s) before this run"]
+        assert missed.execution_id != ran.execution_id
+        assert seen == ["NOTRUN", "OK"] and stats.by_status == {"OK": 1, "NOTRUN": 1}
+        assert queue_of(env).claimed() == []
+
+    def test_a_timed_out_run_logs_them(self, env, fake_clock):
+        seen = self._finished()
+        cron = self._late(env, fake_clock, "sleeps", timeout=0.2,
+                          environ={"seconds": 0.5, "write": False})
+        env.run(max_seconds=1)
+        timed_out, missed = env.logs(cron)
+        assert timed_out.messages[0].startswith("timed out after 0.2")
+        assert missed.status == "NOTRUN" and missed.fire_time == T0 + timedelta(seconds=1)
+        assert seen == ["NOTRUN", "FAILURE"]
+        assert SLEPT.wait(5)
+
+    def test_a_lost_worker_s_claim_logs_them(self, env, fake_clock):
+        cron = self._lost_claim(env, fake_clock)
+        env.run()
+        interrupted, missed = env.logs(cron)
+        assert interrupted.messages == ["interrupted: worker ghost:1:x lost"]
+        assert (missed.status, missed.messages) == ("NOTRUN", ["missed: by the ghost"])
+        assert missed.date == T0 and CALLS == []
+
+    def test_so_does_one_queued_again(self, env, fake_clock):
+        from zcron.model.digest import STATUS, table
+        cron = self._lost_claim(env, fake_clock, retry_interrupted=True)
+        env.run()
+        assert [l.status for l in env.logs(cron)] == ["OK", "NOTRUN"]
+        assert table(env.crontab)[cron.uid][STATUS] == "OK"
+
+    def _lost_claim(self, env, fake_clock, **kw):
+        fake_clock.set(T0)
+        cron = env.add("ok", "0 0 1 1 *", **kw)
+        env.run_now(cron)
+        q = queue_of(env)
+        job = q.due(T0)[0]
+        q.register_worker("ghost:1:x", T0, 5, host="ghost", pid=1)
+        q.claim(job, "ghost:1:x", T0, "e" * 32,
+                missed=[(job.fire_us - 10 ** 6, ["missed: by the ghost"])])
+        env.session.tm.commit()
+        fake_clock.advance(7)         # the lease, plus its grace, ran out
+        return cron
+
+    def test_a_cron_paused_after_its_claim_logs_them(self, env, fake_clock):
+        from zcron.model.digest import STATUS, table
+        seen = self._finished()
+        fake_clock.set(T0)
+        other = env.add("ok", "* * * * * *", missed="once")
+        first = env.add("changes", "0 0 1 1 *", environ={"uid": other.uid, "pause": True})
+        env.synchronise()
+        env.run_now(first)      # due before the other: run first, it pauses the other
+        fake_clock.set(T0 + timedelta(seconds=2.5))
+        env.run(concurrency=1, max_seconds=1)
+        missed, = env.logs(other)
+        assert missed.status == "NOTRUN" and missed.fire_time == T0 + timedelta(seconds=1)
+        assert table(env.crontab)[other.uid][STATUS] == "NOTRUN"
+        assert seen == ["OK", "NOTRUN"] and CALLS == []
+
+
+def queue_of(env):
+    from zcron.components import queue_for
+    return queue_for(env.session.root)
+
+
 class TestOverlap:
     def _overlap(self, env, policy, runs=3):
         cron = env.add("sleeps", "0 0 1 1 *", overlap=policy,

@@ -1,6 +1,6 @@
 """zcron.worker.claiming: a claim transaction's length is bounded."""
 from zcron.components import queue_for
-from zcron.model.timeutil import to_us
+from zcron.model.timeutil import from_us, to_us
 from zcron.queue.base import Job
 from zcron.worker.claiming import CLAIM_BUDGET, Claimer
 from zcron.worker.session import Tx
@@ -87,8 +87,10 @@ class TestPrefetch:
 
 
 class TestNotRunAndTheDigest:
-    """A NOTRUN logged as its cron's run is claimed leaves the crontab's
-    digest to that run's own entry; one logged alone is the digest's."""
+    """A claim carries the NOTRUN entries decided with it, for its run's
+    transaction to log: the cron's log record and the crontab's digest
+    stay as they were. A NOTRUN decided alone is logged at once, and is
+    the digest's last entry."""
 
     def _late_by(self, session, site, fake_clock, expression, seconds, missed):
         from datetime import timedelta
@@ -106,14 +108,18 @@ class TestNotRunAndTheDigest:
         assert table(crontab)[cron.uid][STATUS] == OK
         fake_clock.set(fake_clock.now() + timedelta(seconds=seconds))
         claims = Claimer("w1", 512).claim(Tx(session.root), 512)
+        self.log_written = cron.log_record()._p_changed
         return claims, cron.last_log().status, table(crontab)[cron.uid][STATUS]
 
-    def test_a_run_claimed_with_it_keeps_the_digest_as_it_was(self, session, site,
-                                                              fake_clock):
+    def test_a_run_claimed_with_it_carries_it(self, session, site, fake_clock):
         claims, newest, shown = self._late_by(session, site, fake_clock, "* * * * * *", 2.5,
                                               "once")
         assert len(claims.jobs) == 1
-        assert newest == "NOTRUN" and shown == "OK"
+        assert (newest, shown, self.log_written) == ("OK", "OK", False)
+        (fire_us, messages), = queue_for(session.root).get_claim(claims.jobs[0]).missed
+        assert fire_us < claims.jobs[0].fire_us
+        assert messages == ("missed: fire time %s (workers were down or busy; policy 'once')"
+                            % from_us(fire_us).isoformat(),)
 
     def test_alone_it_is_the_digests_last_entry(self, session, site, fake_clock):
         # the minute's fire time, 45 s late: past the grace of 'skip'

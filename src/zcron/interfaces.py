@@ -276,7 +276,7 @@ class ICron(Interface):
         ``keep_ok_for`` / ``keep_failures_for`` by age; the newest FAILURE
         is kept even when pushed out of either). ``summarised=False``
         leaves the crontab's summary of its crons' last runs as it is: a
-        NOTRUN logged as its cron's run is claimed, whose own entry will
+        NOTRUN logged just before the entry of its cron's run, which will
         be the last."""
 
     def clear_logs():
@@ -486,10 +486,12 @@ class IQueueManager(Interface):
     def sites():
         """Names of sites having pending or claimed jobs."""
 
-    def claim(job, worker, now, execution_id=None, notes=()):
+    def claim(job, worker, now, execution_id=None, notes=(), missed=()):
         """Take ``job`` out of the pending jobs and return its new claim
         (see ``zcron.queue.Claim``) for worker id ``worker``, under
-        ``execution_id`` (a new one when not given)."""
+        ``execution_id`` (a new one when not given), carrying ``notes``
+        for the run's entry and ``missed``, (fire time µs, messages)
+        pairs for NOTRUN entries logged when the claim ends."""
 
     def get_claim(job):
         """The claim of ``job``, or None."""

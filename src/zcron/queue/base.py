@@ -80,19 +80,26 @@ class Claim:
     when the job is claimed and removed when its outcome is recorded: a run's own
     transaction never writes it, so runs do not conflict over claims. A run
     is known to have ended by its log entry carrying the execution id.
+
+    ``missed`` are the NOTRUN entries decided with the claim, as pairs
+    (fire time µs, messages): whoever ends the claim logs them, with the
+    run's entry, so that a claim writes no log record (see
+    ``zcron.worker.execution.log_missed``).
     """
 
-    __slots__ = ("job", "worker_id", "claimed_at", "execution_id", "notes")
+    __slots__ = ("job", "worker_id", "claimed_at", "execution_id", "notes", "missed")
 
-    def __init__(self, job, worker_id, claimed_at, execution_id=None, notes=()):
+    def __init__(self, job, worker_id, claimed_at, execution_id=None, notes=(), missed=()):
         self.job = job
         self.worker_id = worker_id
         self.claimed_at = claimed_at
         self.execution_id = execution_id
         self.notes = tuple(notes)      # messages for the run's log (missed runs)
+        self.missed = tuple((int(fire_us), tuple(messages)) for fire_us, messages in missed)
 
     def _fields(self):
-        return (self.job.key, self.worker_id, self.claimed_at, self.execution_id, self.notes)
+        return (self.job.key, self.worker_id, self.claimed_at, self.execution_id, self.notes,
+                self.missed)
 
     def __eq__(self, other):
         return isinstance(other, Claim) and self._fields() == other._fields()

@@ -3,7 +3,8 @@
 Keys are single strings of NUL-separated fields (a tuple would cost three
 objects in every pickle of its bucket): a job's ref, its pending key
 (due time first, so keys sort in time order), its index key (cron first)
-and a claim's value. This is the stored format: it does not change.
+and a claim's value. This is the stored format: it only grows (a claim's
+missed fire times came in 2026-12), and what was stored still reads.
 """
 from itertools import compress
 from operator import eq, itemgetter
@@ -131,21 +132,25 @@ def job_from_pending(key, signature=None):
 
 
 def claim_value(claim):
-    """A claim as one string (a pair with its notes, which are rare): a
-    claims bucket holds many, and is re-pickled at each claim."""
+    """A claim as one string, or a tuple with its notes and missed fire
+    times, which are rare: a claims bucket holds many, and is re-pickled
+    at each claim."""
     value = (f"{claim.worker_id}\x00{to_us(claim.claimed_at)}\x00{claim.execution_id}"
              f"\x00{claim.job.due_us}")
+    if claim.missed:
+        return (value, claim.notes, claim.missed)
     return (value, claim.notes) if claim.notes else value
 
 
 def claim_from(ref, value):
-    notes = ()
+    notes = missed = ()
     if isinstance(value, tuple):
-        value, notes = value
+        value, notes, *rest = value
+        missed = rest[0] if rest else ()
     worker_id, claimed_us, execution_id, due_us = value.split("\x00")
     site, uid, fire_us, kind, attempt = ref.split("\x00")
     job = Job(site, uid, int(fire_us), int(due_us), kind, int(attempt))
-    return Claim(job, worker_id, from_us(int(claimed_us)), execution_id, notes)
+    return Claim(job, worker_id, from_us(int(claimed_us)), execution_id, notes, missed)
 
 
 def cron_range(site, uid=None, kind=None):

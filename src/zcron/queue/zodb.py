@@ -176,9 +176,9 @@ class ZODBQueueManager:
 
     # -- claims -----------------------------------------------------------------
 
-    def claim(self, job, worker, now, execution_id=None, notes=()):
+    def claim(self, job, worker, now, execution_id=None, notes=(), missed=()):
         self.remove(job)
-        claim = Claim(job, worker, now, execution_id or new_execution_id(), notes)
+        claim = Claim(job, worker, now, execution_id or new_execution_id(), notes, missed)
         self._shard(job.site, job.uid).claims[job_ref(job)] = claim_value(claim)
         return claim
 

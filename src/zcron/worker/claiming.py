@@ -70,11 +70,12 @@ class Claimer:
     @staticmethod
     def _prefetch(tx, due):
         """The crons and logs that deciding for the late jobs reads, asked
-        for in two round trips. A worker a second behind logs a NOTRUN for
-        most of its per-second crons, and each cron's log record, just
-        rewritten by its run, was a round trip of its own: on ZEO, one
-        worker under 1,000 per-second crons then fell to 300-450 runs/s and
-        stayed there in 2 tries of 4, its dispatcher waiting on loads."""
+        for in two round trips. A worker a second behind decides from the
+        cron for most of its per-second crons, and reads the log record
+        (just rewritten by a run) of those with a run claimed: one at a
+        time, on ZEO, one worker under 1,000 per-second crons fell to
+        300-450 runs/s and stayed there in 2 tries of 4, its dispatcher
+        waiting on loads."""
         late = [job for job in due if quick_plan(job, tx.now) is None]
         if late:
             tx.crons.prefetch(tx.root._p_jar, late)
@@ -117,11 +118,9 @@ class Claimer:
             q.remove(job)           # else its claim takes it out of the queue
         if decision.next_job is not None:
             q.put(decision.next_job)
-        for fire_time, messages in decision.notrun:
-            # a run claimed below logs after them: the crontab's summary
-            # shows that one (rewriting it twice a run slowed a busy worker)
-            self._not_run(tx, cron, job, fire_time, messages,
-                          summarised=run_job is None or decision.hold)
+        if run_job is None or decision.hold:
+            for fire_time, messages in decision.notrun:
+                self._not_run(tx, cron, job, fire_time, messages)
         if run_job is None:
             return
         if decision.hold:
@@ -129,14 +128,16 @@ class Claimer:
                 self._not_run(tx, cron, job, decision.run_fire,
                               ["overlap: a run is already queued behind the running one"])
             return
-        q.claim(run_job, self.worker_id, tx.now, new_execution_id(), decision.notes)
+        # the run's transaction logs them (see zcron.worker.execution.log_missed)
+        missed = [(to_us(fire_time), messages) for fire_time, messages in decision.notrun]
+        q.claim(run_job, self.worker_id, tx.now, new_execution_id(), decision.notes, missed)
         claims.jobs.append(run_job)
         if decision.next_job is not None:
             claims.successors[run_job.claim_key] = decision.next_job
 
-    def _not_run(self, tx, cron, job, fire_time, messages, summarised=True):
+    def _not_run(self, tx, cron, job, fire_time, messages):
         log = cron.add_log(Log(tx.now, NOTRUN, messages, fire_time=fire_time,
-                               backfill=job.kind == BACKFILL), summarised)
+                               backfill=job.kind == BACKFILL))
         tx.events.append(FinishedCronJobEvent(cron, tx.crons.site(job), job, log))
 
 

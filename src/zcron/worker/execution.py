@@ -1,7 +1,8 @@
 """Executing claimed runs: a claimed job prepared (is it still to run?),
-its runner invoked in the current transaction, the outcome's log entry and
-retry written; and a run alone in transactions of its own -- retried on
-conflicts, or timed out while its runner's thread keeps the session."""
+its runner invoked in the current transaction, the outcome's log entry
+(after the NOTRUN entries its claim carries) and retry written; and a run
+alone in transactions of its own -- retried on conflicts, or timed out
+while its runner's thread keeps the session."""
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,9 +13,9 @@ from zcron import clock
 from zcron.components import queue_for
 from zcron.db import Session
 from zcron.events import CronAutoPausedEvent, FinishedCronJobEvent, StartedCronJobEvent
-from zcron.interfaces import FAILURE
+from zcron.interfaces import FAILURE, NOTRUN
 from zcron.model.log import Log
-from zcron.model.timeutil import to_us
+from zcron.model.timeutil import from_us, to_us
 from zcron.queue.base import BACKFILL, RETRY, Job, still_running
 from zcron.retry import RETRYABLE, transact
 from zcron.worker.breaker import trip
@@ -42,6 +43,24 @@ class Run:
     outcome: object = None
     log: Log = None
     paused: str = None      # the pause note when the circuit breaker tripped
+    missed: list = None     # the NOTRUN entries of its claim, logged with it
+
+    def logged(self):
+        """The entries written for this run, in the order written."""
+        return (self.missed or []) + ([] if self.log is None else [self.log])
+
+
+def log_missed(cron, claim, summarised=False):
+    """Log the NOTRUN entries ``claim`` carries (fire times its claim
+    decided not to run), dated when it was claimed; returns them. They
+    are written by whoever ends the claim, in the transaction that logs
+    its run (or its loss): a worker behind its schedule then writes each
+    cron's log record once a run, not once at its claim and again at its
+    run. ``summarised``: when no entry follows, they are the digest's."""
+    backfill = claim.job.kind == BACKFILL
+    return [cron.add_log(Log(claim.claimed_at, NOTRUN, list(messages),
+                             fire_time=from_us(fire_us), backfill=backfill), summarised)
+            for fire_us, messages in claim.missed]
 
 
 def attempts(cron, job):
@@ -101,19 +120,21 @@ class Executor:
         self.stats = stats
 
     def prepare(self, q, crons, job, claim):
-        """The Run of a claimed job, or None when there is nothing to run:
-        reaped meanwhile, already recorded, or its cron gone, switched off
-        or paused since the job was queued."""
+        """The Run of a claimed job; its ``cron`` is None when there is
+        nothing to run: reaped meanwhile, already recorded, or its cron
+        gone, switched off or paused since the job was queued (then the
+        claim's NOTRUN entries are logged, in ``run.missed``)."""
         if claim is None or claim.worker_id != self.worker_id:
-            return None        # reaped meanwhile: another worker accounted for it
+            return Run(job)    # reaped meanwhile: another worker accounted for it
         cron = crons.of(job)
+        recorded = cron is not None and not still_running(cron, [claim])
         if cron is None or not cron.runnable(clock.now(), retry=job.kind == RETRY):
             if cron is None or not cron.switched_on:
                 q.forget(job.site, job.uid)      # its schedule ends here
-            return None
-        if not still_running(cron, [claim]):
-            return None        # already recorded
-        return Run(job, claim, crons.site(job), cron)
+            if cron is None or recorded:
+                return Run(job)
+            return Run(job, claim, missed=log_missed(cron, claim, summarised=True))
+        return Run(job) if recorded else Run(job, claim, crons.site(job), cron)
 
     def invoke(self, session, run):
         """Fire StartedCronJobEvent and run the runner in the current
@@ -128,9 +149,10 @@ class Executor:
 
     @staticmethod
     def write_outcome(q, run):
-        """The log entry (which marks the run as ended) and any retry, in
-        the run's transaction."""
+        """The claim's NOTRUN entries, the run's log entry (which marks
+        the run as ended) and any retry, in the run's transaction."""
         outcome, claim, now = run.outcome, run.claim, clock.now()
+        run.missed = log_missed(run.cron, claim)
         run.log = Log(now, outcome.status, list(claim.notes) + outcome.messages,
                       fire_time=run.job.fire_time, duration=outcome.duration,
                       execution_id=claim.execution_id, traceback=outcome.traceback,
@@ -149,8 +171,8 @@ class Executor:
             del written[:]
             q = queue_for(session.root)
             run = self.prepare(q, Crons(session.root), job, q.get_claim(job))
-            if run is None:
-                return None
+            if run.cron is None:
+                return run if run.missed else None
             self.invoke(session, run)
             if run.outcome.abandoned:
                 tm.lent = True
@@ -166,9 +188,9 @@ class Executor:
             if not written:
                 raise
             run = written[0]
-            run.log, run.paused = self.record(session, job, FAILURE, [
+            run = self.record(session, run.claim, FAILURE, [
                 f"conflict: the run's writes conflicted {CONFLICT_RETRIES + 1} times; "
-                "gave up"], duration=run.log.duration, execution_id=run.log.execution_id)
+                "gave up"], duration=run.log.duration)
         if run is not None:
             self.finished(session, [run])
         return session
@@ -177,26 +199,28 @@ class Executor:
         """The runner still runs in the old session: never commit it; log
         the timeout from a fresh session, the one to use next."""
         session, duration = Session(self.db), run.outcome.duration
-        log, paused = self.record(session, run.job, FAILURE, [
+        self.finished(session, [self.record(session, run.claim, FAILURE, [
             f"timed out after {duration:.1f} s; its transaction was aborted"],
-            duration=duration, execution_id=run.claim.execution_id)
-        self.finished(session, [Run(run.job, log=log, paused=paused)])
+            duration=duration)])
         return session
 
     @staticmethod
-    def record(session, job, status, messages, **fields):
-        """Log an outcome in a transaction of its own (with any retry);
-        the log entry marks the run as ended. Returns (the entry, the
-        pause note if the circuit breaker tripped)."""
+    def record(session, claim, status, messages, **fields):
+        """Log the outcome of ``claim``'s run in a transaction of its own
+        (after the claim's NOTRUN entries, with any retry); the log entry
+        marks the run as ended. Returns the Run (without its cron)."""
+        job, ended = claim.job, dict(fields, execution_id=claim.execution_id)
+
         def work():
             cron = Crons(session.root).of(job)
             if cron is None:
-                return Log(clock.now(), status, messages, fire_time=job.fire_time,
-                           **fields), None
+                return Run(job, claim, log=Log(clock.now(), status, messages,
+                                               fire_time=job.fire_time, **ended))
+            missed = log_missed(cron, claim)
             log = cron.add_log(Log(clock.now(), status, messages, fire_time=job.fire_time,
-                                   **fields, **attempts(cron, job)))
+                                   **ended, **attempts(cron, job)))
             queue_retry(queue_for(session.root), cron, job, status)
-            return log, trip(cron, clock.now())
+            return Run(job, claim, log=log, paused=trip(cron, clock.now()), missed=missed)
         return transact(session.tm, work, RECORD_ATTEMPTS)
 
     def finished(self, session, runs):
@@ -205,14 +229,16 @@ class Executor:
         if not runs:
             return
         for run in runs:
-            self.stats.count(run.log.status)
+            for log in run.logged():
+                self.stats.count(log.status)
         crons = Crons(session.root)
 
         def events():
             for run in runs:
                 cron = run.cron if run.cron is not None else crons.of(run.job)
                 if cron is not None:
-                    yield FinishedCronJobEvent(cron, crons.site(run.job), run.job, run.log)
+                    for log in run.logged():
+                        yield FinishedCronJobEvent(cron, crons.site(run.job), run.job, log)
                     if run.paused is not None:
                         yield CronAutoPausedEvent(crons.site(run.job), cron, run.paused)
         fire(session.tm, events())

@@ -87,8 +87,8 @@ class GroupRunner:
             if group.runs and claim is None:
                 return group.leave(job)      # claimed after this transaction began
             run = self.executor.prepare(q, crons, job, claim)
-            if run is None:
-                group.add(Run(job))
+            if run.cron is None:
+                group.add(run)
             elif not self._take(session, group, run):
                 return
             if self.pace.group_full(len(group.runs), time.monotonic() - group.started):
@@ -115,18 +115,19 @@ class GroupRunner:
         """Write the outcomes and commit them together; on a conflict, each
         run again alone (with retries). Returns the session to use next."""
         q = queue_for(session.root)
-        ran = [run for run in group.runs if run.outcome is not None]
-        for run in ran:
-            self.executor.write_outcome(q, run)
+        for run in group.runs:
+            if run.outcome is not None:
+                self.executor.write_outcome(q, run)
+        logged = [run for run in group.runs if run.logged()]
         try:
             session.tm.commit()
         except RETRYABLE as e:
             logger.debug("a group of %d runs conflicted: %s", len(group.runs), e)
             session.tm.abort()
-            for run in ran:
+            for run in logged:
                 session = self.executor.execute_alone(session, run.job)
         else:
-            self.executor.finished(session, ran)
+            self.executor.finished(session, logged)
         return session
 
     def _cut_short(self, group, error):

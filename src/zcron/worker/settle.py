@@ -1,7 +1,8 @@
 """Settling claims in the queue, in the dispatcher's transaction: a
-finished claim completed (releasing its cron's held run), and a claimed run
+finished claim completed (releasing its cron's held run), a claimed run
 that did not end -- its worker lost, or an error cut it short -- logged
-FAILURE "interrupted" (or queued again where its cron says so)."""
+FAILURE "interrupted" (or queued again where its cron says so), and a
+claim released unstarted; each logs the NOTRUN entries its claim carries."""
 from zcron import clock
 from zcron.events import CronAutoPausedEvent, FinishedCronJobEvent
 from zcron.interfaces import FAILURE
@@ -9,7 +10,7 @@ from zcron.model.log import Log
 from zcron.model.timeutil import to_us
 from zcron.queue.base import BACKFILL, RETRY, still_running
 from zcron.worker.breaker import trip
-from zcron.worker.execution import attempts
+from zcron.worker.execution import attempts, log_missed
 
 
 def complete(q, job):
@@ -57,12 +58,29 @@ class Settler:
         job, q = claim.job, tx.queue
         cron = tx.crons.of(job)
         if cron is not None and still_running(cron, [claim]):
+            self._log_missed(tx, cron, claim, summarised=cron.retry_interrupted)
             if cron.retry_interrupted:      # a backfill's run stays one, in its order
                 kind = BACKFILL if job.kind == BACKFILL else RETRY
                 q.put(job.replace(kind=kind, due_us=to_us(tx.now)))
             else:
                 self._log_interrupted(tx, cron, claim, reason)
         complete(q, job)
+
+    def released(self, tx, job):
+        """Complete the claim of ``job``, not started: it goes back to the
+        queue (the caller puts it), its NOTRUN entries logged now."""
+        claim = tx.queue.get_claim(job)
+        if claim is not None and claim.missed:
+            cron = tx.crons.of(job)
+            if cron is not None:
+                self._log_missed(tx, cron, claim, summarised=True)
+        tx.queue.complete(job)
+
+    @staticmethod
+    def _log_missed(tx, cron, claim, summarised):
+        site = tx.crons.site(claim.job)
+        for log in log_missed(cron, claim, summarised):
+            tx.events.append(FinishedCronJobEvent(cron, site, claim.job, log))
 
     def _log_interrupted(self, tx, cron, claim, reason):
         """The FAILURE entry, its events, and the circuit breaker's say."""

@@ -43,7 +43,7 @@ class Shutdown:
 
     def _settle(self, tx, released):
         for job in released:
-            tx.queue.complete(job)
+            self.settler.released(tx, job)
             self._put_back(tx.queue, job)
         settled = released + self.settler.finished(tx) + self.settler.orphans(tx)
         if self.book.all_among(settled):

@@ -57,6 +57,26 @@ class ClaimsContract(QueueHook):
             assert (found.job.key, found.worker_id, found.claimed_at,
                     found.execution_id, tuple(found.notes)) == \
                 (job(1).key, "w1", T0 + SECOND, "e" * 32, ("missed 2",))
+            assert found.missed == ()
+
+    def test_a_claim_keeps_its_missed_fire_times(self):
+        missed = [(1_000_000, ["missed: 2 fire times"]), (2_000_000, ["overlap"])]
+
+        def claim(root):
+            q = self.make_queue(root)
+            q.put(job(1))
+            q.put(job(2))
+            q.claim(job(1), "w1", T0, "e" * 32, missed=missed)
+            q.claim(job(2), "w1", T0, "f" * 32, ["a note"], missed[:1])
+        self.committed(claim)
+        with self.open_session() as s:
+            q = self.make_queue(s.root)
+            first, second = q.get_claim(job(1)), q.get_claim(job(2))
+            assert first.missed == ((1_000_000, ("missed: 2 fire times",)),
+                                    (2_000_000, ("overlap",)))
+            assert first.notes == () and second.notes == ("a note",)
+            assert second.missed == first.missed[:1]
+            assert {c.missed for c in q.claimed()} == {first.missed, second.missed}
 
     def test_complete_forgets_the_claim(self):
         with self.open_session() as s:
