@@ -2,8 +2,9 @@
 without I/O so that every case can be tested with a fake clock.
 
 The worker asks ``plan(cron, job, now, running, next_job)`` and carries
-out the answer in its claim transaction: NOTRUN entries to log, the fire
-time to run (if any), the next job to queue, or to wait. ``next_job`` is
+out the answer in its claim transaction: NOTRUN entries to log (with the
+run's entry, when a run is claimed), the fire time to run (if any), the
+next job to queue, or to wait. ``next_job`` is
 the cron's own scheduling (``ICronManager.schedule_after``): a plan says
 after which fire time the schedule goes on, never computes it.
 ``quick_plan(job, now)`` answers the common case without loading the
