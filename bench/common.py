@@ -128,6 +128,8 @@ def child_env():
     env.setdefault("ZCRON_PLUGINS", "none")
     # the parent's own output is what the reader looks at; children stay quiet
     env["PYTHONWARNINGS"] = env.get("PYTHONWARNINGS") or "ignore"
+    # a child that crashes in C (SIGSEGV) leaves every thread's Python stack in its stderr
+    env["PYTHONFAULTHANDLER"] = "1"
     return env
 
 
@@ -147,17 +149,17 @@ def run_child(task, params, timeout, tmpdir):
             proc.kill()
             proc.wait()
             raise ChildError(f"{task}: timed out after {timeout:.0f} s"
-                             + _tail(err_path)) from None
+                             + stderr_tail(err_path)) from None
     if code != 0:
-        raise ChildError(f"{task}: exit status {code}" + _tail(err_path))
+        raise ChildError(f"{task}: exit status {code}" + stderr_tail(err_path))
     with open(result_path) as f:
         text = f.read()
     if not text.strip():
-        raise ChildError(f"{task}: no result written" + _tail(err_path))
+        raise ChildError(f"{task}: no result written" + stderr_tail(err_path))
     return json.loads(text)
 
 
-def _tail(path, lines=15):
+def stderr_tail(path, lines=15):
     try:
         with open(path, errors="replace") as f:
             text = f.read().strip().splitlines()

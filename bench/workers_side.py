@@ -21,7 +21,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from common import (BENCH_DIR, REPO_DIR, ChildError, child_env,  # noqa: E402
-                    make_tmpdir, quiet_logging, remove_tree)
+                    make_tmpdir, quiet_logging, remove_tree, stderr_tail)
 
 COUNTS = (1, 2, 4)
 SCRIPT = os.path.join(BENCH_DIR, "workers_side.py")
@@ -98,10 +98,11 @@ def run_together(uri, count, concurrency, seconds, d):
             p.stdin.write("go\n")
             p.stdin.flush()
         outs = []
-        for p in procs:
+        for i, p in enumerate(procs):
             out, _ = p.communicate(timeout=max(300, 3 * seconds))
             if p.returncode:
-                raise ChildError(f"a worker exited with status {p.returncode}")
+                raise ChildError(f"a worker exited with status {p.returncode}"
+                                 + stderr_tail(os.path.join(d, f"worker{i}.stderr"), 40))
             outs.append(json.loads(out.strip().splitlines()[-1]))
         return go, outs
     finally:

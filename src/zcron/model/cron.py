@@ -17,7 +17,7 @@ from zcron.model.fields import FIELDS, TIMES, check_bounds, new_uid, uid_given, 
 from zcron.model.jsonio import parse_json
 from zcron.model.log import Log
 from zcron.model.logs import CronLogs, ages_of
-from zcron.model.timeutil import FOREVER, dump_time
+from zcron.model.timeutil import FOREVER, dump_time, stamp_time, to_us
 from zcron.periodicity import get_periodicity
 
 
@@ -48,16 +48,17 @@ class Cron(Persistent):
 
     __parent__ = None    # the Crontab, set when added
     _logs = None         # its CronLogs record, once it has one (see log_record)
-    # When it was made, and last resumed or switched on: an overdue cron counts
-    # from its last success (else its creation) or a later resume (None for
-    # crons saved before these were kept).
-    created = resumed = None
+    # When it was made, and last resumed or switched on, in integer
+    # microseconds (an aware datetime would cost each load of each cron
+    # three class lookups): an overdue cron counts from its last success
+    # (else its creation) or a later resume (None for crons saved before).
+    _created_us = _resumed_us = None
 
     def __init__(self, name: str, periodicity: str, **fields: Any) -> None:
         values = dict(fields, name=name, periodicity=periodicity)
         values["uid"] = values.get("uid") or new_uid()
         values.setdefault("environ", {})
-        self.created = clock.now()
+        self._created_us = to_us(clock.now())
         self._apply(values)
 
     def __setattr__(self, name, value):
@@ -103,7 +104,15 @@ class Cron(Persistent):
         lifted = "paused_until" in clean and clean["paused_until"] is None and self.paused
         switched = clean.get("activated") is True and not self.activated
         if lifted or switched:
-            self.resumed = clock.now()
+            self._resumed_us = to_us(clock.now())
+
+    @property
+    def created(self):
+        return stamp_time(self._created_us, self.__dict__.get("created"))
+
+    @property
+    def resumed(self):
+        return stamp_time(self._resumed_us, self.__dict__.get("resumed"))
 
     # -- time -----------------------------------------------------------------
 

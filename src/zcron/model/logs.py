@@ -12,6 +12,7 @@ from ZODB.POSException import ConflictError
 from zcron.interfaces import FAILURE, OK, WARN
 from zcron.model.defaults import effective
 from zcron.model.older_logs import OlderLogs, has_id, ids_of, merge_entries
+from zcron.model.timeutil import stamp_time, to_us
 
 SUCCESSES = (OK, WARN)
 # A log record holds fewer than this many entries before the older ones
@@ -73,7 +74,9 @@ class CronLogs(Persistent):
     counts = {}      # never changed in place: add() replaces it
     limit = None     # the cron's logs_limit, as of the last add()
     ages = None      # its age limits (see bound), as of the last add()
-    last_success = None   # date of the newest OK or WARN entry ever added
+    # microseconds of the newest OK or WARN entry ever added (an integer: a
+    # run rewrites this record, and a datetime costs three class lookups a load)
+    _success_us = None
     # FAILUREs in a row, retries exhausted (the circuit breaker's count):
     # an OK or WARN, or resuming the cron, sets it back to 0
     failures = 0
@@ -147,11 +150,16 @@ class CronLogs(Persistent):
         counts[log.status] = counts.get(log.status, 0) + 1
         self.counts = counts
         if log.status in SUCCESSES:
-            self.last_success = _latest(self.last_success, log.date)
+            self._success_us = _latest(_success_of(self.__dict__), to_us(log.date))
         if log.status in (OK, WARN) and self.failures:
             self.failures = 0
         elif log.status == FAILURE and log.attempt >= log.attempts:
             self.failures += 1
+
+    @property
+    def last_success(self):
+        """The date of the newest OK or WARN entry ever added (None: none)."""
+        return stamp_time(self._success_us, self.__dict__.get("last_success"))
 
     def _spill(self, recent):
         """All but the newest entry go to the older record, bounded."""
@@ -200,9 +208,10 @@ class CronLogs(Persistent):
         state["limit"] = limit
         if ages is not None:
             state["ages"] = ages
-        stamp = _latest(committed.get("last_success"), new.get("last_success"))
+        stamp = _latest(_success_of(committed), _success_of(new))
+        state.pop("last_success", None)       # the older datetime, now in the stamp
         if stamp is not None:
-            state["last_success"] = stamp
+            state["_success_us"] = stamp
         state["failures"] = _merge_failures(*(s.get("failures", 0)
                                               for s in (old, committed, new)))
         _merge_older(state, old, committed, new)
@@ -212,6 +221,14 @@ class CronLogs(Persistent):
 def _ghost(committed, record):
     if committed and record._p_jar is not None:
         record._p_deactivate()
+
+
+def _success_of(state):
+    """A state's last-success stamp in microseconds, the datetime of a
+    record written before the stamp was an integer included (None: none)."""
+    us = state.get("_success_us")
+    older = state.get("last_success")
+    return to_us(older) if us is None and older is not None else us
 
 
 def _normalised(state):

@@ -20,6 +20,12 @@ def from_us(us):
     return EPOCH + timedelta(microseconds=us)
 
 
+def stamp_time(us, older=None):
+    """The datetime of a stamp kept as integer microseconds (None: unset);
+    ``older`` is the datetime a record kept before its stamps were integers."""
+    return older if us is None else from_us(us)
+
+
 def to_utc(dt):
     """Aware UTC datetime; naive datetimes are taken as UTC."""
     if dt.tzinfo is None:
