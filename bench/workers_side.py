@@ -102,7 +102,7 @@ def run_together(uri, count, concurrency, seconds, d):
             out, _ = p.communicate(timeout=max(300, 3 * seconds))
             if p.returncode:
                 raise ChildError(f"a worker exited with status {p.returncode}"
-                                 + stderr_tail(os.path.join(d, f"worker{i}.stderr"), 40))
+                                 + stderr_tail(os.path.join(d, f"worker{i}.stderr"), 200))
             outs.append(json.loads(out.strip().splitlines()[-1]))
         return go, outs
     finally:

@@ -11,14 +11,16 @@ def bucket_state(states, merged, inline=False):
     """A bucket's state from (old, committed, new) states. A bucket split
     on one side changes the tree above it, and so does one emptied unless
     it is the tree's only bucket, kept ``inline`` in the tree's record:
-    those stay conflicts."""
+    those stay conflicts. So does a merge that would empty it (each side
+    removed some of its keys, together all): the tree would keep an empty
+    bucket, which BTrees' range searches do not survive."""
     if len({len(state) for state in states}) > 1 or \
             any(state[1:] != states[0][1:] for state in states):
         raise ConflictError("a bucket split meanwhile")
     old, com, new = (dict(zip(state[0][::2], state[0][1::2])) for state in states)
-    if not inline and (not com or not new):
-        raise ConflictError("a bucket emptied meanwhile")
     result = _items(old, com, new, merged)
+    if not inline and not (com and new and result):
+        raise ConflictError("a bucket emptied meanwhile")
     return (tuple(x for key in sorted(result) for x in (key, result[key])),) + states[0][1:]
 
 
