@@ -150,7 +150,10 @@ class CronLogs(Persistent):
         counts[log.status] = counts.get(log.status, 0) + 1
         self.counts = counts
         if log.status in SUCCESSES:
-            self._success_us = _latest(_success_of(self.__dict__), to_us(log.date))
+            stamp = self._success_us
+            if stamp is None:       # none yet, or a datetime of a record written before
+                stamp = _success_of(self.__dict__)
+            self._success_us = _latest(stamp, to_us(log.date))
         if log.status in (OK, WARN) and self.failures:
             self.failures = 0
         elif log.status == FAILURE and log.attempt >= log.attempts:
