@@ -122,18 +122,6 @@ class TestLastSuccess:
         merged.__setstate__(state)
         assert merged.last_success == T0 + HOUR
 
-    def test_stamps_kept_as_datetimes_still_read(self):
-        from zcron.model import Log
-        from zcron.model.logs import CronLogs
-        older = CronLogs()
-        older.__setstate__({"last_success": T0})        # as written before the stamp was an integer
-        assert older.last_success == T0
-        older.add(Log(T0 - HOUR, "OK"), 10)
-        assert older.last_success == T0
-        cron = zcron.Cron("x", YEARLY)
-        cron.__setstate__({"name": "x", "periodicity": YEARLY, "created": T0, "resumed": T0})
-        assert (cron.created, cron.resumed) == (T0, T0)
-
 
 class TestRules:
     def test_overdue_counts_from_creation_resume_and_success(self, fake_clock):

@@ -7,17 +7,17 @@ from datetime import timedelta
 from persistent import Persistent
 from zope.interface import implementer
 
-from zcron import clock
 from zcron.audit import record
 from zcron.exceptions import InvalidDump, InvalidInput
-from zcron.interfaces import ICron, ILog, NOTRUN, OK, WARN
+from zcron.interfaces import ICron, ILog, NOTRUN
 from zcron.model import digest, indexes
 from zcron.model.calendar import fire_time_after
 from zcron.model.fields import FIELDS, TIMES, check_bounds, new_uid, uid_given, validate
 from zcron.model.jsonio import parse_json
 from zcron.model.log import Log
 from zcron.model.logs import CronLogs, ages_of
-from zcron.model.timeutil import FOREVER, dump_time, stamp_time, to_us
+from zcron.model.stamps import Stamps
+from zcron.model.timeutil import FOREVER, dump_time
 from zcron.periodicity import get_periodicity
 
 
@@ -43,22 +43,17 @@ def jitter_offset(uid, jitter):
 
 
 @implementer(ICron)
-class Cron(Persistent):
+class Cron(Stamps, Persistent):
     """Configuration of one job. Its logs live in a separate record."""
 
     __parent__ = None    # the Crontab, set when added
     _logs = None         # its CronLogs record, once it has one (see log_record)
-    # When it was made, and last resumed or switched on, in integer
-    # microseconds (an aware datetime would cost each load of each cron
-    # three class lookups): an overdue cron counts from its last success
-    # (else its creation) or a later resume (None for crons saved before).
-    _created_us = _resumed_us = None
 
     def __init__(self, name: str, periodicity: str, **fields: Any) -> None:
         values = dict(fields, name=name, periodicity=periodicity)
         values["uid"] = values.get("uid") or new_uid()
         values.setdefault("environ", {})
-        self._created_us = to_us(clock.now())
+        self._stamp_created()
         self._apply(values)
 
     def __setattr__(self, name, value):
@@ -98,21 +93,6 @@ class Cron(Persistent):
                 setattr(self, field, value)
         if self.__parent__ is not None:
             indexes.edited(self.__parent__, self, before)
-
-    def _note_resume(self, clean):
-        """A pause lifted, or the switch turned on: stamp ``resumed``."""
-        lifted = "paused_until" in clean and clean["paused_until"] is None and self.paused
-        switched = clean.get("activated") is True and not self.activated
-        if lifted or switched:
-            self._resumed_us = to_us(clock.now())
-
-    @property
-    def created(self):
-        return stamp_time(self._created_us, self.__dict__.get("created"))
-
-    @property
-    def resumed(self):
-        return stamp_time(self._resumed_us, self.__dict__.get("resumed"))
 
     # -- time -----------------------------------------------------------------
 
@@ -249,17 +229,6 @@ class Cron(Persistent):
     def last_run(self):
         last = self.last_log()
         return None if last is None else last.date
-
-    @property
-    def last_success(self):
-        """The date of its newest OK or WARN entry, pruned or not (None: never)."""
-        if self._logs is None:
-            return None
-        stamp = self._logs.last_success
-        if stamp is None:       # a record written before the stamp was kept
-            stamp = next((e.date for e in self._logs.entries if e.status in (OK, WARN)),
-                         None)
-        return stamp
 
     @property
     def last_status(self):
