@@ -5,7 +5,7 @@ Kept as integer microseconds: every run loads its cron, and an aware
 datetime in a record costs three class lookups at each load. Records
 that kept datetimes (``created``, ``resumed``) still read."""
 from zcron import clock
-from zcron.interfaces import OK, WARN
+from zcron.model.logs import SUCCESSES
 from zcron.model.timeutil import stamp_time, to_us
 
 
@@ -37,6 +37,6 @@ class Stamps:
             return None
         stamp = self._logs.last_success
         if stamp is None:       # a record written before the stamp was kept
-            stamp = next((e.date for e in self._logs.entries if e.status in (OK, WARN)),
+            stamp = next((e.date for e in self._logs.entries if e.status in SUCCESSES),
                          None)
         return stamp
