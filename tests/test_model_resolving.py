@@ -36,9 +36,8 @@ def test_a_key_changed_on_both_sides_is_left_to_merged():
         tree_state([None, _inline(a="1"), _inline(a="2")], _never)
 
 
-def _bucket(*keys, next_bucket=None):
-    items = tuple(x for key in keys for x in (key, "claim"))
-    return (items,) if next_bucket is None else (items, next_bucket)
+def _bucket(*keys):
+    return (tuple(x for key in keys for x in (key, "claim")),)
 
 
 def test_a_merge_that_would_empty_a_bucket_is_a_conflict():
