@@ -661,6 +661,71 @@ class TestGroups:
         assert first_end < other_end < slow_end
 
 
+    def _quick_runs_due_apart(self, env, clock, runner, count, apart, lanes=None):
+        """``count`` runs of ``runner`` due ``apart`` seconds after one
+        another, run by one thread that knows the runner to be quick (its
+        worker's lane put in ``lanes``). ``clock`` moves only as the worker
+        sleeps: it never makes a job due during a commit."""
+        from zcron.components import cron_manager
+        from zcron.worker import Worker
+        clock.set(T0)
+        crons = [env.add(runner, "0 0 1 1 *") for _ in range(count)]
+        for n, cron in enumerate(crons):
+            cron_manager(env.site, env.crontab.get(cron.uid)).run_now(
+                T0 + timedelta(seconds=0.01 + n * apart))
+        env.session.tm.commit()
+        worker = Worker(env.db, concurrency=1, poll=0.05)
+        worker.pace.observe(runner, duration=0.0, cpu=0.0)
+        worker.pace.rate = 1.0          # light load
+        if lanes is not None:
+            lanes.append(worker.lane)
+        worker.run(max_seconds=20, until_idle=True)
+        env.session.tm.abort()
+        return crons
+
+    def test_runs_due_a_few_ms_apart_share_a_commit_each_at_its_due_time(
+            self, env, fake_clock):
+        """A group takes the jobs due within PREPARE_AHEAD, loaded ahead
+        and each started at its due time, rather than committing between
+        them (and having the next come due during the commit)."""
+        from zcron import clock
+        started = []
+
+        class Stamps(zcron.Runner):
+            def run(self):
+                started.append((clock.now(), self.fire_time))
+        zcron.add_runner("stamps", Stamps)
+        crons = self._quick_runs_due_apart(env, fake_clock, "stamps", 5, 0.001)
+        assert [now for now, _ in started] == [fire for _, fire in started]
+        assert len(started) == 5
+        written = {env.logs(cron)[0].date for cron in crons}    # once the group is done
+        assert written == {started[-1][0]}
+
+    def test_a_groups_commit_leaves_the_lane_to_the_other_threads(self, env, fake_clock):
+        """The lane lets one thread at a time run quick computing runs; a
+        commit mostly waits on the disk, and holds it no longer."""
+        held_at_vote, lanes = [], []
+
+        class Votes:
+            """Joins the run's transaction; notes at the vote who holds the lane."""
+            def __init__(self, tm):
+                self.transaction_manager = tm
+            abort = tpc_begin = commit = tpc_finish = tpc_abort = lambda self, t: None
+
+            def tpc_vote(self, t):
+                held_at_vote.append(lanes[0]._holder)
+
+            def sortKey(self):
+                return "zz-votes"
+
+        class JoinsTheCommit(zcron.Runner):
+            def run(self):
+                tm = self.site._p_jar.transaction_manager
+                tm.get().join(Votes(tm))
+        zcron.add_runner("joins", JoinsTheCommit)
+        self._quick_runs_due_apart(env, fake_clock, "joins", 3, 0.05, lanes)
+        assert len(held_at_vote) == 3 and held_at_vote == [None] * 3
+
 class TestChangedAfterClaim:
     """The dispatcher claims on-time jobs from the queue alone; the thread
     that runs one loads its cron and checks it still wants the run."""

@@ -34,6 +34,18 @@ def test_quick_decisions_take_all_that_is_wanted(session, site, fake_clock):
     assert _claimed(session, fake_clock, lambda: 0.0) == (JOBS, JOBS)
 
 
+def test_jobs_due_within_the_lookahead_given_are_claimed(session, site, fake_clock):
+    """The pace says how far ahead (LIGHT_LOOKAHEAD at light load)."""
+    from zcron.worker.claiming import LIGHT_LOOKAHEAD, LOOKAHEAD
+    q, now = queue_for(session.root), fake_clock.now()
+    for n, ahead in enumerate([LOOKAHEAD, LIGHT_LOOKAHEAD, LIGHT_LOOKAHEAD * 2]):
+        q.put(Job("default", f"{n:032x}", to_us(now + ahead), kind="manual"))
+    claimer = Claimer("w1", 512)
+    assert len(claimer.claim(Tx(session.root), JOBS).jobs) == 1
+    claims = claimer.claim(Tx(session.root), JOBS, lookahead=LIGHT_LOOKAHEAD)
+    assert [from_us(job.due_us) - now for job in claims.jobs] == [LIGHT_LOOKAHEAD]
+
+
 class TestPrefetch:
     """Over a network, the crons and logs that late jobs' decisions read
     are asked for in bulk before deciding; on-time jobs read neither."""

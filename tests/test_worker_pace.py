@@ -107,6 +107,16 @@ class TestPace:
         _runs(pace, clock, per_second=200)
         assert due - pace.claim_at(due) == LOOKAHEAD / 2
 
+    def test_jobs_are_claimed_further_ahead_at_light_load(self):
+        """One claim transaction then takes the jobs of most of a second."""
+        from zcron.worker.claiming import LIGHT_LOOKAHEAD, LOOKAHEAD
+        pace, clock = _timed_pace()
+        assert pace.lookahead == LOOKAHEAD
+        _runs(pace, clock, per_second=200)
+        assert pace.lookahead == LIGHT_LOOKAHEAD
+        _runs(pace, clock, per_second=1000)
+        assert pace.lookahead == LOOKAHEAD
+
     @pytest.mark.parametrize("size, seconds, full", [(1, 0.0, False), (64, 0.0, True),
                                                     (2, 0.05, True)])
     def test_group_full(self, size, seconds, full):

@@ -20,11 +20,11 @@ class TestWaitUntilDue:
     def test_a_clock_stepped_back_holds_no_thread_for_the_step(self, fake_clock):
         """Claimed due, then the wall clock went 40 s back: the wait is at
         most the claim's look-ahead, not 40 s (a stop waited that long)."""
-        from zcron.worker.claiming import LOOKAHEAD
+        from zcron.worker.claiming import LIGHT_LOOKAHEAD
         from zcron.worker.pool import wait_until_due
         fake_clock.set(T0)
         wait_until_due(_job(T0 + timedelta(seconds=40)))
-        assert fake_clock.now() == T0 + LOOKAHEAD
+        assert fake_clock.now() == T0 + LIGHT_LOOKAHEAD
 
     def test_a_job_due_already_does_not_wait(self, fake_clock):
         from zcron.worker.pool import wait_until_due

@@ -58,7 +58,7 @@ class Dispatcher:
         def work(tx):
             self._maintain(tx)
             free = 0 if self.stopping.is_set() else self.pace.capacity - len(self.book)
-            claims = self.claimer.claim(tx, free)
+            claims = self.claimer.claim(tx, free, self.pace.lookahead)
             tx.on_commit(lambda: self.book.claimed(claims.jobs, claims.successors))
             next_due = tx.queue.next_due(self.claimer.worker_id, STEAL_GRACE)
             return Cycle(claims.jobs, next_due, claims.waiting, synchronised)

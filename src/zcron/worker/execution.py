@@ -128,7 +128,8 @@ class Executor:
             return Run(job)    # reaped meanwhile: another worker accounted for it
         cron = crons.of(job)
         recorded = cron is not None and not still_running(cron, [claim])
-        if cron is None or not cron.runnable(clock.now(), retry=job.kind == RETRY):
+        starts = max(clock.now(), job.due)      # prepared a little ahead of it
+        if cron is None or not cron.runnable(starts, retry=job.kind == RETRY):
             if cron is None or not cron.switched_on:
                 q.forget(job.site, job.uid)      # its schedule ends here
             if cron is None or recorded:

@@ -11,7 +11,8 @@ from zcron.model.timeutil import to_us
 from zcron.retry import RETRYABLE, abort, disconnected
 from zcron.worker.crons import Crons
 from zcron.worker.execution import Run
-from zcron.worker.pace import GROUP_MAX
+from zcron.worker.pace import GROUP_MAX, PREPARE_AHEAD
+from zcron.worker.pool import wait_until_due
 
 logger = logging.getLogger("zcron.worker")
 
@@ -61,6 +62,7 @@ class GroupRunner:
             self._collect(session, group)
             if group.alone:
                 tm.abort()
+                wait_until_due(job)
                 session = self.executor.execute_alone(session, job)
             else:
                 session = self._commit(session, group)
@@ -74,7 +76,8 @@ class GroupRunner:
 
     def _collect(self, session, group):
         """Take and invoke jobs into ``group`` until it is full or none is
-        due, or until one must not join it (left for the next)."""
+        due within PREPARE_AHEAD, or until one must not join it (left for
+        the next)."""
         root = session.root
         q, crons = queue_for(root), Crons(root)
         job = group.in_hand
@@ -93,7 +96,7 @@ class GroupRunner:
                 return
             if self.pace.group_full(len(group.runs), time.monotonic() - group.started):
                 return
-            job = self.backlog.get_due(to_us(clock.now()))
+            job = self.backlog.get_due(to_us(clock.now() + PREPARE_AHEAD))
 
     def _take(self, session, group, run):
         """Add ``run`` to ``group`` and invoke it, unless it must not join
@@ -107,6 +110,7 @@ class GroupRunner:
             group.alone = True          # a timed run gets transactions of its own
             group.add(Run(run.job))
             return False
+        wait_until_due(run.job)
         self.executor.invoke(session, run)
         group.add(run)
         return True
@@ -119,6 +123,8 @@ class GroupRunner:
             if run.outcome is not None:
                 self.executor.write_outcome(q, run)
         logged = [run for run in group.runs if run.logged()]
+        if self.pace.light:
+            self.lane.leave()   # its commit mostly waits for the disk: the next due goes ahead
         try:
             session.tm.commit()
         except RETRYABLE as e:

@@ -2,8 +2,9 @@
 what follows from it: how many jobs to hold claimed, when to claim more,
 which runs share a commit, and whether threads take turns in the lane."""
 import time
+from datetime import timedelta
 
-from zcron.worker.claiming import LOOKAHEAD
+from zcron.worker.claiming import LIGHT_LOOKAHEAD, LOOKAHEAD
 
 # Runs shorter than this (seconds) count as quick.
 QUICK_RUN = 0.01
@@ -11,8 +12,14 @@ QUICK_RUN = 0.01
 # GROUP_MAX runs or GROUP_WINDOW seconds of them.
 GROUP_WINDOW = 0.05
 GROUP_MAX = 64
-# At light load a job is claimed this long before it is due: half the
-# look-ahead, so that each claim takes the jobs due in the next half.
+# A pool thread takes a job this long before its due time: it begins the
+# transaction and loads the job's claim and cron, then runs it when due.
+# A group under way takes the jobs due this soon the same way, instead of
+# committing as they come due: a commit's fsync holds the FileStorage,
+# and loads meanwhile wait for it.
+PREPARE_AHEAD = timedelta(milliseconds=5)
+# At light load a claim is made this long before its soonest job is due,
+# and takes the jobs due within LIGHT_LOOKAHEAD: the rest of half a second.
 CLAIM_LEAD = LOOKAHEAD / 2
 # Quick runs at this rate (runs/s, over RATE_WINDOW seconds) or below are
 # light load. At 1,000 runs/s the soak fell behind for good with the
@@ -93,11 +100,16 @@ class Pace:
         """Light load: quick runs, LIGHT_RATE a second at most."""
         return self.quick and self.rate <= LIGHT_RATE
 
+    @property
+    def lookahead(self):
+        """How far ahead of their due time jobs are claimed."""
+        return LIGHT_LOOKAHEAD if self.light else LOOKAHEAD
+
     def claim_at(self, due):
         """When to claim a job due at ``due`` that nothing else wakes the
         dispatcher for: at light load CLAIM_LEAD ahead, so that one claim
-        transaction takes the jobs due in the next half look-ahead, not one
-        claim (and commit) per run; else LOOKAHEAD ahead."""
+        transaction takes the jobs due until LIGHT_LOOKAHEAD, not one claim
+        (and commit) per run; else LOOKAHEAD ahead."""
         return due - (CLAIM_LEAD if self.light else LOOKAHEAD)
 
     def settling_waits(self, backlog_ahead):

@@ -4,13 +4,15 @@ compute -- and running them in group transactions."""
 import logging
 import threading
 import time
+from datetime import timedelta
 
 from zcron import clock
 from zcron.audit import WORKER, acting
 from zcron.db import Session
 from zcron.retry import abort
 from zcron.worker.backlog import IDLE
-from zcron.worker.claiming import LOOKAHEAD
+from zcron.worker.claiming import LIGHT_LOOKAHEAD
+from zcron.worker.pace import PREPARE_AHEAD
 
 logger = logging.getLogger("zcron.worker")
 
@@ -67,7 +69,7 @@ class Pool:
                     if job is IDLE:
                         abort(session.tm)
                         continue
-                    wait_until_due(job)
+                    wait_until_due(job, PREPARE_AHEAD)
                     session = run_session(self.groups.execute(session, job))
                 except Exception:
                     logger.exception("zcron worker: unexpected error running %r", job)
@@ -85,11 +87,12 @@ def run_session(session):
     return session
 
 
-def wait_until_due(job):
-    """Jobs are claimed a little ahead of time (LOOKAHEAD), so that the
-    claim's commit is not between the due time and the run. A longer wait
-    means the wall clock stepped back since the claim: the job was due, and
-    waiting would hold a thread (and a stop) for as long as the step."""
-    delay = (job.due - clock.now()).total_seconds()
+def wait_until_due(job, ahead=timedelta(0)):
+    """Until ``ahead`` of ``job``'s due time. Jobs are claimed a little
+    ahead of time (LIGHT_LOOKAHEAD at most), so that the claim's commit is
+    not between the due time and the run. A longer wait means the wall clock stepped
+    back since the claim: the job was due, and waiting would hold a thread
+    (and a stop) for as long as the step."""
+    delay = (job.due - ahead - clock.now()).total_seconds()
     if delay > 0:
-        clock.get_clock().sleep(min(delay, LOOKAHEAD.total_seconds()))
+        clock.get_clock().sleep(min(delay, LIGHT_LOOKAHEAD.total_seconds()))
